@@ -1,0 +1,147 @@
+import type { GpuSpec } from "./types.js";
+
+const GiB = 2 ** 30;
+const GBps = 1e9;
+const TFLOPS = 1e12;
+
+/**
+ * Built-in GPUs. Memory is the HBM size in GiB as the driver reports it (an "80 GB" H100 shows
+ * 81,559 MiB); bandwidth and dense tensor FLOP/s are the datasheet figures (NVIDIA's "up to"
+ * figures halved where they include 2:4 sparsity); interconnect is per direction. Prices are a
+ * documented default for a typical on-demand hour (marketplaces run lower, large clouds higher):
+ * pass --price-per-hour for your own contract.
+ */
+const priceSource = "Goodput default on-demand price (user input; see REFERENCE.md on the $2–$5 H100 spread)";
+
+export const builtInGpus: readonly GpuSpec[] = [
+  {
+    id: "a100-40gb",
+    name: "NVIDIA A100 40GB SXM",
+    hbmBytes: 40 * GiB,
+    memBandwidthBytesPerSecond: 1555 * GBps,
+    bf16FlopsPerSecond: 312 * TFLOPS,
+    fp8FlopsPerSecond: null,
+    interconnectBytesPerSecond: 300 * GBps,
+    interconnectName: "NVLink3 (600 GB/s bidirectional)",
+    priceUsdPerHour: 1.5,
+    source: "NVIDIA A100 Tensor Core GPU datasheet; " + priceSource,
+    sourceDate: "2026-11-23",
+  },
+  {
+    id: "a100-80gb",
+    name: "NVIDIA A100 80GB SXM",
+    hbmBytes: 80 * GiB,
+    memBandwidthBytesPerSecond: 2039 * GBps,
+    bf16FlopsPerSecond: 312 * TFLOPS,
+    fp8FlopsPerSecond: null,
+    interconnectBytesPerSecond: 300 * GBps,
+    interconnectName: "NVLink3 (600 GB/s bidirectional)",
+    priceUsdPerHour: 1.8,
+    source: "NVIDIA A100 Tensor Core GPU datasheet; " + priceSource,
+    sourceDate: "2026-11-23",
+  },
+  {
+    id: "h100-sxm",
+    name: "NVIDIA H100 SXM5 80GB",
+    hbmBytes: 80 * GiB,
+    memBandwidthBytesPerSecond: 3350 * GBps,
+    bf16FlopsPerSecond: 989 * TFLOPS,
+    fp8FlopsPerSecond: 1979 * TFLOPS,
+    interconnectBytesPerSecond: 450 * GBps,
+    interconnectName: "NVLink4 (900 GB/s bidirectional)",
+    priceUsdPerHour: 3.0,
+    source: "NVIDIA H100 Tensor Core GPU datasheet (dense figures); " + priceSource,
+    sourceDate: "2026-11-23",
+  },
+  {
+    id: "h100-pcie",
+    name: "NVIDIA H100 PCIe 80GB",
+    hbmBytes: 80 * GiB,
+    memBandwidthBytesPerSecond: 2000 * GBps,
+    bf16FlopsPerSecond: 756 * TFLOPS,
+    fp8FlopsPerSecond: 1513 * TFLOPS,
+    interconnectBytesPerSecond: 64 * GBps,
+    interconnectName: "PCIe 5.0 x16",
+    priceUsdPerHour: 2.5,
+    source: "NVIDIA H100 Tensor Core GPU datasheet (dense figures); " + priceSource,
+    sourceDate: "2026-11-23",
+  },
+  {
+    id: "h200",
+    name: "NVIDIA H200 SXM 141GB",
+    hbmBytes: 141 * GiB,
+    memBandwidthBytesPerSecond: 4800 * GBps,
+    bf16FlopsPerSecond: 989 * TFLOPS,
+    fp8FlopsPerSecond: 1979 * TFLOPS,
+    interconnectBytesPerSecond: 450 * GBps,
+    interconnectName: "NVLink4 (900 GB/s bidirectional)",
+    priceUsdPerHour: 3.8,
+    source: "NVIDIA H200 Tensor Core GPU datasheet (dense figures); " + priceSource,
+    sourceDate: "2026-11-23",
+  },
+  {
+    id: "b200",
+    name: "NVIDIA B200 (HGX) 180GB",
+    hbmBytes: 180 * GiB,
+    memBandwidthBytesPerSecond: 7700 * GBps,
+    bf16FlopsPerSecond: 2250 * TFLOPS,
+    fp8FlopsPerSecond: 4500 * TFLOPS,
+    interconnectBytesPerSecond: 900 * GBps,
+    interconnectName: "NVLink5 (1,800 GB/s bidirectional)",
+    priceUsdPerHour: 5.5,
+    source: "NVIDIA HGX B200 datasheet (dense figures, per GPU); " + priceSource,
+    sourceDate: "2026-11-23",
+  },
+  {
+    id: "l4",
+    name: "NVIDIA L4 24GB",
+    hbmBytes: 24 * GiB,
+    memBandwidthBytesPerSecond: 300 * GBps,
+    bf16FlopsPerSecond: 121 * TFLOPS,
+    fp8FlopsPerSecond: 242 * TFLOPS,
+    interconnectBytesPerSecond: 32 * GBps,
+    interconnectName: "PCIe 4.0 x16",
+    priceUsdPerHour: 0.8,
+    source: "NVIDIA L4 datasheet (dense figures); " + priceSource,
+    sourceDate: "2026-11-23",
+  },
+  {
+    id: "l40s",
+    name: "NVIDIA L40S 48GB",
+    hbmBytes: 48 * GiB,
+    memBandwidthBytesPerSecond: 864 * GBps,
+    bf16FlopsPerSecond: 362 * TFLOPS,
+    fp8FlopsPerSecond: 733 * TFLOPS,
+    interconnectBytesPerSecond: 32 * GBps,
+    interconnectName: "PCIe 4.0 x16",
+    priceUsdPerHour: 1.2,
+    source: "NVIDIA L40S datasheet (dense figures); " + priceSource,
+    sourceDate: "2026-11-23",
+  },
+  {
+    id: "t4",
+    name: "NVIDIA T4 16GB",
+    hbmBytes: 16 * GiB,
+    memBandwidthBytesPerSecond: 320 * GBps,
+    bf16FlopsPerSecond: 65 * TFLOPS, // FP16 only: T4 has no BF16 tensor cores
+    fp8FlopsPerSecond: null,
+    interconnectBytesPerSecond: 16 * GBps,
+    interconnectName: "PCIe 3.0 x16",
+    priceUsdPerHour: 0.35,
+    source: "NVIDIA T4 datasheet (FP16 tensor figure); " + priceSource,
+    sourceDate: "2026-11-23",
+  },
+  {
+    id: "mi300x",
+    name: "AMD Instinct MI300X 192GB",
+    hbmBytes: 192 * GiB,
+    memBandwidthBytesPerSecond: 5300 * GBps,
+    bf16FlopsPerSecond: 1307 * TFLOPS,
+    fp8FlopsPerSecond: 2615 * TFLOPS,
+    interconnectBytesPerSecond: 448 * GBps,
+    interconnectName: "Infinity Fabric (896 GB/s aggregate)",
+    priceUsdPerHour: 2.5,
+    source: "AMD Instinct MI300X datasheet (dense figures); " + priceSource,
+    sourceDate: "2026-11-23",
+  },
+];

@@ -1,0 +1,82 @@
+import { computeRoofline } from "../../physics/roofline.js";
+import type { CommandSpec } from "../command.js";
+import { deploymentOptions, resolveDeployment } from "../deployment-options.js";
+import { fixed, formatTable, gib, ms } from "../format-table.js";
+import { numberListOption, numberOption, numberOr } from "../parse-values.js";
+
+/** `goodput calc roofline`: the decode batch-size frontier and cost at the SLO-feasible point. */
+export const calcRooflineCommand: CommandSpec = {
+  name: "roofline",
+  summary: "Decode batch sweep: step time, tokens/s, $/M tokens, bottleneck, zones, SLO frontier",
+  description:
+    "Decode batch sweep (SPEC §3.1). Step time = fixed + per-layer overhead + max(weights/BW, GEMM FLOPs/F)\n" +
+    "+ max(KV/BW, attention FLOPs/F) with sustained (datasheet × efficiency) figures. The headline is the\n" +
+    "cost per million tokens at the largest batch that meets the TPOT SLO and fits in KV — not the peak.",
+  options: {
+    ...deploymentOptions,
+    batch: { type: "string", valueName: "LIST", description: "Batch sizes, e.g. 1,2,4,8 (default: powers of 2 up to the KV limit)" },
+    context: { type: "string", valueName: "TOKENS", description: "Live context per sequence (default 2048)" },
+    "slo-tpot-ms": { type: "string", valueName: "MS", description: "TPOT SLO in milliseconds" },
+    "tail-factor": { type: "string", valueName: "X", description: "p99 TPOT ÷ mean TPOT to judge the SLO by (default 1)" },
+    "acceptance-rate": { type: "string", valueName: "P", description: "Share of tokens in accepted results (default 1)" },
+  },
+  examples: [
+    "goodput calc roofline --gpu h100-sxm --model llama-3-8b --batch 1,2,4,8 --context 2048",
+    "goodput calc roofline --gpu a100-80gb --model-config config.json --slo-tpot-ms 40 --tail-factor 1.3 --json",
+  ],
+  run(context) {
+    const resolved = resolveDeployment(context);
+    const batches = numberListOption(context.values, "batch", { rule: "positive-int", example: "1,2,4,8" });
+    const sloMs = numberOption(context.values, "slo-tpot-ms", { rule: "positive", example: "50" });
+    const result = computeRoofline(resolved.deployment, {
+      ...resolved.memory,
+      ...(batches === undefined ? {} : { batches }),
+      contextTokens: numberOr(context.values, "context", 2048, { rule: "positive-int", example: "2048" }),
+      profile: resolved.profile,
+      priceUsdPerGpuHour: resolved.priceUsdPerGpuHour,
+      acceptanceRate: numberOr(context.values, "acceptance-rate", 1, { rule: "probability", example: "0.95" }),
+      ...(sloMs === undefined ? {} : { sloTpotSeconds: sloMs / 1000 }),
+      tpotTailFactor: numberOr(context.values, "tail-factor", 1, { rule: "positive", example: "1.3" }),
+    });
+    const { deployment } = resolved;
+    const rows = result.points.map((point) => [
+      String(point.batch),
+      ms(point.stepSeconds),
+      fixed(point.tokensPerSecond, 0),
+      fixed(point.costUsdPerMTok, 3),
+      fixed(point.costUsdPerMAcceptedTok, 3),
+      point.bottleneck,
+      point.zone,
+      point.feasible ? "yes" : "NO (KV)",
+      point.meetsSlo === null ? "-" : point.meetsSlo ? "yes" : "no",
+    ]);
+    const op = result.operatingPoint;
+    const lines = [
+      `${deployment.model.name} on ${deployment.tensorParallel} × ${deployment.gpu.name} — context ${result.points[0]?.contextTokens ?? ""} tokens, $${resolved.priceUsdPerGpuHour}/GPU-hour, profile "${resolved.profile.name}"`,
+      `KV pool ${gib(result.pool.poolBytes)} (${result.pool.blocks} blocks of ${result.pool.blockSizeTokens} tokens); max feasible batch ${result.maxFeasibleBatch}`,
+      "",
+      formatTable(["batch", "step ms", "tok/s", "$/M tok", "$/M accepted", "bottleneck", "zone", "fits KV", "meets SLO"], rows),
+      `Zones: weight-bound below batch ${fixed(result.zones.weightBoundBelowBatch, 1)}; amortization sweet spot up to ${fixed(result.zones.floorFromBatch, 1)}; floor beyond (ceiling ${fixed(result.zones.ceilingTokensPerSecond, 0)} tok/s).`,
+      op
+        ? `Headline: $${fixed(op.costUsdPerMTok, 3)}/M tokens ($${fixed(op.costUsdPerMAcceptedTok, 3)}/M accepted) at batch ${op.batch}, TPOT ${ms(op.tpotSeconds)} ms — ${op.reason}.`
+        : "Headline: no batch meets the TPOT SLO at this context — the SLO is infeasible on this deployment.",
+      ...resolved.notes.map((note) => `Note: ${note}`),
+      "",
+    ];
+    return { json: { deployment: describeDeployment(resolved), ...result, notes: resolved.notes }, text: lines.join("\n") };
+  },
+};
+
+/** The deployment as it appears in JSON output. */
+export function describeDeployment(resolved: ReturnType<typeof resolveDeployment>): Record<string, unknown> {
+  const { deployment } = resolved;
+  return {
+    model: deployment.model.id,
+    gpu: deployment.gpu.id,
+    tensorParallel: deployment.tensorParallel,
+    kvDtype: deployment.kvDtype,
+    weightDtype: deployment.model.weightDtype,
+    priceUsdPerGpuHour: resolved.priceUsdPerGpuHour,
+    calibration: resolved.profile.name,
+  };
+}

@@ -1,0 +1,39 @@
+import { isGoodputError } from "../errors.js";
+import type { CliIo, CommandSpec } from "./command.js";
+import { calcKvCommand } from "./commands/calc-kv.js";
+import { calcRooflineCommand } from "./commands/calc-roofline.js";
+import { tourCommand } from "./commands/tour.js";
+import { runCommandTree } from "./run-command-tree.js";
+
+const calcCommand: CommandSpec = {
+  name: "calc",
+  summary: "Physics and economics calculators (SPEC §3)",
+  subcommands: [calcRooflineCommand, calcKvCommand],
+};
+
+/** The whole command tree. */
+export const rootCommand: CommandSpec = {
+  name: "goodput",
+  summary: "Inference decision lab: cost per accepted result, goodput under the SLO, policies under shared state.",
+  subcommands: [tourCommand, calcCommand],
+};
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad usage or input). Never throws. */
+export async function main(argv: readonly string[], io: CliIo = processIo, cwd = process.cwd(), env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+  try {
+    return await runCommandTree(rootCommand, argv, { io, cwd, env });
+  } catch (error) {
+    if (isGoodputError(error)) {
+      io.stderr(`error [${error.code}]: ${error.message}\n`);
+      if (argv.includes("--verbose") && error.stack) io.stderr(error.stack + "\n");
+      return error.exitCode;
+    }
+    io.stderr(`internal error: ${error instanceof Error ? (argv.includes("--verbose") ? (error.stack ?? error.message) : error.message) : String(error)}\n`);
+    return 1;
+  }
+}

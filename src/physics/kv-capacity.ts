@@ -1,0 +1,136 @@
+import type { Deployment } from "./deployment.js";
+import { blockRoundedTokens, kvBytesForContext, kvBytesPerToken } from "./kv-bytes.js";
+import { computeKvPool, type KvPool, type MemoryOptions } from "./kv-pool.js";
+
+export interface TrafficLoad {
+  readonly arrivalRatePerSecond: number;
+  /** Mean time a request holds KV (queue excluded): prefill + decode, seconds. */
+  readonly residenceSeconds: number;
+  /** Mean tokens a live request holds (prompt + half its output is a fair average). */
+  readonly liveTokensPerRequest: number;
+}
+
+export interface KvCapacityInput extends MemoryOptions {
+  /** Context lengths (prompt + generated) to tabulate. */
+  readonly contextTokens: readonly number[];
+  /** Context-length samples from traffic (optional): gives mean capacity and percentiles. */
+  readonly contextSamples?: readonly number[];
+  /** Reference context for long-context cost multipliers (default: the first context). */
+  readonly referenceContextTokens?: number;
+  /** Effective capacity loss under sustained mixed traffic (default 0.25; SPEC: 20–35 %). */
+  readonly fragmentationDerate?: number;
+  readonly traffic?: TrafficLoad;
+}
+
+export interface KvCapacityRow {
+  readonly contextTokens: number;
+  readonly blockRoundedTokens: number;
+  readonly kvBytesPerSequence: number;
+  readonly maxSequences: number;
+  readonly effectiveMaxSequences: number;
+  /** KV bytes per sequence relative to the reference context (what a long context costs in slots). */
+  readonly costMultiplierVsReference: number;
+}
+
+export type PressureLevel = "ok" | "warning" | "critical";
+
+export interface KvPressure {
+  /** Little's law: mean requests holding KV = arrival rate × residence time. */
+  readonly meanLiveRequests: number;
+  readonly requiredBytes: number;
+  readonly effectivePoolBytes: number;
+  readonly utilization: number;
+  readonly level: PressureLevel;
+  readonly message: string;
+}
+
+export interface KvCapacityResult {
+  readonly kvBytesPerToken: number;
+  readonly pool: KvPool;
+  readonly fragmentationDerate: number;
+  readonly rows: readonly KvCapacityRow[];
+  readonly distribution: {
+    readonly samples: number;
+    readonly p50Tokens: number;
+    readonly p90Tokens: number;
+    readonly p99Tokens: number;
+    readonly meanKvBytesPerSequence: number;
+    readonly maxSequencesAtMean: number;
+    readonly concurrencyAtP90: number;
+  } | null;
+  readonly pressure: KvPressure | null;
+}
+
+/** Percentile by linear interpolation between order statistics (Hyndman–Fan type 7). */
+function percentile(sorted: readonly number[], p: number): number {
+  const position = (sorted.length - 1) * p;
+  const lower = Math.floor(position);
+  const upper = Math.ceil(position);
+  const low = sorted[lower] ?? 0;
+  const high = sorted[upper] ?? low;
+  return low + (high - low) * (position - lower);
+}
+
+/**
+ * KV memory economics (SPEC §3.3): bytes per token, the pool, N_seq_max(T) = floor(pool / bytes(T))
+ * with each sequence rounded up to whole blocks, a fragmentation derate, and pressure alerts.
+ */
+export function computeKvCapacity(deployment: Deployment, input: KvCapacityInput): KvCapacityResult {
+  const pool = computeKvPool(deployment, input);
+  const derate = input.fragmentationDerate ?? 0.25;
+  const bytesForSequence = (tokens: number): number =>
+    kvBytesForContext(deployment.model, blockRoundedTokens(tokens, pool.blockSizeTokens), deployment.kvDtype);
+  const reference = input.referenceContextTokens ?? input.contextTokens[0] ?? 2048;
+  const referenceBytes = bytesForSequence(reference);
+  const rows = input.contextTokens.map((contextTokens) => {
+    const kvBytesPerSequence = bytesForSequence(contextTokens);
+    const maxSequences = Math.floor(pool.poolBytes / kvBytesPerSequence);
+    return {
+      contextTokens,
+      blockRoundedTokens: blockRoundedTokens(contextTokens, pool.blockSizeTokens),
+      kvBytesPerSequence,
+      maxSequences,
+      effectiveMaxSequences: Math.floor((pool.poolBytes * (1 - derate)) / kvBytesPerSequence),
+      costMultiplierVsReference: kvBytesPerSequence / referenceBytes,
+    };
+  });
+  let distribution: KvCapacityResult["distribution"] = null;
+  if (input.contextSamples && input.contextSamples.length > 0) {
+    const sorted = [...input.contextSamples].sort((a, b) => a - b);
+    const meanBytes = sorted.reduce((sum, tokens) => sum + bytesForSequence(tokens), 0) / sorted.length;
+    const p90 = percentile(sorted, 0.9);
+    distribution = {
+      samples: sorted.length,
+      p50Tokens: percentile(sorted, 0.5),
+      p90Tokens: p90,
+      p99Tokens: percentile(sorted, 0.99),
+      meanKvBytesPerSequence: meanBytes,
+      maxSequencesAtMean: Math.floor(pool.poolBytes / meanBytes),
+      concurrencyAtP90: Math.floor(pool.poolBytes / bytesForSequence(Math.ceil(p90))),
+    };
+  }
+  let pressure: KvPressure | null = null;
+  if (input.traffic) {
+    const { arrivalRatePerSecond, residenceSeconds, liveTokensPerRequest } = input.traffic;
+    const meanLiveRequests = arrivalRatePerSecond * residenceSeconds;
+    const requiredBytes = meanLiveRequests * bytesForSequence(liveTokensPerRequest);
+    const effectivePoolBytes = pool.poolBytes * (1 - derate);
+    const utilization = requiredBytes / effectivePoolBytes;
+    const level: PressureLevel = utilization > 1 ? "critical" : utilization > 0.8 ? "warning" : "ok";
+    const message =
+      level === "critical"
+        ? `Traffic needs ${(utilization * 100).toFixed(0)} % of the effective KV pool: expect queueing and preemptions; add replicas, shorten contexts or use FP8 KV.`
+        : level === "warning"
+          ? `Traffic needs ${(utilization * 100).toFixed(0)} % of the effective KV pool: bursts will preempt; keep headroom.`
+          : `Traffic needs ${(utilization * 100).toFixed(0)} % of the effective KV pool.`;
+    pressure = { meanLiveRequests, requiredBytes, effectivePoolBytes, utilization, level, message };
+  }
+  return {
+    kvBytesPerToken: kvBytesPerToken(deployment.model, deployment.kvDtype),
+    pool,
+    fragmentationDerate: derate,
+    rows,
+    distribution,
+    pressure,
+  };
+}

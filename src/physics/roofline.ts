@@ -1,0 +1,172 @@
+import type { Deployment } from "./deployment.js";
+import { blockRoundedTokens, kvBytesForContext } from "./kv-bytes.js";
+import { computeKvPool, type KvPool, type MemoryOptions } from "./kv-pool.js";
+import { uniformDecodeStepTime, type Bottleneck } from "./step-time.js";
+import type { StepTimeProfile } from "./step-time-profile.js";
+
+export type RooflineZone = "weight-bound" | "amortization" | "floor";
+
+export interface RooflineInput extends MemoryOptions {
+  /** Batch sizes to evaluate; default 1, 2, 4, … up to the KV-feasible maximum. */
+  readonly batches?: readonly number[];
+  /** Live context per sequence (prompt + generated so far), tokens. */
+  readonly contextTokens: number;
+  readonly profile: StepTimeProfile;
+  /** Price of one GPU-hour; the replica pays tensorParallel of them. */
+  readonly priceUsdPerGpuHour: number;
+  /** Probability a generated token belongs to an accepted result (quality gate); default 1. */
+  readonly acceptanceRate?: number;
+  /** TPOT SLO, seconds. */
+  readonly sloTpotSeconds?: number;
+  /** p99 TPOT ÷ mean TPOT under real traffic (default 1: judge the mean). */
+  readonly tpotTailFactor?: number;
+}
+
+export interface RooflinePoint {
+  readonly batch: number;
+  readonly contextTokens: number;
+  readonly stepSeconds: number;
+  readonly tpotSeconds: number;
+  readonly tailTpotSeconds: number;
+  readonly tokensPerSecond: number;
+  readonly costUsdPerMTok: number;
+  readonly costUsdPerMAcceptedTok: number;
+  readonly bottleneck: Bottleneck;
+  readonly overheadShare: number;
+  readonly zone: RooflineZone;
+  /** False when batch × context exceeds the KV pool. */
+  readonly feasible: boolean;
+  readonly meetsSlo: boolean | null;
+}
+
+export interface OperatingPoint {
+  readonly batch: number;
+  readonly tpotSeconds: number;
+  readonly tokensPerSecond: number;
+  readonly costUsdPerMTok: number;
+  readonly costUsdPerMAcceptedTok: number;
+  readonly reason: string;
+}
+
+export interface RooflineResult {
+  readonly points: readonly RooflinePoint[];
+  readonly pool: KvPool;
+  readonly maxFeasibleBatch: number;
+  /** Zones from the asymptotic step model T(B) ≈ fixed + B · perSequence. */
+  readonly zones: {
+    readonly fixedSecondsPerStep: number;
+    readonly perSequenceSeconds: number;
+    /** Below this batch the fixed part (weights + overhead) dominates: throughput < 50 % of the ceiling. */
+    readonly weightBoundBelowBatch: number;
+    /** From this batch throughput is ≥ 80 % of the ceiling: per-token cost is near its floor. */
+    readonly floorFromBatch: number;
+    readonly ceilingTokensPerSecond: number;
+  };
+  /** Largest batch whose (tail) TPOT meets the SLO and fits in KV; null without an SLO or if none does. */
+  readonly sloFrontierBatch: number | null;
+  /** The headline: cost at the SLO-feasible operating point, never the peak-throughput point. */
+  readonly operatingPoint: OperatingPoint | null;
+}
+
+function zoneOf(batch: number, weightBoundBelow: number, floorFrom: number): RooflineZone {
+  if (batch < weightBoundBelow) return "weight-bound";
+  return batch >= floorFrom ? "floor" : "amortization";
+}
+
+/** Largest b in [1, upper] with ok(b), for ok monotone decreasing in b; 0 when none. */
+function largestPassing(upper: number, ok: (batch: number) => boolean): number {
+  if (upper < 1 || !ok(1)) return 0;
+  let low = 1;
+  let high = upper;
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (ok(middle)) low = middle;
+    else high = middle - 1;
+  }
+  return low;
+}
+
+/**
+ * Decode batch sweep (SPEC §3.1): step time, tokens/s, TPOT and $/M tokens per batch size with the
+ * bottleneck, the three zones, the SLO-feasible frontier and KV-infeasible points. The headline is
+ * the cost at the largest batch that meets the SLO and fits in KV.
+ */
+export function computeRoofline(deployment: Deployment, input: RooflineInput): RooflineResult {
+  const pool = computeKvPool(deployment, input);
+  const sequenceBytes = kvBytesForContext(deployment.model, blockRoundedTokens(input.contextTokens, pool.blockSizeTokens), deployment.kvDtype);
+  const maxFeasibleBatch = Math.floor(pool.poolBytes / sequenceBytes);
+  const acceptance = input.acceptanceRate ?? 1;
+  const tail = input.tpotTailFactor ?? 1;
+  const replicaUsdPerSecond = (input.priceUsdPerGpuHour * deployment.tensorParallel) / 3600;
+  const step = (batch: number) => uniformDecodeStepTime(deployment, batch, input.contextTokens, input.profile);
+
+  // The step model is a sum of max()es of terms linear in B, so far out it is exactly linear.
+  const far = 1 << 16;
+  const perSequenceSeconds = (step(far).stepSeconds - step(far / 2).stepSeconds) / (far / 2);
+  const fixedSecondsPerStep = step(far).stepSeconds - perSequenceSeconds * far;
+  const weightBoundBelowBatch = fixedSecondsPerStep / perSequenceSeconds;
+  const floorFromBatch = (4 * fixedSecondsPerStep) / perSequenceSeconds;
+
+  const defaultBatches: number[] = [];
+  for (let batch = 1; batch <= Math.max(1, maxFeasibleBatch); batch *= 2) defaultBatches.push(batch);
+  if (maxFeasibleBatch > 0 && defaultBatches.at(-1) !== maxFeasibleBatch) defaultBatches.push(maxFeasibleBatch);
+  const batches = input.batches ?? defaultBatches;
+
+  const meetsSlo = (tpotSeconds: number): boolean | null =>
+    input.sloTpotSeconds === undefined ? null : tpotSeconds * tail <= input.sloTpotSeconds;
+  const points = batches.map((batch): RooflinePoint => {
+    const breakdown = step(batch);
+    const tokensPerSecond = batch / breakdown.stepSeconds;
+    const costUsdPerMTok = (replicaUsdPerSecond / tokensPerSecond) * 1e6;
+    return {
+      batch,
+      contextTokens: input.contextTokens,
+      stepSeconds: breakdown.stepSeconds,
+      tpotSeconds: breakdown.stepSeconds,
+      tailTpotSeconds: breakdown.stepSeconds * tail,
+      tokensPerSecond,
+      costUsdPerMTok,
+      costUsdPerMAcceptedTok: costUsdPerMTok / acceptance,
+      bottleneck: breakdown.bottleneck,
+      overheadShare: breakdown.overheadSeconds / breakdown.stepSeconds,
+      zone: zoneOf(batch, weightBoundBelowBatch, floorFromBatch),
+      feasible: batch <= maxFeasibleBatch,
+      meetsSlo: meetsSlo(breakdown.stepSeconds),
+    };
+  });
+
+  const slo = input.sloTpotSeconds;
+  const sloFrontierBatch = slo === undefined ? null : largestPassing(maxFeasibleBatch, (batch) => step(batch).stepSeconds * tail <= slo) || null;
+  const operatingBatch = slo === undefined ? (maxFeasibleBatch > 0 ? maxFeasibleBatch : null) : sloFrontierBatch;
+  let operatingPoint: OperatingPoint | null = null;
+  if (operatingBatch !== null) {
+    const stepSeconds = step(operatingBatch).stepSeconds;
+    const tokensPerSecond = operatingBatch / stepSeconds;
+    const costUsdPerMTok = (replicaUsdPerSecond / tokensPerSecond) * 1e6;
+    operatingPoint = {
+      batch: operatingBatch,
+      tpotSeconds: stepSeconds,
+      tokensPerSecond,
+      costUsdPerMTok,
+      costUsdPerMAcceptedTok: costUsdPerMTok / acceptance,
+      reason:
+        slo === undefined
+          ? `no TPOT SLO given: largest batch that fits in KV at ${input.contextTokens} tokens of context`
+          : `largest batch whose ${tail === 1 ? "" : `tail (×${tail}) `}TPOT ≤ ${(slo * 1000).toFixed(1)} ms and that fits in KV`,
+    };
+  }
+  return {
+    points,
+    pool,
+    maxFeasibleBatch,
+    zones: {
+      fixedSecondsPerStep,
+      perSequenceSeconds,
+      weightBoundBelowBatch,
+      floorFromBatch,
+      ceilingTokensPerSecond: 1 / perSequenceSeconds,
+    },
+    sloFrontierBatch,
+    operatingPoint,
+  };
+}
