@@ -1,6 +1,8 @@
 import { isGoodputError } from "../errors.js";
 import type { CliIo, CommandSpec } from "./command.js";
+import { calcCalibrateCommand } from "./commands/calc-calibrate.js";
 import { calcKvCommand } from "./commands/calc-kv.js";
+import { calcPrefillCommand } from "./commands/calc-prefill.js";
 import { calcRooflineCommand } from "./commands/calc-roofline.js";
 import { tourCommand } from "./commands/tour.js";
 import { runCommandTree } from "./run-command-tree.js";
@@ -8,7 +10,7 @@ import { runCommandTree } from "./run-command-tree.js";
 const calcCommand: CommandSpec = {
   name: "calc",
   summary: "Physics and economics calculators (SPEC §3)",
-  subcommands: [calcRooflineCommand, calcKvCommand],
+  subcommands: [calcRooflineCommand, calcPrefillCommand, calcKvCommand, calcCalibrateCommand],
 };
 
 /** The whole command tree. */

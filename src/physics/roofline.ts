@@ -110,7 +110,14 @@ export function computeRoofline(deployment: Deployment, input: RooflineInput): R
   const defaultBatches: number[] = [];
   for (let batch = 1; batch <= Math.max(1, maxFeasibleBatch); batch *= 2) defaultBatches.push(batch);
   if (maxFeasibleBatch > 0 && defaultBatches.at(-1) !== maxFeasibleBatch) defaultBatches.push(maxFeasibleBatch);
-  const batches = input.batches ?? defaultBatches;
+  const batches = input.batches ? [...input.batches] : defaultBatches;
+  const slo = input.sloTpotSeconds;
+  const sloFrontierBatch = slo === undefined ? null : largestPassing(maxFeasibleBatch, (batch) => step(batch).stepSeconds * tail <= slo) || null;
+  // The default sweep always shows the SLO frontier, so the headline's batch is in the table.
+  if (input.batches === undefined && sloFrontierBatch !== null && !batches.includes(sloFrontierBatch)) {
+    batches.push(sloFrontierBatch);
+    batches.sort((a, b) => a - b);
+  }
 
   const meetsSlo = (tpotSeconds: number): boolean | null =>
     input.sloTpotSeconds === undefined ? null : tpotSeconds * tail <= input.sloTpotSeconds;
@@ -135,8 +142,6 @@ export function computeRoofline(deployment: Deployment, input: RooflineInput): R
     };
   });
 
-  const slo = input.sloTpotSeconds;
-  const sloFrontierBatch = slo === undefined ? null : largestPassing(maxFeasibleBatch, (batch) => step(batch).stepSeconds * tail <= slo) || null;
   const operatingBatch = slo === undefined ? (maxFeasibleBatch > 0 ? maxFeasibleBatch : null) : sloFrontierBatch;
   let operatingPoint: OperatingPoint | null = null;
   if (operatingBatch !== null) {

@@ -63,20 +63,9 @@ export const calcRooflineCommand: CommandSpec = {
       ...resolved.notes.map((note) => `Note: ${note}`),
       "",
     ];
-    return { json: { deployment: describeDeployment(resolved), ...result, notes: resolved.notes }, text: lines.join("\n") };
+    // The interface other tools rely on: one object per batch; the headline is flagged on its point.
+    const json = result.points.map((point) => ({ ...point, operatingPoint: point.batch === op?.batch }));
+    return { json, text: lines.join("\n") };
   },
 };
 
-/** The deployment as it appears in JSON output. */
-export function describeDeployment(resolved: ReturnType<typeof resolveDeployment>): Record<string, unknown> {
-  const { deployment } = resolved;
-  return {
-    model: deployment.model.id,
-    gpu: deployment.gpu.id,
-    tensorParallel: deployment.tensorParallel,
-    kvDtype: deployment.kvDtype,
-    weightDtype: deployment.model.weightDtype,
-    priceUsdPerGpuHour: resolved.priceUsdPerGpuHour,
-    calibration: resolved.profile.name,
-  };
-}

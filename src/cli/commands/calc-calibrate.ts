@@ -1,0 +1,67 @@
+import { findModel } from "../../catalog/catalog.js";
+import { calibrateStepTime } from "../../physics/calibrate.js";
+import { defaultStepTimeProfile } from "../../physics/step-time-profile.js";
+import { labHome, saveCalibration } from "../../store/calibration-store.js";
+import type { CommandSpec } from "../command.js";
+import { deploymentOptions, resolveDeployment } from "../deployment-options.js";
+import { fixed, formatTable, ms } from "../format-table.js";
+import { loadMeasurements } from "../load-measurements.js";
+import { requiredString } from "../parse-values.js";
+
+const percent = (value: number | null): string => (value === null ? "-" : `${fixed(value * 100, 1)} %`);
+
+/** `goodput calc calibrate`: fit the step-time model to measured points and save a named profile. */
+export const calcCalibrateCommand: CommandSpec = {
+  name: "calibrate",
+  summary: "Fit the step-time model's overheads and efficiencies to measurements; save a named profile",
+  description:
+    "Calibration (SPEC §3.9). Fits the decode terms (fixed, per-layer, weight/KV bandwidth and compute efficiency)\n" +
+    "and prefill terms (fixed, per-layer, GEMM and attention efficiency) by least squares on log error, reports\n" +
+    "leave-one-out error, and saves the profile for --calibration NAME. Terms are per step, per layer, per byte\n" +
+    "and per FLOP, so a profile fitted on one model predicts other models on the same GPU.",
+  options: {
+    ...deploymentOptions,
+    measurements: { type: "string", valueName: "FILE", description: 'JSON array of {"phase":"decode","batch":8,"context":2048,"seconds":0.00745} / {"phase":"prefill","batch":1,"prompt":2048,"seconds":0.0533}; an entry may add "model":"<catalog id>" for another model on the same GPU' },
+    name: { type: "string", valueName: "NAME", description: "Name to save the profile under" },
+  },
+  examples: ["goodput calc calibrate --gpu h100-sxm --model llama-3-8b --measurements h100-llama8b.json --name h100"],
+  run(context) {
+    const name = requiredString(context.values, "name", "h100-vllm");
+    const path = requiredString(context.values, "measurements", "measurements.json");
+    const resolved = resolveDeployment(context);
+    const measurements = loadMeasurements(path);
+    // Entries may name other catalog models measured on the same GPU: several shapes pin the
+    // fixed / per-layer / weight-streaming split that one model leaves open.
+    const otherModels = new Map(
+      [...new Set(measurements.flatMap((m) => (m.model === undefined ? [] : [m.model])))].map((id) => [id, { ...resolved.deployment, model: findModel(resolved.catalog, id) }] as const),
+    );
+    const result = calibrateStepTime(resolved.deployment, measurements, { name, start: resolved.profile.name === "default" ? defaultStepTimeProfile : resolved.profile, otherModels });
+    const report = { decode: result.decode, prefill: result.prefill, points: result.points };
+    const savedTo = saveCalibration(labHome(context.cwd, context.env), result.profile, report);
+    const { decode, prefill } = result.profile;
+    const lines = [
+      `Calibrated "${name}" on ${resolved.deployment.model.id} × ${resolved.deployment.gpu.id}; saved to ${savedTo}`,
+      "",
+      formatTable(
+        ["phase", "points", "uncalibrated MAPE", "fit MAPE", "leave-one-out MAPE"],
+        (["decode", "prefill"] as const).map((phase) => [phase, String(result[phase].points), percent(result[phase].uncalibratedMape), percent(result[phase].inSampleMape), percent(result[phase].leaveOneOutMape)]),
+      ),
+      `Decode terms: fixed ${ms(decode.fixedSeconds)} ms, per layer ${fixed(decode.perLayerSeconds * 1e6, 1)} µs, weight BW ${fixed(decode.weightBandwidthEfficiency, 3)}, KV BW ${fixed(decode.kvBandwidthEfficiency, 3)}, compute ${fixed(decode.computeEfficiency, 3)}`,
+      `Prefill terms: fixed ${ms(prefill.fixedSeconds)} ms, per layer ${fixed(prefill.perLayerSeconds * 1e6, 1)} µs, GEMM ${fixed(prefill.computeEfficiency, 3)}, attention ${fixed(prefill.attentionEfficiency, 3)}, weight BW ${fixed(prefill.weightBandwidthEfficiency, 3)}`,
+      "",
+      formatTable(
+        ["phase", "batch", "tokens", "measured ms", "fit ms", "held-out ms", "uncalibrated ms"],
+        result.points.map((point) => [
+          point.measurement.phase,
+          String(point.measurement.batch),
+          String(point.measurement.phase === "decode" ? point.measurement.context : point.measurement.prompt),
+          ms(point.measurement.seconds),
+          ms(point.predictedSeconds),
+          point.leaveOneOutSeconds === null ? "-" : ms(point.leaveOneOutSeconds),
+          ms(point.uncalibratedSeconds),
+        ]),
+      ),
+    ];
+    return { json: { name, savedTo, profile: result.profile, ...report }, text: lines.join("\n") };
+  },
+};
