@@ -2,22 +2,24 @@ import { isGoodputError } from "../errors.js";
 import type { CliIo, CommandSpec } from "./command.js";
 import { calcCalibrateCommand } from "./commands/calc-calibrate.js";
 import { calcKvCommand } from "./commands/calc-kv.js";
+import { calcMoeCommand } from "./commands/calc-moe.js";
 import { calcPrefillCommand } from "./commands/calc-prefill.js";
 import { calcRooflineCommand } from "./commands/calc-roofline.js";
+import { catalogCommand } from "./commands/catalog.js";
 import { tourCommand } from "./commands/tour.js";
 import { runCommandTree } from "./run-command-tree.js";
 
 const calcCommand: CommandSpec = {
   name: "calc",
   summary: "Physics and economics calculators (SPEC §3)",
-  subcommands: [calcRooflineCommand, calcPrefillCommand, calcKvCommand, calcCalibrateCommand],
+  subcommands: [calcRooflineCommand, calcPrefillCommand, calcKvCommand, calcMoeCommand, calcCalibrateCommand],
 };
 
 /** The whole command tree. */
 export const rootCommand: CommandSpec = {
   name: "goodput",
   summary: "Inference decision lab: cost per accepted result, goodput under the SLO, policies under shared state.",
-  subcommands: [tourCommand, calcCommand],
+  subcommands: [tourCommand, calcCommand, catalogCommand],
 };
 
 const processIo: CliIo = {
