@@ -6,8 +6,8 @@ import { jsonArrayElementLines } from "./json-array-lines.js";
 
 const positiveInt = z.number().int().positive();
 const measurementSchema = z.discriminatedUnion("phase", [
-  z.strictObject({ phase: z.literal("decode"), batch: positiveInt, context: positiveInt, seconds: z.number().positive().finite(), model: z.string().min(1).optional() }),
-  z.strictObject({ phase: z.literal("prefill"), batch: positiveInt, prompt: positiveInt, seconds: z.number().positive().finite(), cached: z.number().int().nonnegative().optional(), model: z.string().min(1).optional() }),
+  z.strictObject({ phase: z.literal("decode"), batch: positiveInt, context: positiveInt, seconds: z.number().positive(), model: z.string().min(1).optional() }),
+  z.strictObject({ phase: z.literal("prefill"), batch: positiveInt, prompt: positiveInt, seconds: z.number().positive(), cached: z.number().int().nonnegative().optional(), model: z.string().min(1).optional() }),
 ]);
 
 /**
