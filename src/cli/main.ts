@@ -1,6 +1,8 @@
 import { isGoodputError } from "../errors.js";
 import type { CliIo, CommandSpec } from "./command.js";
 import { calcCalibrateCommand } from "./commands/calc-calibrate.js";
+import { calcDisaggCommand } from "./commands/calc-disagg.js";
+import { calcGoodputCommand } from "./commands/calc-goodput.js";
 import { calcKvCommand } from "./commands/calc-kv.js";
 import { calcMoeCommand } from "./commands/calc-moe.js";
 import { calcPrefillCommand } from "./commands/calc-prefill.js";
@@ -12,7 +14,7 @@ import { runCommandTree } from "./run-command-tree.js";
 const calcCommand: CommandSpec = {
   name: "calc",
   summary: "Physics and economics calculators (SPEC §3)",
-  subcommands: [calcRooflineCommand, calcPrefillCommand, calcKvCommand, calcMoeCommand, calcCalibrateCommand],
+  subcommands: [calcRooflineCommand, calcPrefillCommand, calcKvCommand, calcMoeCommand, calcDisaggCommand, calcGoodputCommand, calcCalibrateCommand],
 };
 
 /** The whole command tree. */
