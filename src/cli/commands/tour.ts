@@ -1,5 +1,8 @@
 import type { CommandContext, CommandResult, CommandSpec } from "../command.js";
+import { calcGoodputCommand } from "./calc-goodput.js";
 import { calcKvCommand } from "./calc-kv.js";
+import { calcMoeCommand } from "./calc-moe.js";
+import { calcPrefillCommand } from "./calc-prefill.js";
 import { calcRooflineCommand } from "./calc-roofline.js";
 
 /** One tour stop: a heading and the calculator invocation it shows. */
@@ -16,9 +19,27 @@ const stops: readonly TourStop[] = [
     values: { gpu: "h100-sxm", model: "llama-3-8b", context: "2048", "slo-tpot-ms": "30", "tail-factor": "1.2", "acceptance-rate": "0.95" },
   },
   {
-    heading: "2. How many sequences fit in KV, and what does long context cost in slots? (Llama-3-8B, A100-80GB)",
+    heading: "2. Why do output tokens cost more than input tokens, and which lever moves unit cost most?",
+    command: calcPrefillCommand,
+    values: { gpu: "h100-sxm", model: "llama-3-8b", prompt: "512,2048,8192", "output-tokens": "256", "decode-batch": "64", "cached-share": "0.5" },
+  },
+  {
+    heading: "3. How many sequences fit in KV, and what does long context cost in slots? (Llama-3-8B, A100-80GB)",
     command: calcKvCommand,
     values: { gpu: "a100-80gb", model: "llama-3-8b", context: "2048,8192,32768", "arrival-rate": "20", "residence-seconds": "8", "live-tokens": "3000" },
+  },
+  {
+    heading: "4. Is a MoE model memory-, compute- or communication-bound, and how many GPUs must hold it? (Mixtral-8x7B, 2 × H100)",
+    command: calcMoeCommand,
+    values: { gpu: "h100-sxm", model: "mixtral-8x7b", gpus: "2", batch: "1,8,64" },
+  },
+  {
+    heading: "5. Route A is cheaper and faster on paper; which one does more useful work per dollar?",
+    command: calcGoodputCommand,
+    values: {
+      "route-a": "name=cheap,requests=1000,successful=980,accepted=600,outputTokens=300000,costUsd=20,durationSeconds=100",
+      "route-b": "name=premium,requests=1000,successful=950,accepted=900,outputTokens=280000,costUsd=24,durationSeconds=100",
+    },
   },
 ];
 
