@@ -1,0 +1,61 @@
+/**
+ * Seeded, splittable randomness for the simulator. Every consumer draws from its own named
+ * stream (arrivals, lengths, router, failures, …) so that changing a policy never shifts the
+ * numbers another part of the system sees: that is what makes common random numbers work.
+ *
+ * Generator: xoshiro128** (Blackman & Vigna 2018), 32-bit state words, seeded through
+ * SplitMix32 from (seed, FNV-1a hash of the stream name).
+ */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** A child stream, independent of this one, named relative to it. */
+  fork(name: string): Rng;
+  readonly seed: number;
+  readonly stream: string;
+}
+
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash >>> 0;
+}
+
+function splitMix32(state: number): () => number {
+  let value = state >>> 0;
+  return () => {
+    value = (value + 0x9e3779b9) >>> 0;
+    let z = value;
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0;
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
+    return (z ^ (z >>> 16)) >>> 0;
+  };
+}
+
+/** A stream of uniform numbers for (seed, stream name); same inputs, same numbers, on any machine. */
+export function createRng(seed: number, stream = "root"): Rng {
+  const mix = splitMix32((Math.imul(seed >>> 0, 0x9e3779b1) ^ fnv1a(stream)) >>> 0);
+  let s0 = mix();
+  let s1 = mix();
+  let s2 = mix();
+  let s3 = mix();
+  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+  const next = (): number => {
+    const result = Math.imul(((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25)) >>> 0, 9) >>> 0;
+    const t = (s1 << 9) >>> 0;
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = ((s3 << 11) | (s3 >>> 21)) >>> 0;
+    s0 >>>= 0;
+    s1 >>>= 0;
+    s2 >>>= 0;
+    return result / 4294967296;
+  };
+  return { next, fork: (name) => createRng(seed, `${stream}/${name}`), seed, stream };
+}
