@@ -71,41 +71,82 @@ function weightBytesRead(deployment: Deployment, tokens: number): number {
 }
 
 /**
- * Decode step time for sequences with the given context lengths (SPEC §3.1), as a sum of
- * sequential kernels rather than the bare max() bound:
- *   T = fixed + layers·perLayer + max(W/BW_w, FLOPs_gemm/F) + max(KV/BW_kv, FLOPs_attn/F) + all-reduce
- * with BW_x = datasheet bandwidth × efficiency and F = datasheet FLOP/s × efficiency.
+ * What one engine step computes, as sums over its sequences (so the simulator can keep them
+ * incrementally). Decode sequences add one token each; prefill chunks add `newTokens` after
+ * `doneTokens` already in KV (cached or computed by earlier chunks).
  */
-export function decodeStepTime(deployment: Deployment, contextTokens: readonly number[], profile: StepTimeProfile): StepTimeBreakdown {
+export interface BatchComposition {
+  readonly decodeSequences: number;
+  /** Σ KV bytes the decode sequences read (kvBytesForContext of each context). */
+  readonly decodeKvBytes: number;
+  /** Σ over decode sequences of token·layers attended (window layers capped). */
+  readonly decodeAttendedTokenLayers: number;
+  readonly prefillSequences: number;
+  readonly prefillNewTokens: number;
+  /** Σ over chunks of KV bytes held after the chunk (written now or read from earlier chunks/cache). */
+  readonly prefillKvBytes: number;
+  /** Σ over chunks of layer-weighted causal pairs, see prefillAttentionPairs(). */
+  readonly prefillAttentionPairs: number;
+}
+
+/**
+ * Layer-weighted causal attention pairs of a chunk of q new tokens after c done ones:
+ * (q·c + q²/2) per full-attention layer (window layers scaled by their attended share).
+ */
+export function prefillAttentionPairs(model: ModelSpec, doneTokens: number, newTokens: number): number {
+  const total = doneTokens + newTokens;
+  return (attendedTokenLayers(model, total) / total) * (newTokens * doneTokens + (newTokens * newTokens) / 2);
+}
+
+/** Token·layers one decode sequence of `contextTokens` attends to. */
+export function decodeAttendedTokenLayers(model: ModelSpec, contextTokens: number): number {
+  return attendedTokenLayers(model, contextTokens);
+}
+
+/**
+ * Time of one engine step that runs decode sequences and prefill chunks in a single forward pass
+ * (vLLM's continuous batching). GEMMs see every token of the step; decode attention reads KV;
+ * prefill attention is causal FLOPs. A step with any prefill uses the prefill terms for overhead,
+ * GEMM and weight streaming (large-M GEMMs); a decode-only step uses the decode terms:
+ *   T = fixed + layers·perLayer + max((W + KV_prefill)/BW_w, FLOPs_gemm/F)
+ *       + max(KV_decode/BW_kv, FLOPs_decode_attn/F) + FLOPs_prefill_attn/F_attn + all-reduce
+ */
+export function stepTimeForBatch(deployment: Deployment, batch: BatchComposition, profile: StepTimeProfile): StepTimeBreakdown {
   const { model, gpu, tensorParallel: t } = deployment;
-  const terms = profile.decode;
-  const batch = contextTokens.length;
   const counts = countModelParams(model);
   const width = attentionWidth(model);
-  let kvBytes = 0;
-  let attendedTokenLayerSum = 0;
-  for (const context of contextTokens) {
-    kvBytes += kvBytesForContext(model, context, deployment.kvDtype);
-    attendedTokenLayerSum += attendedTokenLayers(model, context);
-  }
-  kvBytes /= t;
-  const weightBytes = weightBytesRead(deployment, batch);
-  const gemmFlops = (2 * batch * counts.matmulParamsPerToken) / t;
-  const attentionFlops = (2 * (width.qk + width.pv) * attendedTokenLayerSum) / t;
+  const hasPrefill = batch.prefillNewTokens > 0;
+  const decode = profile.decode;
+  const prefill = profile.prefill;
+  const tokens = batch.decodeSequences + batch.prefillNewTokens;
+  const weightBytes = weightBytesRead(deployment, tokens);
+  // LM head runs for every decode token and only for the last token of each prefill sequence.
+  const gemmFlops =
+    (2 * tokens * (counts.matmulParamsPerToken - counts.lmHeadParams) + 2 * (batch.decodeSequences + batch.prefillSequences) * counts.lmHeadParams) / t;
+  const decodeKvBytes = batch.decodeKvBytes / t;
+  const prefillKvBytes = batch.prefillKvBytes / t;
+  const decodeAttentionFlops = (2 * (width.qk + width.pv) * batch.decodeAttendedTokenLayers) / t;
+  const prefillAttentionFlops = (2 * (width.qk + width.pv) * batch.prefillAttentionPairs) / t;
   const bandwidth = gpu.memBandwidthBytesPerSecond;
-  const flopsPerSecond = gpu.bf16FlopsPerSecond * terms.computeEfficiency;
-  const weightSeconds = weightBytes / (bandwidth * terms.weightBandwidthEfficiency);
-  const kvSeconds = kvBytes / (bandwidth * terms.kvBandwidthEfficiency);
-  const gemmComputeSeconds = gemmFlops / flopsPerSecond;
-  const attentionComputeSeconds = attentionFlops / flopsPerSecond;
-  const overheadSeconds = terms.fixedSeconds + model.layers * terms.perLayerSeconds;
-  const communicationSeconds = allReduceSeconds(deployment, batch, profile);
+  const peak = gpu.bf16FlopsPerSecond;
+  const weightEfficiency = hasPrefill ? prefill.weightBandwidthEfficiency : decode.weightBandwidthEfficiency;
+  const gemmEfficiency = hasPrefill ? prefill.computeEfficiency : decode.computeEfficiency;
+  const weightSeconds = weightBytes / (bandwidth * weightEfficiency);
+  const prefillKvSeconds = prefillKvBytes / (bandwidth * weightEfficiency);
+  const decodeKvSeconds = decodeKvBytes / (bandwidth * decode.kvBandwidthEfficiency);
+  const gemmComputeSeconds = gemmFlops / (peak * gemmEfficiency);
+  const decodeAttentionSeconds = decodeAttentionFlops / (peak * decode.computeEfficiency);
+  const prefillAttentionSeconds = prefillAttentionFlops / (peak * prefill.attentionEfficiency);
+  const overheadSeconds = hasPrefill ? prefill.fixedSeconds + model.layers * prefill.perLayerSeconds : decode.fixedSeconds + model.layers * decode.perLayerSeconds;
+  const communicationSeconds = allReduceSeconds(deployment, tokens, profile);
   const stepSeconds =
     overheadSeconds +
-    Math.max(weightSeconds, gemmComputeSeconds) +
-    Math.max(kvSeconds, attentionComputeSeconds) +
+    Math.max(weightSeconds + prefillKvSeconds, gemmComputeSeconds) +
+    (batch.decodeSequences > 0 ? Math.max(decodeKvSeconds, decodeAttentionSeconds) : 0) +
+    prefillAttentionSeconds +
     communicationSeconds;
-  const computeSeconds = gemmComputeSeconds + attentionComputeSeconds;
+  const kvSeconds = prefillKvSeconds + decodeKvSeconds;
+  const computeSeconds = gemmComputeSeconds + decodeAttentionSeconds + prefillAttentionSeconds;
   return {
     stepSeconds,
     overheadSeconds,
@@ -115,14 +156,46 @@ export function decodeStepTime(deployment: Deployment, contextTokens: readonly n
     communicationSeconds,
     bottleneck: bottleneckOf(weightSeconds, kvSeconds, computeSeconds),
     weightBytesRead: weightBytes,
-    kvBytesRead: kvBytes,
-    flops: gemmFlops + attentionFlops,
+    kvBytesRead: decodeKvBytes + prefillKvBytes,
+    flops: gemmFlops + decodeAttentionFlops + prefillAttentionFlops,
   };
+}
+
+/**
+ * Decode step time for sequences with the given context lengths (SPEC §3.1), as a sum of
+ * sequential kernels rather than the bare max() bound:
+ *   T = fixed + layers·perLayer + max(W/BW_w, FLOPs_gemm/F) + max(KV/BW_kv, FLOPs_attn/F) + all-reduce
+ * with BW_x = datasheet bandwidth × efficiency and F = datasheet FLOP/s × efficiency.
+ */
+export function decodeStepTime(deployment: Deployment, contextTokens: readonly number[], profile: StepTimeProfile): StepTimeBreakdown {
+  let decodeKvBytes = 0;
+  let attended = 0;
+  for (const context of contextTokens) {
+    decodeKvBytes += kvBytesForContext(deployment.model, context, deployment.kvDtype);
+    attended += attendedTokenLayers(deployment.model, context);
+  }
+  return stepTimeForBatch(
+    deployment,
+    { decodeSequences: contextTokens.length, decodeKvBytes, decodeAttendedTokenLayers: attended, prefillSequences: 0, prefillNewTokens: 0, prefillKvBytes: 0, prefillAttentionPairs: 0 },
+    profile,
+  );
 }
 
 /** Decode step for `batch` sequences that all hold `contextTokens` tokens. */
 export function uniformDecodeStepTime(deployment: Deployment, batch: number, contextTokens: number, profile: StepTimeProfile): StepTimeBreakdown {
-  return decodeStepTime(deployment, Array.from({ length: batch }, () => contextTokens), profile);
+  return stepTimeForBatch(
+    deployment,
+    {
+      decodeSequences: batch,
+      decodeKvBytes: batch * kvBytesForContext(deployment.model, contextTokens, deployment.kvDtype),
+      decodeAttendedTokenLayers: batch * attendedTokenLayers(deployment.model, contextTokens),
+      prefillSequences: 0,
+      prefillNewTokens: 0,
+      prefillKvBytes: 0,
+      prefillAttentionPairs: 0,
+    },
+    profile,
+  );
 }
 
 export interface PrefillShape {
@@ -141,39 +214,19 @@ export interface PrefillShape {
  *   T = fixed + layers·perLayer + max(bytes/BW_w, FLOPs_gemm/F_gemm) + FLOPs_attn/F_attn + all-reduce.
  */
 export function prefillTime(deployment: Deployment, shape: PrefillShape, profile: StepTimeProfile): StepTimeBreakdown {
-  const { model, gpu, tensorParallel: t } = deployment;
-  const terms = profile.prefill;
   const cached = shape.cachedTokens ?? 0;
   const newPerSequence = shape.promptTokens - cached;
-  const newTokens = shape.batch * newPerSequence;
-  const counts = countModelParams(model);
-  const width = attentionWidth(model);
-  const gemmFlops = (2 * newTokens * (counts.matmulParamsPerToken - counts.lmHeadParams) + 2 * shape.batch * counts.lmHeadParams) / t;
-  const causalPairs = (attendedTokenLayers(model, shape.promptTokens) / shape.promptTokens) * (newPerSequence * cached + (newPerSequence * newPerSequence) / 2);
-  const attentionFlops = (2 * (width.qk + width.pv) * shape.batch * causalPairs) / t;
-  const kvBytes =
-    (shape.batch * (kvBytesForContext(model, shape.promptTokens, deployment.kvDtype))) / t; // write new + read cached
-  const weightBytes = weightBytesRead(deployment, newTokens);
-  const bandwidth = gpu.memBandwidthBytesPerSecond * terms.weightBandwidthEfficiency;
-  const weightSeconds = weightBytes / bandwidth;
-  const kvSeconds = kvBytes / bandwidth;
-  const gemmComputeSeconds = gemmFlops / (gpu.bf16FlopsPerSecond * terms.computeEfficiency);
-  const attentionComputeSeconds = attentionFlops / (gpu.bf16FlopsPerSecond * terms.attentionEfficiency);
-  const overheadSeconds = terms.fixedSeconds + model.layers * terms.perLayerSeconds;
-  const communicationSeconds = allReduceSeconds(deployment, newTokens, profile);
-  const stepSeconds =
-    overheadSeconds + Math.max(weightSeconds + kvSeconds, gemmComputeSeconds) + attentionComputeSeconds + communicationSeconds;
-  const computeSeconds = gemmComputeSeconds + attentionComputeSeconds;
-  return {
-    stepSeconds,
-    overheadSeconds,
-    weightSeconds,
-    kvSeconds,
-    computeSeconds,
-    communicationSeconds,
-    bottleneck: bottleneckOf(weightSeconds, kvSeconds, computeSeconds),
-    weightBytesRead: weightBytes,
-    kvBytesRead: kvBytes,
-    flops: gemmFlops + attentionFlops,
-  };
+  return stepTimeForBatch(
+    deployment,
+    {
+      decodeSequences: 0,
+      decodeKvBytes: 0,
+      decodeAttendedTokenLayers: 0,
+      prefillSequences: shape.batch,
+      prefillNewTokens: shape.batch * newPerSequence,
+      prefillKvBytes: shape.batch * kvBytesForContext(deployment.model, shape.promptTokens, deployment.kvDtype),
+      prefillAttentionPairs: shape.batch * prefillAttentionPairs(deployment.model, cached, newPerSequence),
+    },
+    profile,
+  );
 }
