@@ -41,8 +41,8 @@ export interface CalibrationResult {
  * shares are held firmer. Measurements of several models make every term identifiable.
  */
 // Far below the data term (a 1 % error costs 1e-4), so the priors only decide flat directions.
-const decodePriors = { fixedSeconds: 1e-7, perLayerSeconds: 1e-7, weightBandwidthEfficiency: 1e-5, kvBandwidthEfficiency: 1e-6, computeEfficiency: 1e-6 } as const;
-const prefillPriors = { fixedSeconds: 1e-7, perLayerSeconds: 1e-7, computeEfficiency: 1e-6, attentionEfficiency: 1e-6, weightBandwidthEfficiency: 1e-5 } as const;
+const decodePriors = { fixedSeconds: 1e-7, perLayerSeconds: 1e-7, perSequenceSeconds: 1e-7, weightBandwidthEfficiency: 1e-5, kvBandwidthEfficiency: 1e-6, computeEfficiency: 1e-6 } as const;
+const prefillPriors = { fixedSeconds: 1e-7, perLayerSeconds: 1e-7, perSequenceSeconds: 1e-7, computeEfficiency: 1e-6, attentionEfficiency: 1e-6, weightBandwidthEfficiency: 1e-5 } as const;
 
 /** A model that just returns its prediction for a measurement under given terms. */
 type Predict<T> = (terms: T, measurement: Measurement) => number;

@@ -137,7 +137,10 @@ export function stepTimeForBatch(deployment: Deployment, batch: BatchComposition
   const gemmComputeSeconds = gemmFlops / (peak * gemmEfficiency);
   const decodeAttentionSeconds = decodeAttentionFlops / (peak * decode.computeEfficiency);
   const prefillAttentionSeconds = prefillAttentionFlops / (peak * prefill.attentionEfficiency);
-  const overheadSeconds = hasPrefill ? prefill.fixedSeconds + model.layers * prefill.perLayerSeconds : decode.fixedSeconds + model.layers * decode.perLayerSeconds;
+  const overheadSeconds =
+    (hasPrefill ? prefill.fixedSeconds + model.layers * prefill.perLayerSeconds : decode.fixedSeconds + model.layers * decode.perLayerSeconds) +
+    batch.decodeSequences * decode.perSequenceSeconds +
+    batch.prefillSequences * prefill.perSequenceSeconds;
   const communicationSeconds = allReduceSeconds(deployment, tokens, profile);
   const stepSeconds =
     overheadSeconds +

@@ -14,8 +14,8 @@ const seconds = z.number().nonnegative();
 const profileSchema = z.object({
   name: z.string(),
   gpuId: z.string().nullable(),
-  decode: z.object({ fixedSeconds: seconds, perLayerSeconds: seconds, weightBandwidthEfficiency: share, kvBandwidthEfficiency: share, computeEfficiency: share }),
-  prefill: z.object({ fixedSeconds: seconds, perLayerSeconds: seconds, computeEfficiency: share, attentionEfficiency: share, weightBandwidthEfficiency: share }),
+  decode: z.object({ fixedSeconds: seconds, perLayerSeconds: seconds, perSequenceSeconds: seconds, weightBandwidthEfficiency: share, kvBandwidthEfficiency: share, computeEfficiency: share }),
+  prefill: z.object({ fixedSeconds: seconds, perLayerSeconds: seconds, perSequenceSeconds: seconds, computeEfficiency: share, attentionEfficiency: share, weightBandwidthEfficiency: share }),
   allReduceLatencySeconds: seconds,
   interconnectEfficiency: share,
   source: z.string(),

@@ -11,7 +11,7 @@ const deploymentOf = (id: string): Deployment => singleGpuDeployment(findModel(b
 /** Weight streaming far below the prior (0.6 vs 0.85) and a large fixed overhead. */
 const truth: StepTimeProfile = {
   ...defaultStepTimeProfile,
-  decode: { fixedSeconds: 1.5e-3, perLayerSeconds: 15e-6, weightBandwidthEfficiency: 0.6, kvBandwidthEfficiency: 0.8, computeEfficiency: 0.6 },
+  decode: { fixedSeconds: 1.5e-3, perLayerSeconds: 15e-6, perSequenceSeconds: 4.5e-6, weightBandwidthEfficiency: 0.6, kvBandwidthEfficiency: 0.8, computeEfficiency: 0.6 },
 };
 
 const decodePoints = (modelId: string, tag: boolean): Measurement[] =>

@@ -12,8 +12,8 @@ const deploymentOf = (id: string) => singleGpuDeployment(findModel(builtInCatalo
 const truth: StepTimeProfile = {
   ...defaultStepTimeProfile,
   name: "truth",
-  decode: { fixedSeconds: 0.8e-3, perLayerSeconds: 35e-6, weightBandwidthEfficiency: 0.74, kvBandwidthEfficiency: 0.66, computeEfficiency: 0.5 },
-  prefill: { fixedSeconds: 1.2e-3, perLayerSeconds: 50e-6, computeEfficiency: 0.5, attentionEfficiency: 0.3, weightBandwidthEfficiency: 0.8 },
+  decode: { fixedSeconds: 0.8e-3, perLayerSeconds: 35e-6, perSequenceSeconds: 6e-6, weightBandwidthEfficiency: 0.74, kvBandwidthEfficiency: 0.66, computeEfficiency: 0.5 },
+  prefill: { fixedSeconds: 1.2e-3, perLayerSeconds: 50e-6, perSequenceSeconds: 6e-6, computeEfficiency: 0.5, attentionEfficiency: 0.3, weightBandwidthEfficiency: 0.8 },
 };
 
 /** Seeded multiplicative noise (mulberry32), ±2 %, like run-to-run jitter of real measurements. */

@@ -11,8 +11,8 @@ const llama8b = singleGpuDeployment(findModel(builtInCatalog, "llama-3-8b"), h10
 const idealProfile: StepTimeProfile = {
   ...defaultStepTimeProfile,
   name: "ideal",
-  decode: { fixedSeconds: 0, perLayerSeconds: 0, weightBandwidthEfficiency: 1, kvBandwidthEfficiency: 1, computeEfficiency: 1 },
-  prefill: { fixedSeconds: 0, perLayerSeconds: 0, computeEfficiency: 1, attentionEfficiency: 1, weightBandwidthEfficiency: 1 },
+  decode: { fixedSeconds: 0, perLayerSeconds: 0, perSequenceSeconds: 0, weightBandwidthEfficiency: 1, kvBandwidthEfficiency: 1, computeEfficiency: 1 },
+  prefill: { fixedSeconds: 0, perLayerSeconds: 0, perSequenceSeconds: 0, computeEfficiency: 1, attentionEfficiency: 1, weightBandwidthEfficiency: 1 },
 };
 
 describe("decode step time", () => {

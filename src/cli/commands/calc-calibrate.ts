@@ -46,8 +46,8 @@ export const calcCalibrateCommand: CommandSpec = {
         ["phase", "points", "uncalibrated MAPE", "fit MAPE", "leave-one-out MAPE"],
         (["decode", "prefill"] as const).map((phase) => [phase, String(result[phase].points), percent(result[phase].uncalibratedMape), percent(result[phase].inSampleMape), percent(result[phase].leaveOneOutMape)]),
       ),
-      `Decode terms: fixed ${ms(decode.fixedSeconds)} ms, per layer ${fixed(decode.perLayerSeconds * 1e6, 1)} µs, weight BW ${fixed(decode.weightBandwidthEfficiency, 3)}, KV BW ${fixed(decode.kvBandwidthEfficiency, 3)}, compute ${fixed(decode.computeEfficiency, 3)}`,
-      `Prefill terms: fixed ${ms(prefill.fixedSeconds)} ms, per layer ${fixed(prefill.perLayerSeconds * 1e6, 1)} µs, GEMM ${fixed(prefill.computeEfficiency, 3)}, attention ${fixed(prefill.attentionEfficiency, 3)}, weight BW ${fixed(prefill.weightBandwidthEfficiency, 3)}`,
+      `Decode terms: fixed ${ms(decode.fixedSeconds)} ms, per layer ${fixed(decode.perLayerSeconds * 1e6, 1)} µs, per sequence ${fixed(decode.perSequenceSeconds * 1e6, 2)} µs, weight BW ${fixed(decode.weightBandwidthEfficiency, 3)}, KV BW ${fixed(decode.kvBandwidthEfficiency, 3)}, compute ${fixed(decode.computeEfficiency, 3)}`,
+      `Prefill terms: fixed ${ms(prefill.fixedSeconds)} ms, per layer ${fixed(prefill.perLayerSeconds * 1e6, 1)} µs, per sequence ${fixed(prefill.perSequenceSeconds * 1e6, 2)} µs, GEMM ${fixed(prefill.computeEfficiency, 3)}, attention ${fixed(prefill.attentionEfficiency, 3)}, weight BW ${fixed(prefill.weightBandwidthEfficiency, 3)}`,
       "",
       formatTable(
         ["phase", "batch", "tokens", "measured ms", "fit ms", "held-out ms", "uncalibrated ms"],
