@@ -59,3 +59,15 @@ export function createRng(seed: number, stream = "root"): Rng {
   };
   return { next, fork: (name) => createRng(seed, `${stream}/${name}`), seed, stream };
 }
+
+/**
+ * A uniform in [0, 1) determined only by (seed, a, b): for per-request draws (quality gates) that
+ * must not depend on the order events happen in, so every policy sees the same draw.
+ */
+export function hashUniform(seed: number, a: number, b = 0): number {
+  let h = Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(a >>> 0, 0x85ebca6b) ^ Math.imul((b + 0x27d4eb2f) >>> 0, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}

@@ -1,0 +1,23 @@
+/** A generated request, as the workload produces it (pre-decision features only). */
+export interface SimRequestSpec {
+  readonly id: number;
+  readonly arrivalSeconds: number;
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly tenant: string;
+  readonly tier: string;
+  readonly latencySensitive: boolean;
+  readonly userId: string;
+  readonly sessionId: string | null;
+  readonly turn: number;
+  readonly prefixGroup: string | null;
+  readonly prefixTokens: number;
+  readonly historyTokens: number;
+  readonly workloadClass: string;
+  readonly preUsage: number;
+}
+
+/** Where the simulator pulls requests from, in nondecreasing arrival order; null when exhausted. */
+export interface RequestSource {
+  next(): SimRequestSpec | null;
+}

@@ -1,0 +1,556 @@
+import type { Deployment } from "../physics/deployment.js";
+import type { StepTimeProfile } from "../physics/step-time-profile.js";
+import { BlockKeys } from "./block-keys.js";
+import { ReplicaEngine, type EngineConfig, type StepPlan } from "./engine/replica-engine.js";
+import { Sequence } from "./engine/sequence.js";
+import { EventHeap } from "./event-heap.js";
+import { requestLogSchemaVersion, type RequestRecord, type RequestStatus } from "./log/request-record.js";
+import { createRng, hashUniform } from "./rng.js";
+import type { ReplicaSignals, RoutedRequest, Router, RouterDecision } from "./routers/router.js";
+import type { RequestSource, SimRequestSpec } from "./sim-request.js";
+import { SummaryAccumulator, type SimulationSummary } from "./summary.js";
+
+export interface PoolSpec {
+  readonly name: string;
+  readonly replicas: number;
+  readonly deployment: Deployment;
+  readonly profile: StepTimeProfile;
+  readonly engine: EngineConfig;
+  readonly priceUsdPerGpuHour: number;
+  /** Drop a request that has waited this long without being scheduled; null = never. */
+  readonly maxQueueSeconds: number | null;
+  /** Probability a finished response passes the quality gate (1 = no gate). */
+  readonly qualityPassProbability: number;
+}
+
+export interface SloGates {
+  readonly ttftSeconds?: number | undefined;
+  readonly tpotSeconds?: number | undefined;
+  readonly e2eSeconds?: number | undefined;
+}
+
+export interface Disturbances {
+  readonly failures: readonly { readonly replica: number; readonly atSeconds: number; readonly recoverAfterSeconds: number }[];
+  readonly slowdowns: readonly { readonly replica: number; readonly fromSeconds: number; readonly toSeconds: number; readonly factor: number }[];
+  /** Client retries of failed, dropped or rejected attempts with exponential backoff. */
+  readonly retries: { readonly maxAttempts: number; readonly backoffSeconds: number } | null;
+}
+
+export interface AdmissionLimit {
+  readonly ratePerSecond: number;
+  readonly burst: number;
+}
+
+/** A policy the fleet can run: a router factory (one router per router replica). */
+export interface PolicySpec {
+  readonly name: string;
+  readonly version: string;
+  readonly createRouter: (replicas: readonly { readonly index: number; readonly pool: string }[]) => Router;
+}
+
+/** Which policy serves a request, and how the design recorded the assignment. */
+export interface Assignment {
+  readonly policyIndex: number;
+  readonly arm: string | null;
+  readonly unit: string | null;
+  readonly block: number | null;
+}
+
+export interface SimulationInput {
+  readonly runId: string;
+  readonly seed: number;
+  readonly pools: readonly PoolSpec[];
+  readonly requests: RequestSource;
+  readonly policies: readonly PolicySpec[];
+  /** Assignment design; default: everyone on policy 0. */
+  readonly assign?: (request: SimRequestSpec) => Assignment;
+  /** Independent router replicas, each seeing only its own decisions (requests spread round-robin). */
+  readonly routerReplicas: number;
+  /** How stale the routers' engine signals are: refreshed every this many seconds (0 = always fresh). */
+  readonly signalRefreshSeconds: number;
+  readonly slo: SloGates;
+  readonly disturbances: Disturbances;
+  readonly admission: Readonly<Record<string, AdmissionLimit>>;
+  /** Emit the system series every this many simulated seconds (0 = off). */
+  readonly seriesIntervalSeconds: number;
+  readonly experiment?: { readonly experiment: string | null; readonly case: string | null; readonly profile: string | null };
+  readonly onRecord: (record: RequestRecord) => void;
+  readonly onSeries?: (row: SeriesRow) => void;
+  readonly onStep?: (step: StepTrace) => void;
+}
+
+/** One row of the per-interval system series (a replica, or a pool when replica is null). */
+export interface SeriesRow {
+  readonly t_s: number;
+  readonly pool: string;
+  readonly replica: number | null;
+  readonly queue_depth: number;
+  readonly running: number;
+  readonly kv_utilization: number;
+  readonly preemptions: number;
+  readonly cache_hit_rate: number | null;
+  readonly busy_fraction: number;
+  readonly completed: number;
+}
+
+/** One engine step as it ran (for the step-time check and debugging). */
+export interface StepTrace {
+  readonly replica: number;
+  readonly start_s: number;
+  readonly duration_s: number;
+  readonly composition: StepPlan["composition"];
+}
+
+type SimEvent =
+  | { readonly kind: "arrival"; readonly request: SimRequestSpec; readonly attempt: number; readonly fromSource: boolean }
+  | { readonly kind: "step"; readonly replica: number; readonly epoch: number; readonly plan: StepPlan }
+  | { readonly kind: "timeout"; readonly flight: InFlight }
+  | { readonly kind: "fail"; readonly replica: number; readonly recoverAfterSeconds: number }
+  | { readonly kind: "recover"; readonly replica: number }
+  | { readonly kind: "slowdown"; readonly replica: number; readonly factor: number }
+  | { readonly kind: "series" };
+
+/** One attempt of a request, from arrival to its record. */
+interface Attempt {
+  readonly request: SimRequestSpec;
+  readonly attempt: number;
+  readonly arrivalSeconds: number;
+  readonly assignment: Assignment;
+  readonly routerCopy: number;
+}
+
+interface InFlight extends Attempt {
+  readonly sequence: Sequence;
+  readonly replica: number;
+  readonly decision: RouterDecision;
+  readonly signals: ReplicaSignals | null;
+  readonly incident: boolean;
+  done: boolean;
+}
+
+const roundTo = (value: number, digits: number): number => Number(value.toFixed(digits));
+
+/**
+ * Runs a fleet of replicas fed by a workload and steered by routing policies, as a deterministic
+ * discrete-event simulation (SPEC §4). Records stream out through `onRecord` as attempts end;
+ * nothing about finished requests is retained, so memory does not grow with the run.
+ */
+export function simulateFleet(input: SimulationInput): SimulationSummary {
+  const replicas: ReplicaEngine[] = [];
+  const poolOfReplica: PoolSpec[] = [];
+  for (const pool of input.pools) {
+    for (let copy = 0; copy < pool.replicas; copy++) {
+      replicas.push(new ReplicaEngine(replicas.length, pool.name, pool.deployment, pool.profile, pool.engine));
+      poolOfReplica.push(pool);
+    }
+  }
+  const replicaMeta = replicas.map((replica) => ({ index: replica.index, pool: replica.pool }));
+  const routers = input.policies.map((policy) => Array.from({ length: input.routerReplicas }, () => policy.createRouter(replicaMeta)));
+  const routerRngs = input.policies.map((_, index) => Array.from({ length: input.routerReplicas }, (_unused, copy) => createRng(input.seed, `router/${index}/${copy}`)));
+  // Router-side in-flight counts: each router replica knows only its own decisions.
+  const outstanding = routers.map((copies) => copies.map(() => new Int32Array(replicas.length)));
+  const routedInWindow = new Float64Array(replicas.length);
+  const epochs = new Int32Array(replicas.length);
+  const stepping = new Uint8Array(replicas.length);
+  const blockKeys = new BlockKeys(input.pools[0]?.engine.blockSizeTokens ?? 16);
+  const events = new EventHeap<SimEvent>();
+  const summary = new SummaryAccumulator();
+  const buckets = new Map<string, { tokens: number; lastSeconds: number }>();
+  const experiment = input.experiment ?? { experiment: null, case: null, profile: null };
+  const assign = input.assign ?? ((): Assignment => ({ policyIndex: 0, arm: null, unit: null, block: null }));
+
+  let snapshot: ReplicaSignals[] = [];
+  let snapshotSeconds = -Infinity;
+  const signalsOf = (replica: ReplicaEngine): Omit<ReplicaSignals, "outstanding"> => ({
+    index: replica.index,
+    pool: replica.pool,
+    healthy: replica.healthy,
+    queueDepth: replica.queueDepth,
+    running: replica.runningCount,
+    kvUtilization: replica.kvUtilization,
+    kvTotalBlocks: replica.blocks.totalBlocks,
+    queuedPrefillTokens: replica.queuedPrefillTokens,
+    recentRequestsPerSecond: input.signalRefreshSeconds > 0 ? (routedInWindow[replica.index] ?? 0) / input.signalRefreshSeconds : 0,
+  });
+  const viewFor = (policy: number, copy: number, now: number): ReplicaSignals[] => {
+    const own = outstanding[policy]?.[copy];
+    if (input.signalRefreshSeconds <= 0) return replicas.map((replica) => ({ ...signalsOf(replica), outstanding: own?.[replica.index] ?? 0 }));
+    if (now - snapshotSeconds >= input.signalRefreshSeconds) {
+      snapshot = replicas.map((replica) => ({ ...signalsOf(replica), outstanding: 0 }));
+      snapshotSeconds = now;
+      routedInWindow.fill(0);
+    }
+    // Engine signals are as stale as the last scrape; the router's own in-flight counts are current.
+    return snapshot.map((signals) => ({ ...signals, outstanding: own?.[signals.index] ?? 0 }));
+  };
+
+  // Little's law bookkeeping: the time integral of attempts in the system.
+  let inSystem = 0;
+  let areaSeconds = 0;
+  let clockSeconds = 0;
+  let startSeconds = NaN;
+  const source = { open: true };
+  const advanceClock = (now: number): void => {
+    areaSeconds += inSystem * (now - clockSeconds);
+    clockSeconds = now;
+  };
+
+  const pullArrival = (): void => {
+    const request = source.open ? input.requests.next() : null;
+    if (request === null) {
+      source.open = false;
+      return;
+    }
+    events.push(request.arrivalSeconds, { kind: "arrival", request, attempt: 1, fromSource: true });
+  };
+
+  const incidentNow = (): boolean => replicas.some((replica) => !replica.healthy || replica.slowdownFactor !== 1);
+
+  const sloMet = (ttft: number | null, tpot: number | null, e2e: number | null): boolean => {
+    const { ttftSeconds, tpotSeconds, e2eSeconds } = input.slo;
+    if (ttftSeconds !== undefined && (ttft === null || ttft > ttftSeconds)) return false;
+    if (tpotSeconds !== undefined && tpot !== null && tpot > tpotSeconds) return false;
+    if (e2eSeconds !== undefined && (e2e === null || e2e > e2eSeconds)) return false;
+    return true;
+  };
+
+  /** Writes one attempt's record and schedules a client retry when the attempt failed. */
+  const finishAttempt = (attempt: Attempt, now: number, status: RequestStatus, flight: InFlight | null, httpStatus: number | null): void => {
+    const { request } = attempt;
+    const sequence = flight?.sequence ?? null;
+    const pool = flight ? (poolOfReplica[flight.replica] ?? null) : null;
+    const policy = input.policies[attempt.assignment.policyIndex];
+    const firstToken = sequence && !Number.isNaN(sequence.firstTokenSeconds) ? sequence.firstTokenSeconds : null;
+    const ttft = firstToken === null ? null : firstToken - attempt.arrivalSeconds;
+    const e2e = status === "ok" ? now - attempt.arrivalSeconds : null;
+    const outputTokens = sequence?.generatedTokens ?? 0;
+    const tpot = status === "ok" && ttft !== null && e2e !== null && outputTokens > 1 ? (e2e - ttft) / (outputTokens - 1) : null;
+    const qualityPass = status === "ok" && pool !== null && pool.qualityPassProbability < 1 ? hashUniform(input.seed, request.id, attempt.attempt) < pool.qualityPassProbability : null;
+    const tensorParallel = pool?.deployment.tensorParallel ?? 1;
+    const gpuSeconds = (sequence?.gpuSeconds ?? 0) * tensorParallel;
+    const retries = input.disturbances.retries;
+    const willRetry = status !== "ok" && retries !== null && attempt.attempt < retries.maxAttempts;
+    const decision = flight?.decision ?? null;
+    const record: RequestRecord = {
+      schema_version: requestLogSchemaVersion,
+      run_id: input.runId,
+      request_id: request.id,
+      attempt: attempt.attempt,
+      experiment: experiment.experiment,
+      case: experiment.case,
+      profile: experiment.profile,
+      user_id: request.userId,
+      session_id: request.sessionId,
+      tenant: request.tenant,
+      tier: request.tier,
+      pool: flight ? (replicas[flight.replica]?.pool ?? null) : null,
+      replica: flight ? flight.replica : null,
+      time_block: attempt.assignment.block,
+      arrival_s: attempt.arrivalSeconds,
+      prompt_tokens: request.promptTokens,
+      max_output_tokens: request.outputTokens,
+      prefix_group: request.prefixGroup,
+      prefix_tokens: request.prefixTokens,
+      workload_class: request.workloadClass,
+      latency_sensitive: request.latencySensitive,
+      pre_usage: request.preUsage,
+      state_queue_depth: flight?.signals?.queueDepth ?? null,
+      state_running: flight?.signals?.running ?? null,
+      state_kv_utilization: flight?.signals ? roundTo(flight.signals.kvUtilization, 6) : null,
+      state_expected_cache_hit: null,
+      state_capacity_pressure: flight?.signals && pool ? roundTo((flight.signals.queueDepth + flight.signals.running) / pool.engine.maxNumSeqs, 6) : null,
+      state_incident: flight?.incident ?? false,
+      policy: policy?.name ?? "unknown",
+      policy_version: policy?.version ?? "0",
+      arm: attempt.assignment.arm,
+      assignment_unit: attempt.assignment.unit,
+      intended_action: decision ? `replica-${decision.replica}` : null,
+      propensity: decision ? decision.propensity : null,
+      action_probabilities: decision?.candidateProbabilities ? JSON.stringify(decision.candidateProbabilities.map((p) => roundTo(p, 6))) : null,
+      executed_action: flight && status !== "error" ? `replica-${flight.replica}` : null,
+      fallback_reason: decision?.fallbackReason ?? null,
+      status,
+      http_status: httpStatus,
+      dispatch_s: flight ? attempt.arrivalSeconds : null,
+      first_token_s: firstToken,
+      last_token_s: status === "ok" ? now : null,
+      queue_wait_s: sequence && !Number.isNaN(sequence.firstScheduledSeconds) ? sequence.firstScheduledSeconds - attempt.arrivalSeconds : null,
+      ttft_s: ttft,
+      tpot_s: tpot,
+      e2e_s: e2e,
+      output_tokens: outputTokens,
+      cached_prompt_tokens: sequence?.cachedPromptTokens ?? 0,
+      preemptions: sequence?.preemptions ?? 0,
+      quality_pass: qualityPass,
+      slo_met: status === "ok" ? sloMet(ttft, tpot, e2e) : false,
+      gpu_seconds: gpuSeconds,
+      cost_usd: (gpuSeconds * (pool?.priceUsdPerGpuHour ?? 0)) / 3600,
+    };
+    summary.add(record, !willRetry, now);
+    input.onRecord(record);
+    if (willRetry) {
+      const backoff = retries.backoffSeconds * 2 ** (attempt.attempt - 1);
+      events.push(now + backoff, { kind: "arrival", request, attempt: attempt.attempt + 1, fromSource: false });
+    }
+  };
+
+  const kick = (replicaIndex: number, now: number): void => {
+    const replica = replicas[replicaIndex];
+    if (!replica || !replica.healthy || stepping[replicaIndex] === 1 || !replica.hasWork()) return;
+    const plan = replica.planStep(now);
+    if (plan === null) return;
+    stepping[replicaIndex] = 1;
+    events.push(now + plan.durationSeconds, { kind: "step", replica: replicaIndex, epoch: epochs[replicaIndex] ?? 0, plan });
+    input.onStep?.({ replica: replicaIndex, start_s: now, duration_s: plan.durationSeconds, composition: plan.composition });
+  };
+
+  const leave = (flight: InFlight): void => {
+    flight.done = true;
+    const counts = outstanding[flight.assignment.policyIndex]?.[flight.routerCopy];
+    if (counts) counts[flight.replica] = (counts[flight.replica] ?? 1) - 1;
+    inSystem--;
+  };
+
+  const admit = (tenant: string, now: number): boolean => {
+    const limit = input.admission[tenant];
+    if (!limit) return true;
+    let bucket = buckets.get(tenant);
+    if (!bucket) {
+      bucket = { tokens: limit.burst, lastSeconds: now };
+      buckets.set(tenant, bucket);
+    }
+    bucket.tokens = Math.min(limit.burst, bucket.tokens + (now - bucket.lastSeconds) * limit.ratePerSecond);
+    bucket.lastSeconds = now;
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  };
+
+  const flights = new Map<Sequence, InFlight>();
+
+  const onArrival = (request: SimRequestSpec, attemptNumber: number, now: number): void => {
+    if (Number.isNaN(startSeconds)) startSeconds = now;
+    const assignment = assign(request);
+    const attempt: Attempt = { request, attempt: attemptNumber, arrivalSeconds: now, assignment, routerCopy: request.id % input.routerReplicas };
+    inSystem++;
+    if (!admit(request.tenant, now)) {
+      inSystem--;
+      finishAttempt(attempt, now, "rejected", null, 429);
+      return;
+    }
+    const policyRouters = routers[assignment.policyIndex];
+    const router = policyRouters?.[attempt.routerCopy];
+    const rng = routerRngs[assignment.policyIndex]?.[attempt.routerCopy];
+    if (!router || !rng) throw new Error(`no router for policy ${assignment.policyIndex}`);
+    const view = viewFor(assignment.policyIndex, attempt.routerCopy, now);
+    const engineKey = blockKeys.engineKeys(request);
+    const routed: RoutedRequest = {
+      id: request.id,
+      promptTokens: request.promptTokens,
+      outputTokens: request.outputTokens,
+      tenant: request.tenant,
+      tier: request.tier,
+      latencySensitive: request.latencySensitive,
+      userId: request.userId,
+      sessionId: request.sessionId,
+      prefixGroup: request.prefixGroup,
+      blockKeys: blockKeys.promptKeys(request, engineKey),
+      blockSizeTokens: blockKeys.blockSizeTokens,
+    };
+    const decision = router.route(routed, view, rng);
+    router.observe?.(routed, decision.replica);
+    const replica = replicas[decision.replica];
+    if (!replica) throw new Error(`router ${router.name} chose replica ${decision.replica} of ${replicas.length}`);
+    const sequence = new Sequence(request.id, request.promptTokens, request.outputTokens, engineKey, now);
+    const flight: InFlight = { ...attempt, sequence, replica: decision.replica, decision, signals: view[decision.replica] ?? null, incident: incidentNow(), done: false };
+    const counts = outstanding[assignment.policyIndex]?.[attempt.routerCopy];
+    if (counts) counts[decision.replica] = (counts[decision.replica] ?? 0) + 1;
+    routedInWindow[decision.replica] = (routedInWindow[decision.replica] ?? 0) + 1;
+    if (!replica.healthy) {
+      // The router's stale view sent it to a replica that is down: the attempt fails at once.
+      leave(flight);
+      finishAttempt(attempt, now, "error", flight, 503);
+      return;
+    }
+    flights.set(sequence, flight);
+    replica.enqueue(sequence);
+    const pool = poolOfReplica[decision.replica];
+    if (pool?.maxQueueSeconds !== null && pool?.maxQueueSeconds !== undefined) events.push(now + pool.maxQueueSeconds, { kind: "timeout", flight });
+    kick(decision.replica, now);
+  };
+
+  const onStep = (replicaIndex: number, plan: StepPlan, now: number): void => {
+    const replica = replicas[replicaIndex];
+    if (!replica) return;
+    stepping[replicaIndex] = 0;
+    const outcome = replica.completeStep(plan, now);
+    for (const sequence of outcome.finished) {
+      const flight = flights.get(sequence);
+      if (!flight) continue;
+      flights.delete(sequence);
+      leave(flight);
+      finishAttempt(flight, now, "ok", flight, 200);
+    }
+    kick(replicaIndex, now);
+  };
+
+  // Series state: per-replica counters at the previous tick.
+  const lastPreemptions = new Float64Array(replicas.length);
+  const lastBusy = new Float64Array(replicas.length);
+  const lastSeen = new Float64Array(replicas.length);
+  const lastCached = new Float64Array(replicas.length);
+  const lastSteps = new Float64Array(replicas.length);
+  const emitSeries = (now: number): void => {
+    const onSeries = input.onSeries;
+    if (!onSeries) return;
+    const interval = input.seriesIntervalSeconds;
+    const poolRows = new Map<string, { queue: number; running: number; kv: number; preemptions: number; seen: number; cached: number; busy: number; count: number; completed: number }>();
+    for (const replica of replicas) {
+      const i = replica.index;
+      const seen = replica.promptTokensSeen - (lastSeen[i] ?? 0);
+      const cached = replica.promptTokensFromCache - (lastCached[i] ?? 0);
+      const busy = replica.busySeconds - (lastBusy[i] ?? 0);
+      const preemptions = replica.preemptions - (lastPreemptions[i] ?? 0);
+      const steps = replica.steps - (lastSteps[i] ?? 0);
+      lastSeen[i] = replica.promptTokensSeen;
+      lastCached[i] = replica.promptTokensFromCache;
+      lastBusy[i] = replica.busySeconds;
+      lastPreemptions[i] = replica.preemptions;
+      lastSteps[i] = replica.steps;
+      onSeries({
+        t_s: roundTo(now, 6),
+        pool: replica.pool,
+        replica: i,
+        queue_depth: replica.queueDepth,
+        running: replica.runningCount,
+        kv_utilization: roundTo(replica.kvUtilization, 6),
+        preemptions,
+        cache_hit_rate: seen > 0 ? roundTo(cached / seen, 6) : null,
+        busy_fraction: roundTo(Math.min(1, busy / interval), 6),
+        completed: steps,
+      });
+      const row = poolRows.get(replica.pool) ?? { queue: 0, running: 0, kv: 0, preemptions: 0, seen: 0, cached: 0, busy: 0, count: 0, completed: 0 };
+      row.queue += replica.queueDepth;
+      row.running += replica.runningCount;
+      row.kv += replica.kvUtilization;
+      row.preemptions += preemptions;
+      row.seen += seen;
+      row.cached += cached;
+      row.busy += busy;
+      row.count++;
+      row.completed += steps;
+      poolRows.set(replica.pool, row);
+    }
+    for (const [pool, row] of poolRows) {
+      onSeries({
+        t_s: roundTo(now, 6),
+        pool,
+        replica: null,
+        queue_depth: row.queue,
+        running: row.running,
+        kv_utilization: roundTo(row.kv / row.count, 6),
+        preemptions: row.preemptions,
+        cache_hit_rate: row.seen > 0 ? roundTo(row.cached / row.seen, 6) : null,
+        busy_fraction: roundTo(Math.min(1, row.busy / (interval * row.count)), 6),
+        completed: row.completed,
+      });
+    }
+  };
+
+  for (const failure of input.disturbances.failures) events.push(failure.atSeconds, { kind: "fail", replica: failure.replica, recoverAfterSeconds: failure.recoverAfterSeconds });
+  for (const slowdown of input.disturbances.slowdowns) {
+    events.push(slowdown.fromSeconds, { kind: "slowdown", replica: slowdown.replica, factor: slowdown.factor });
+    events.push(slowdown.toSeconds, { kind: "slowdown", replica: slowdown.replica, factor: 1 });
+  }
+  pullArrival();
+  if (input.seriesIntervalSeconds > 0 && input.onSeries) events.push(input.seriesIntervalSeconds, { kind: "series" });
+
+  let endSeconds = 0;
+  for (let event = events.pop(); event !== undefined; event = events.pop()) {
+    const now = event.timeSeconds;
+    advanceClock(now);
+    const payload = event.payload;
+    switch (payload.kind) {
+      case "arrival":
+        if (payload.fromSource) pullArrival();
+        onArrival(payload.request, payload.attempt, now);
+        endSeconds = now;
+        break;
+      case "step":
+        if (payload.epoch === epochs[payload.replica]) onStep(payload.replica, payload.plan, now);
+        endSeconds = now;
+        break;
+      case "timeout": {
+        const { flight } = payload;
+        const replica = replicas[flight.replica];
+        if (!flight.done && replica?.dropIfWaiting(flight.sequence)) {
+          flights.delete(flight.sequence);
+          leave(flight);
+          finishAttempt(flight, now, "dropped", flight, 503);
+          endSeconds = now;
+        }
+        break;
+      }
+      case "fail": {
+        const replica = replicas[payload.replica];
+        if (!replica) break;
+        replica.healthy = false;
+        epochs[payload.replica] = (epochs[payload.replica] ?? 0) + 1;
+        stepping[payload.replica] = 0;
+        for (const sequence of replica.evacuate()) {
+          const flight = flights.get(sequence);
+          if (!flight || flight.done) continue;
+          flights.delete(sequence);
+          leave(flight);
+          finishAttempt(flight, now, "error", flight, 503);
+        }
+        events.push(now + payload.recoverAfterSeconds, { kind: "recover", replica: payload.replica });
+        break;
+      }
+      case "recover": {
+        const replica = replicas[payload.replica];
+        if (replica) replica.healthy = true;
+        kick(payload.replica, now);
+        break;
+      }
+      case "slowdown": {
+        const replica = replicas[payload.replica];
+        if (replica) replica.slowdownFactor = payload.factor;
+        break;
+      }
+      case "series": {
+        emitSeries(now);
+        const busy = source.open || inSystem > 0;
+        if (busy) events.push(now + input.seriesIntervalSeconds, { kind: "series" });
+        break;
+      }
+    }
+  }
+
+  const start = Number.isNaN(startSeconds) ? 0 : startSeconds;
+  const span = Math.max(endSeconds - start, 1e-12);
+  const replicaCostUsdPerSecond = input.pools.reduce((sum, pool) => sum + (pool.replicas * pool.deployment.tensorParallel * pool.priceUsdPerGpuHour) / 3600, 0);
+  let seen = 0;
+  let cached = 0;
+  let busy = 0;
+  let preemptions = 0;
+  let steps = 0;
+  for (const replica of replicas) {
+    seen += replica.promptTokensSeen;
+    cached += replica.promptTokensFromCache;
+    busy += replica.busySeconds;
+    preemptions += replica.preemptions;
+    steps += replica.steps;
+  }
+  return {
+    ...summary.result({
+      spanSeconds: span,
+      meanInSystem: areaSeconds / span,
+      costUsd: replicaCostUsdPerSecond * span,
+      preemptions,
+      engineSteps: steps,
+      busyFraction: busy / (span * Math.max(1, replicas.length)),
+    }),
+    prefixCacheHitRate: seen > 0 ? cached / seen : 0,
+  };
+}

@@ -1,0 +1,148 @@
+import type { RequestRecord } from "./log/request-record.js";
+import { LogHistogram } from "./stats/log-histogram.js";
+
+export interface LatencyPercentiles {
+  readonly n: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p95: number;
+  readonly p99: number;
+  readonly max: number;
+}
+
+/** The run's headline numbers (SPEC §4/§5 metrics). Percentiles are within 0.5 % (log histogram). */
+export interface SimulationSummary {
+  readonly requests: number;
+  readonly attempts: number;
+  readonly completed: number;
+  readonly successful: number;
+  readonly accepted: number;
+  readonly dropped: number;
+  readonly rejected: number;
+  readonly failed: number;
+  readonly generatedTokens: number;
+  readonly goodputPerSecond: number;
+  readonly tokenGoodputPerSecond: number;
+  readonly requestsPerSecond: number;
+  readonly tokensPerSecond: number;
+  readonly sloAttainment: number;
+  readonly latencySeconds: LatencyPercentiles;
+  readonly ttftSeconds: LatencyPercentiles;
+  readonly tpotSeconds: LatencyPercentiles;
+  readonly meanQueueWaitSeconds: number;
+  readonly costUsd: number;
+  readonly costPer1kSuccessful: number;
+  readonly costPer1MTokens: number;
+  readonly lcpr: number;
+  readonly prefixCacheHitRate: number;
+  readonly preemptions: number;
+  readonly engineSteps: number;
+  readonly simulatedSeconds: number;
+  /** Little's law inputs: time-average requests in the system and the attempt arrival rate. */
+  readonly meanInSystem: number;
+  readonly arrivalRatePerSecond: number;
+  readonly meanSojournSeconds: number;
+  readonly gpuBusyFraction: number;
+}
+
+function percentiles(histogram: LogHistogram): LatencyPercentiles {
+  return {
+    n: histogram.count,
+    mean: histogram.mean,
+    p50: histogram.quantile(0.5),
+    p90: histogram.quantile(0.9),
+    p95: histogram.quantile(0.95),
+    p99: histogram.quantile(0.99),
+    max: histogram.count === 0 ? NaN : histogram.max,
+  };
+}
+
+/** Folds request records into the summary in constant memory. */
+export class SummaryAccumulator {
+  private readonly e2e = new LogHistogram();
+  private readonly ttft = new LogHistogram();
+  private readonly tpot = new LogHistogram();
+  private requestCount = 0;
+  attempts = 0;
+  successful = 0;
+  accepted = 0;
+  dropped = 0;
+  rejected = 0;
+  failed = 0;
+  generatedTokens = 0;
+  acceptedTokens = 0;
+  queueWaitSum = 0;
+  queueWaitCount = 0;
+  sojournSum = 0;
+
+  /** Adds one attempt's record at `nowSeconds`. `final` is false for an attempt that will be retried. */
+  add(record: RequestRecord, final: boolean, nowSeconds: number): void {
+    this.attempts++;
+    if (record.attempt === 1) this.requestCount++;
+    if (record.queue_wait_s !== null) {
+      this.queueWaitSum += record.queue_wait_s;
+      this.queueWaitCount++;
+    }
+    this.sojournSum += nowSeconds - record.arrival_s;
+    switch (record.status) {
+      case "ok":
+        this.successful++;
+        this.generatedTokens += record.output_tokens;
+        if (record.e2e_s !== null) this.e2e.add(record.e2e_s);
+        if (record.ttft_s !== null) this.ttft.add(record.ttft_s);
+        if (record.tpot_s !== null) this.tpot.add(record.tpot_s);
+        if (record.slo_met === true && record.quality_pass !== false) {
+          this.accepted++;
+          this.acceptedTokens += record.output_tokens;
+        }
+        break;
+      case "dropped":
+        if (final) this.dropped++;
+        break;
+      case "rejected":
+        if (final) this.rejected++;
+        break;
+      default:
+        if (final) this.failed++;
+    }
+  }
+
+  /** The summary over a run that spanned `spanSeconds` from first arrival to last event. */
+  result(context: { spanSeconds: number; meanInSystem: number; costUsd: number; preemptions: number; engineSteps: number; busyFraction: number }): SimulationSummary {
+    const span = context.spanSeconds;
+    const requests = this.requestCount;
+    return {
+      requests,
+      attempts: this.attempts,
+      completed: this.successful,
+      successful: this.successful,
+      accepted: this.accepted,
+      dropped: this.dropped,
+      rejected: this.rejected,
+      failed: this.failed,
+      generatedTokens: this.generatedTokens,
+      goodputPerSecond: this.accepted / span,
+      tokenGoodputPerSecond: this.acceptedTokens / span,
+      requestsPerSecond: this.successful / span,
+      tokensPerSecond: this.generatedTokens / span,
+      sloAttainment: requests === 0 ? NaN : this.accepted / requests,
+      latencySeconds: percentiles(this.e2e),
+      ttftSeconds: percentiles(this.ttft),
+      tpotSeconds: percentiles(this.tpot),
+      meanQueueWaitSeconds: this.queueWaitCount === 0 ? NaN : this.queueWaitSum / this.queueWaitCount,
+      costUsd: context.costUsd,
+      costPer1kSuccessful: this.successful === 0 ? Infinity : (context.costUsd / this.successful) * 1000,
+      costPer1MTokens: this.generatedTokens === 0 ? Infinity : (context.costUsd / this.generatedTokens) * 1e6,
+      lcpr: this.accepted === 0 ? Infinity : context.costUsd / this.accepted,
+      prefixCacheHitRate: NaN,
+      preemptions: context.preemptions,
+      engineSteps: context.engineSteps,
+      simulatedSeconds: span,
+      meanInSystem: context.meanInSystem,
+      arrivalRatePerSecond: this.attempts / span,
+      meanSojournSeconds: this.attempts === 0 ? NaN : this.sojournSum / this.attempts,
+      gpuBusyFraction: context.busyFraction,
+    };
+  }
+}
