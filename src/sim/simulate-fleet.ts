@@ -99,6 +99,8 @@ export interface StepTrace {
   readonly start_s: number;
   readonly duration_s: number;
   readonly composition: StepPlan["composition"];
+  /** KV blocks referenced by live sequences once the step's blocks were allocated. */
+  readonly kv_used_blocks: number;
 }
 
 type SimEvent =
@@ -301,7 +303,7 @@ export function simulateFleet(input: SimulationInput): SimulationSummary {
     if (plan === null) return;
     stepping[replicaIndex] = 1;
     events.push(now + plan.durationSeconds, { kind: "step", replica: replicaIndex, epoch: epochs[replicaIndex] ?? 0, plan });
-    input.onStep?.({ replica: replicaIndex, start_s: now, duration_s: plan.durationSeconds, composition: plan.composition });
+    input.onStep?.({ replica: replicaIndex, start_s: now, duration_s: plan.durationSeconds, composition: plan.composition, kv_used_blocks: replica.blocks.usedBlocks });
   };
 
   const leave = (flight: InFlight): void => {
