@@ -1,0 +1,25 @@
+import { DuckDBInstance } from "@duckdb/node-api";
+
+/** SQL string literal (single quotes doubled). */
+const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+
+/**
+ * Converts a JSON Lines file to Parquet with DuckDB (the lab's embedded analytical store), with
+ * the column types given so an all-null column keeps its declared type.
+ */
+export async function jsonlToParquet(jsonlPath: string, parquetPath: string, columns: Readonly<Record<string, string>>): Promise<number> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    const columnSpec = `{${Object.entries(columns).map(([name, type]) => `${literal(name)}: ${literal(type)}`).join(", ")}}`;
+    await connection.run(
+      `COPY (SELECT * FROM read_json(${literal(jsonlPath)}, format = 'newline_delimited', columns = ${columnSpec})) TO ${literal(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+    const result = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet(${literal(parquetPath)})`);
+    const row = result.getRowObjects()[0];
+    return Number(row?.n ?? 0);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
