@@ -15,7 +15,8 @@ export interface Rng {
   readonly stream: string;
 }
 
-function fnv1a(text: string): number {
+/** FNV-1a 32-bit hash of a string (stable across runs and machines). */
+export function fnv1a(text: string): number {
   let hash = 0x811c9dc5;
   for (let index = 0; index < text.length; index++) {
     hash ^= text.charCodeAt(index);

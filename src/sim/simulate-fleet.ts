@@ -138,6 +138,21 @@ const roundTo = (value: number, digits: number): number => Number(value.toFixed(
  * nothing about finished requests is retained, so memory does not grow with the run.
  */
 export function simulateFleet(input: SimulationInput): SimulationSummary {
+  const simulation = startFleetSimulation(input);
+  simulation.advance(Infinity);
+  return simulation.finish();
+}
+
+/** A simulation that runs in slices, so a shell can yield to its event loop (Ctrl-C) between them. */
+export interface FleetSimulation {
+  /** Processes up to `maxEvents` events; returns true when the run is complete. */
+  advance(maxEvents: number): boolean;
+  /** The summary of everything simulated so far. */
+  finish(): SimulationSummary;
+}
+
+/** Sets up a simulation without running it; see simulateFleet for the model. */
+export function startFleetSimulation(input: SimulationInput): FleetSimulation {
   const replicas: ReplicaEngine[] = [];
   const poolOfReplica: PoolSpec[] = [];
   for (const pool of input.pools) {
@@ -468,91 +483,98 @@ export function simulateFleet(input: SimulationInput): SimulationSummary {
   if (input.seriesIntervalSeconds > 0 && input.onSeries) events.push(input.seriesIntervalSeconds, { kind: "series" });
 
   let endSeconds = 0;
-  for (let event = events.pop(); event !== undefined; event = events.pop()) {
-    const now = event.timeSeconds;
-    advanceClock(now);
-    const payload = event.payload;
-    switch (payload.kind) {
-      case "arrival":
-        if (payload.fromSource) pullArrival();
-        onArrival(payload.request, payload.attempt, now);
-        endSeconds = now;
-        break;
-      case "step":
-        if (payload.epoch === epochs[payload.replica]) onStep(payload.replica, payload.plan, now);
-        endSeconds = now;
-        break;
-      case "timeout": {
-        const { flight } = payload;
-        const replica = replicas[flight.replica];
-        if (!flight.done && replica?.dropIfWaiting(flight.sequence)) {
-          flights.delete(flight.sequence);
-          leave(flight);
-          finishAttempt(flight, now, "dropped", flight, 503);
+  const advance = (maxEvents: number): boolean => {
+    let processed = 0;
+    for (let event = processed < maxEvents ? events.pop() : undefined; event !== undefined; event = ++processed < maxEvents ? events.pop() : undefined) {
+      const now = event.timeSeconds;
+      advanceClock(now);
+      const payload = event.payload;
+      switch (payload.kind) {
+        case "arrival":
+          if (payload.fromSource) pullArrival();
+          onArrival(payload.request, payload.attempt, now);
           endSeconds = now;
+          break;
+        case "step":
+          if (payload.epoch === epochs[payload.replica]) onStep(payload.replica, payload.plan, now);
+          endSeconds = now;
+          break;
+        case "timeout": {
+          const { flight } = payload;
+          const replica = replicas[flight.replica];
+          if (!flight.done && replica?.dropIfWaiting(flight.sequence)) {
+            flights.delete(flight.sequence);
+            leave(flight);
+            finishAttempt(flight, now, "dropped", flight, 503);
+            endSeconds = now;
+          }
+          break;
         }
-        break;
-      }
-      case "fail": {
-        const replica = replicas[payload.replica];
-        if (!replica) break;
-        replica.healthy = false;
-        epochs[payload.replica] = (epochs[payload.replica] ?? 0) + 1;
-        stepping[payload.replica] = 0;
-        for (const sequence of replica.evacuate()) {
-          const flight = flights.get(sequence);
-          if (!flight || flight.done) continue;
-          flights.delete(sequence);
-          leave(flight);
-          finishAttempt(flight, now, "error", flight, 503);
+        case "fail": {
+          const replica = replicas[payload.replica];
+          if (!replica) break;
+          replica.healthy = false;
+          epochs[payload.replica] = (epochs[payload.replica] ?? 0) + 1;
+          stepping[payload.replica] = 0;
+          for (const sequence of replica.evacuate()) {
+            const flight = flights.get(sequence);
+            if (!flight || flight.done) continue;
+            flights.delete(sequence);
+            leave(flight);
+            finishAttempt(flight, now, "error", flight, 503);
+          }
+          events.push(now + payload.recoverAfterSeconds, { kind: "recover", replica: payload.replica });
+          break;
         }
-        events.push(now + payload.recoverAfterSeconds, { kind: "recover", replica: payload.replica });
-        break;
-      }
-      case "recover": {
-        const replica = replicas[payload.replica];
-        if (replica) replica.healthy = true;
-        kick(payload.replica, now);
-        break;
-      }
-      case "slowdown": {
-        const replica = replicas[payload.replica];
-        if (replica) replica.slowdownFactor = payload.factor;
-        break;
-      }
-      case "series": {
-        emitSeries(now);
-        const busy = source.open || inSystem > 0;
-        if (busy) events.push(now + input.seriesIntervalSeconds, { kind: "series" });
-        break;
+        case "recover": {
+          const replica = replicas[payload.replica];
+          if (replica) replica.healthy = true;
+          kick(payload.replica, now);
+          break;
+        }
+        case "slowdown": {
+          const replica = replicas[payload.replica];
+          if (replica) replica.slowdownFactor = payload.factor;
+          break;
+        }
+        case "series": {
+          emitSeries(now);
+          const busy = source.open || inSystem > 0;
+          if (busy) events.push(now + input.seriesIntervalSeconds, { kind: "series" });
+          break;
+        }
       }
     }
-  }
-
-  const start = Number.isNaN(startSeconds) ? 0 : startSeconds;
-  const span = Math.max(endSeconds - start, 1e-12);
-  const replicaCostUsdPerSecond = input.pools.reduce((sum, pool) => sum + (pool.replicas * pool.deployment.tensorParallel * pool.priceUsdPerGpuHour) / 3600, 0);
-  let seen = 0;
-  let cached = 0;
-  let busy = 0;
-  let preemptions = 0;
-  let steps = 0;
-  for (const replica of replicas) {
-    seen += replica.promptTokensSeen;
-    cached += replica.promptTokensFromCache;
-    busy += replica.busySeconds;
-    preemptions += replica.preemptions;
-    steps += replica.steps;
-  }
-  return {
-    ...summary.result({
-      spanSeconds: span,
-      meanInSystem: areaSeconds / span,
-      costUsd: replicaCostUsdPerSecond * span,
-      preemptions,
-      engineSteps: steps,
-      busyFraction: busy / (span * Math.max(1, replicas.length)),
-    }),
-    prefixCacheHitRate: seen > 0 ? cached / seen : 0,
+    return events.size === 0;
   };
+
+  const finish = (): SimulationSummary => {
+    const start = Number.isNaN(startSeconds) ? 0 : startSeconds;
+    const span = Math.max(endSeconds - start, 1e-12);
+    const replicaCostUsdPerSecond = input.pools.reduce((sum, pool) => sum + (pool.replicas * pool.deployment.tensorParallel * pool.priceUsdPerGpuHour) / 3600, 0);
+    let seen = 0;
+    let cached = 0;
+    let busy = 0;
+    let preemptions = 0;
+    let steps = 0;
+    for (const replica of replicas) {
+      seen += replica.promptTokensSeen;
+      cached += replica.promptTokensFromCache;
+      busy += replica.busySeconds;
+      preemptions += replica.preemptions;
+      steps += replica.steps;
+    }
+    return {
+      ...summary.result({
+        spanSeconds: span,
+        meanInSystem: areaSeconds / span,
+        costUsd: replicaCostUsdPerSecond * span,
+        preemptions,
+        engineSteps: steps,
+        busyFraction: busy / (span * Math.max(1, replicas.length)),
+      }),
+      prefixCacheHitRate: seen > 0 ? cached / seen : 0,
+  };
+  };
+  return { advance, finish };
 }
