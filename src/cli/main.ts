@@ -1,9 +1,11 @@
 import { isGoodputError } from "../errors.js";
 import type { CliIo, CommandSpec } from "./command.js";
+import { calcCacheCommand } from "./commands/calc-cache.js";
 import { calcCalibrateCommand } from "./commands/calc-calibrate.js";
 import { calcDisaggCommand } from "./commands/calc-disagg.js";
 import { calcGoodputCommand } from "./commands/calc-goodput.js";
 import { calcKvCommand } from "./commands/calc-kv.js";
+import { calcLocalityCommand } from "./commands/calc-locality.js";
 import { calcMoeCommand } from "./commands/calc-moe.js";
 import { calcPrefillCommand } from "./commands/calc-prefill.js";
 import { calcRooflineCommand } from "./commands/calc-roofline.js";
@@ -14,7 +16,7 @@ import { runCommandTree } from "./run-command-tree.js";
 const calcCommand: CommandSpec = {
   name: "calc",
   summary: "Physics and economics calculators (SPEC §3)",
-  subcommands: [calcRooflineCommand, calcPrefillCommand, calcKvCommand, calcMoeCommand, calcDisaggCommand, calcGoodputCommand, calcCalibrateCommand],
+  subcommands: [calcRooflineCommand, calcPrefillCommand, calcKvCommand, calcCacheCommand, calcMoeCommand, calcDisaggCommand, calcGoodputCommand, calcLocalityCommand, calcCalibrateCommand],
 };
 
 /** The whole command tree. */
