@@ -31,7 +31,7 @@ export function pool(options: Partial<PoolSpec["engine"]> & { name?: string; rep
 }
 
 /** Poisson arrivals with per-request lengths from `lengths`, independent streams per attribute. */
-export function poissonSource(options: { seed: number; requests: number; ratePerSecond: number; prompt: (i: number, u: () => number) => number; output: (i: number, u: () => number) => number; prefixGroup?: (i: number, u: () => number) => string | null; prefixTokens?: number }): RequestSource {
+export function poissonSource(options: { seed: number; requests: number; ratePerSecond: number; prompt: (i: number, u: () => number) => number; output: (i: number, u: () => number) => number; prefixGroup?: (i: number, u: () => number) => string | null; prefixTokens?: number; latencySensitive?: (i: number) => boolean }): RequestSource {
   const arrivals = createRng(options.seed, "test/arrivals");
   const lengths = createRng(options.seed, "test/lengths");
   const groups = createRng(options.seed, "test/groups");
@@ -49,7 +49,7 @@ export function poissonSource(options: { seed: number; requests: number; ratePer
         outputTokens: options.output(id, () => lengths.next()),
         tenant: "t",
         tier: "standard",
-        latencySensitive: false,
+        latencySensitive: options.latencySensitive?.(id) ?? false,
         userId: `u${id % 50}`,
         sessionId: null,
         turn: 0,
