@@ -10,6 +10,7 @@ import { calcMoeCommand } from "./commands/calc-moe.js";
 import { calcPrefillCommand } from "./commands/calc-prefill.js";
 import { calcRooflineCommand } from "./commands/calc-roofline.js";
 import { catalogCommand } from "./commands/catalog.js";
+import { simCommand } from "./commands/sim.js";
 import { tourCommand } from "./commands/tour.js";
 import { runCommandTree } from "./run-command-tree.js";
 
@@ -23,7 +24,7 @@ const calcCommand: CommandSpec = {
 export const rootCommand: CommandSpec = {
   name: "goodput",
   summary: "Inference decision lab: cost per accepted result, goodput under the SLO, policies under shared state.",
-  subcommands: [tourCommand, calcCommand, catalogCommand],
+  subcommands: [tourCommand, calcCommand, simCommand, catalogCommand],
 };
 
 const processIo: CliIo = {

@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { routerConfigSchema } from "../routers/router-schema.js";
+import { workloadSchema } from "../workload/workload-schema.js";
+
+/**
+ * The scenario file (YAML): pools of replicas, the workload, the policies, disturbances, cost and
+ * SLO gates — and optionally a counterfactual policy or an assignment design. Strict objects:
+ * an unknown key is an error, reported with its path.
+ */
+const positive = z.number().positive();
+const positiveInt = z.number().int().positive();
+const nonnegative = z.number().nonnegative();
+
+const engineSchema = z.strictObject({
+  maxNumSeqs: positiveInt.default(256),
+  maxNumBatchedTokens: positiveInt.default(8192),
+  chunkedPrefill: z.boolean().default(true),
+  blockSize: positiveInt.default(16),
+  prefixCaching: z.boolean().default(true),
+  gpuMemoryUtilization: z.number().positive().max(1).default(0.9),
+  /** State the KV block count directly (as vLLM logs it) instead of deriving it. */
+  kvBlocks: positiveInt.optional(),
+});
+
+const poolSchema = z.strictObject({
+  name: z.string().min(1),
+  replicas: positiveInt.default(1),
+  gpu: z.string().min(1),
+  model: z.string().min(1).optional(),
+  /** A Hugging Face config.json, relative to the scenario file. */
+  modelConfig: z.string().min(1).optional(),
+  tensorParallel: positiveInt.default(1),
+  calibration: z.string().min(1).default("default"),
+  priceUsdPerGpuHour: nonnegative.optional(),
+  engine: engineSchema.default({ maxNumSeqs: 256, maxNumBatchedTokens: 8192, chunkedPrefill: true, blockSize: 16, prefixCaching: true, gpuMemoryUtilization: 0.9 }),
+  /** Drop a request that waited this long without being scheduled (vLLM-style queue timeout). */
+  maxQueueSeconds: positive.optional(),
+  qualityPassProbability: z.number().min(0).max(1).default(1),
+});
+
+const admissionSchema = z.strictObject({
+  perTenant: z.record(z.string(), z.strictObject({ ratePerSecond: positive, burst: positive })).default({}),
+});
+
+const policiesSchema = z.strictObject({
+  router: routerConfigSchema,
+  routerReplicas: positiveInt.default(1),
+  /** Engine signals reach routers this stale (scrape interval, seconds; 0 = always fresh). */
+  signalRefreshSeconds: nonnegative.default(0),
+  admission: admissionSchema.optional(),
+});
+
+const disturbancesSchema = z.strictObject({
+  failures: z.array(z.strictObject({ replica: z.number().int().nonnegative(), atSeconds: nonnegative, recoverAfterSeconds: positive })).default([]),
+  slowdowns: z.array(z.strictObject({ replica: z.number().int().nonnegative(), fromSeconds: nonnegative, toSeconds: positive, factor: positive })).default([]),
+  retries: z.strictObject({ maxAttempts: z.number().int().min(2), backoffSeconds: positive }).optional(),
+});
+
+const sloSchema = z.strictObject({
+  ttftSeconds: positive.optional(),
+  tpotSeconds: positive.optional(),
+  e2eSeconds: positive.optional(),
+});
+
+const designSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("request-rct"), treatmentShare: z.number().gt(0).lt(1).default(0.5) }),
+  z.strictObject({ type: z.literal("user-rct"), treatmentShare: z.number().gt(0).lt(1).default(0.5) }),
+  z.strictObject({ type: z.literal("pool-cluster") }),
+  z.strictObject({ type: z.literal("switchback"), blockSeconds: positive, washoutSeconds: nonnegative.default(0) }),
+]);
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().min(1).default("scenario"),
+  seed: z.number().int().nonnegative().default(1),
+  requests: positiveInt.default(1000),
+  pools: z.array(poolSchema).min(1),
+  workload: workloadSchema,
+  policies: policiesSchema,
+  disturbances: disturbancesSchema.default({ failures: [], slowdowns: [] }),
+  slo: sloSchema.default({}),
+  output: z.strictObject({ seriesIntervalSeconds: nonnegative.default(1) }).default({ seriesIntervalSeconds: 1 }),
+  /** Run the same arrivals under this policy too (common random numbers) and report the true global effect. */
+  counterfactual: z.strictObject({ router: routerConfigSchema }).optional(),
+  /** Assign the control (policies.router) and the treatment (design.treatment) inside one system. */
+  design: z
+    .strictObject({ assignment: designSchema, treatment: routerConfigSchema })
+    .optional(),
+});
+
+export type ScenarioConfig = z.infer<typeof scenarioSchema>;
+export type PoolConfig = z.infer<typeof poolSchema>;
