@@ -90,7 +90,8 @@ export interface SeriesRow {
   readonly preemptions: number;
   readonly cache_hit_rate: number | null;
   readonly busy_fraction: number;
-  readonly completed: number;
+  /** Engine steps run in the interval. */
+  readonly steps: number;
 }
 
 /** One engine step as it ran (for the step-time check and debugging). */
@@ -421,7 +422,7 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     const onSeries = input.onSeries;
     if (!onSeries) return;
     const interval = input.seriesIntervalSeconds;
-    const poolRows = new Map<string, { queue: number; running: number; kv: number; preemptions: number; seen: number; cached: number; busy: number; count: number; completed: number }>();
+    const poolRows = new Map<string, { queue: number; running: number; kv: number; preemptions: number; seen: number; cached: number; busy: number; count: number; steps: number }>();
     for (const replica of replicas) {
       const i = replica.index;
       const seen = replica.promptTokensSeen - (lastSeen[i] ?? 0);
@@ -444,9 +445,9 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
         preemptions,
         cache_hit_rate: seen > 0 ? roundTo(cached / seen, 6) : null,
         busy_fraction: roundTo(Math.min(1, busy / interval), 6),
-        completed: steps,
+        steps,
       });
-      const row = poolRows.get(replica.pool) ?? { queue: 0, running: 0, kv: 0, preemptions: 0, seen: 0, cached: 0, busy: 0, count: 0, completed: 0 };
+      const row = poolRows.get(replica.pool) ?? { queue: 0, running: 0, kv: 0, preemptions: 0, seen: 0, cached: 0, busy: 0, count: 0, steps: 0 };
       row.queue += replica.queueDepth;
       row.running += replica.runningCount;
       row.kv += replica.kvUtilization;
@@ -455,7 +456,7 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
       row.cached += cached;
       row.busy += busy;
       row.count++;
-      row.completed += steps;
+      row.steps += steps;
       poolRows.set(replica.pool, row);
     }
     for (const [pool, row] of poolRows) {
@@ -469,7 +470,7 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
         preemptions: row.preemptions,
         cache_hit_rate: row.seen > 0 ? roundTo(row.cached / row.seen, 6) : null,
         busy_fraction: roundTo(Math.min(1, row.busy / (interval * row.count)), 6),
-        completed: row.completed,
+        steps: row.steps,
       });
     }
   };
