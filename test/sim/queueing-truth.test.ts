@@ -39,6 +39,10 @@ describe("queueing truth on one replica with max_num_seqs = 1", () => {
     const expected = (lambdaObserved * meanS2) / (2 * (1 - rho));
     console.log(`M/G/1: E[S] = ${(meanS * 1000).toFixed(2)} ms, CV² = ${(meanS2 / meanS ** 2 - 1).toFixed(3)}, ρ = ${rho.toFixed(3)}, Wq ${(summary.meanQueueWaitSeconds * 1000).toFixed(2)} vs ${(expected * 1000).toFixed(2)} ms`);
     expect(Math.abs(summary.meanQueueWaitSeconds - expected) / expected).toBeLessThan(0.03);
+    // With CV² ≈ 1 the service is exponential in all but name: M/M/1's Wq = ρ·E[S] / (1 − ρ).
+    const mm1 = (rho * meanS) / (1 - rho);
+    expect(Math.abs(meanS2 / meanS ** 2 - 2)).toBeLessThan(0.05);
+    expect(Math.abs(summary.meanQueueWaitSeconds - mm1) / mm1).toBeLessThan(0.03);
     expect(Math.abs(summary.meanInSystem - summary.arrivalRatePerSecond * summary.meanSojournSeconds) / summary.meanInSystem).toBeLessThan(0.01);
   });
 });
