@@ -1,4 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { createRng } from "../../src/sim/rng.js";
+
+/** The project's seeded PRNG as a plain uniform draw. */
+const seededUniform = (seed: number): (() => number) => {
+  const rng = createRng(seed, "test");
+  return () => rng.next();
+};
 import type { PriceSnapshot } from "../../src/catalog/types.js";
 import { GoodputError } from "../../src/errors.js";
 import { computeCacheEconomics } from "../../src/physics/cache-economics.js";
@@ -34,18 +41,6 @@ const tier = (result: ReturnType<typeof computeCacheEconomics>, name: string) =>
   if (!found) throw new Error(`no tier ${name}`);
   return found;
 };
-
-/** Tiny seeded PRNG (mulberry32) for the simulation reference. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("computeCacheEconomics() — break-even", () => {
   const result = computeCacheEconomics({ prices: anthropicLike, prefixTokens: 10_000, expectedReadsPerWrite: 10 });
@@ -158,7 +153,7 @@ describe("computeCacheEconomics() — hit probability P(gap ≤ TTL) and the bes
   });
 
   it("the refresh-on-use model matches a seeded simulation of a TTL cache under Poisson arrivals", () => {
-    const random = mulberry32(20250805);
+    const random = seededUniform(20250805);
     const ttlSeconds = 300;
     const meanGapSeconds = 400;
     let now = 0;

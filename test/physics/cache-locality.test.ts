@@ -1,4 +1,11 @@
 import { describe, expect, it } from "vitest";
+import { createRng } from "../../src/sim/rng.js";
+
+/** The project's seeded PRNG as a plain uniform draw. */
+const seededUniform = (seed: number): (() => number) => {
+  const rng = createRng(seed, "test");
+  return () => rng.next();
+};
 import { GoodputError } from "../../src/errors.js";
 import { computeCacheLocality, type CacheLocalityInput, type RoutingPolicy } from "../../src/physics/cache-locality.js";
 
@@ -22,21 +29,9 @@ function exactLruHitRate(rates: readonly number[], capacity: number): number {
   return walk([], 1, 0);
 }
 
-/** Tiny seeded PRNG (mulberry32) for the LRU simulation reference. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Simulates an LRU cache of C items under IRM with the given popularity; returns the hit fraction. */
 function simulateLruHitRate(masses: readonly number[], capacity: number, requests: number, seed: number): number {
-  const random = mulberry32(seed);
+  const random = seededUniform(seed);
   const cumulative: number[] = [];
   let running = 0;
   for (const mass of masses) cumulative.push((running += mass));

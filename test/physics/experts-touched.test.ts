@@ -1,21 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { expectedExpertsTouched } from "../../src/physics/experts-touched.js";
+import { createRng } from "../../src/sim/rng.js";
 
-/** Tiny seeded PRNG (mulberry32) so the Monte Carlo reference is reproducible. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's seeded PRNG as a plain uniform draw. */
+const seededUniform = (seed: number): (() => number) => {
+  const rng = createRng(seed, "test");
+  return () => rng.next();
+};
+import { expectedExpertsTouched } from "../../src/physics/experts-touched.js";
 
 /** Reference: each token picks k distinct experts uniformly; count distinct experts hit. */
 function simulateTouched(experts: number, k: number, tokens: number, trials: number, seed: number): number {
-  const random = mulberry32(seed);
+  const random = seededUniform(seed);
   let total = 0;
   for (let trial = 0; trial < trials; trial++) {
     const hit = new Set<number>();
