@@ -66,11 +66,15 @@ describe("calibrateStepTime()", () => {
   });
 
   it("fitted on half of one model's points, predicts the other half within 5 %", () => {
-    expect(mapeOf("llama-3-8b", fit.profile, heldOutHalf)).toBeLessThan(0.05);
+    const heldOut = mapeOf("llama-3-8b", fit.profile, heldOutHalf);
+    console.log(`calibration on llama-3-8b half: held-out MAPE ${(heldOut * 100).toFixed(2)} % (uncalibrated ${(mapeOf("llama-3-8b", defaultStepTimeProfile, heldOutHalf) * 100).toFixed(1)} %)`);
+    expect(heldOut).toBeLessThan(0.05);
   });
 
   it.each(["llama-3.2-1b", "llama-3.2-3b", "qwen2.5-14b", "mistral-7b"])("transfers to %s on the same GPU within 5 % (terms are per layer/byte/FLOP)", (modelId) => {
-    expect(mapeOf(modelId, fit.profile, measure(modelId, 11))).toBeLessThan(0.05);
+    const transfer = mapeOf(modelId, fit.profile, measure(modelId, 11));
+    console.log(`calibration transfer to ${modelId}: MAPE ${(transfer * 100).toFixed(2)} %`);
+    expect(transfer).toBeLessThan(0.05);
   });
 
   it("reports leave-one-out error close to the in-sample error and below the uncalibrated error", () => {
