@@ -77,6 +77,8 @@ export interface SimulationInput {
   readonly onRecord: (record: RequestRecord) => void;
   readonly onSeries?: (row: SeriesRow) => void;
   readonly onStep?: (step: StepTrace) => void;
+  /** Called whenever a request's attempt samples a token (for real-time serving). */
+  readonly onToken?: (requestId: number, attempt: number, generatedTokens: number, nowSeconds: number) => void;
 }
 
 /** One row of the per-interval system series (a replica, or a pool when replica is null). */
@@ -148,8 +150,29 @@ export function simulateFleet(input: SimulationInput): SimulationSummary {
 export interface FleetSimulation {
   /** Processes up to `maxEvents` events; returns true when the run is complete. */
   advance(maxEvents: number): boolean;
+  /** Processes every event at or before `simSeconds` (real-time serving); returns events processed. */
+  advanceUntil(simSeconds: number): number;
+  /** Time of the next pending event, Infinity when none. */
+  nextEventSeconds(): number;
+  /** Adds a request that arrives at its arrivalSeconds (must not be in the simulated past). */
+  inject(request: SimRequestSpec): void;
+  /** Engine signals per replica right now (for a server's /metrics). */
+  replicaStates(): readonly ReplicaState[];
   /** The summary of everything simulated so far. */
   finish(): SimulationSummary;
+}
+
+/** A replica's true engine state, as a vLLM /metrics endpoint would expose it. */
+export interface ReplicaState {
+  readonly index: number;
+  readonly pool: string;
+  readonly running: number;
+  readonly waiting: number;
+  readonly kvUtilization: number;
+  readonly preemptions: number;
+  readonly promptTokens: number;
+  readonly promptTokensFromCache: number;
+  readonly healthy: boolean;
 }
 
 /** Sets up a simulation without running it; see simulateFleet for the model. */
@@ -402,6 +425,12 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     if (!replica) return;
     stepping[replicaIndex] = 0;
     const outcome = replica.completeStep(plan, now);
+    if (input.onToken) {
+      for (const sequence of outcome.produced) {
+        const flight = flights.get(sequence);
+        if (flight) input.onToken(flight.request.id, flight.attempt, sequence.generatedTokens, now);
+      }
+    }
     for (const sequence of outcome.finished) {
       const flight = flights.get(sequence);
       if (!flight) continue;
@@ -577,5 +606,28 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
       prefixCacheHitRate: seen > 0 ? cached / seen : 0,
   };
   };
-  return { advance, finish };
+  const advanceUntil = (simSeconds: number): number => {
+    let processed = 0;
+    while (events.peekTime() <= simSeconds) {
+      advance(1);
+      processed++;
+    }
+    return processed;
+  };
+  const inject = (request: SimRequestSpec): void => {
+    events.push(request.arrivalSeconds, { kind: "arrival", request, attempt: 1, fromSource: false });
+  };
+  const replicaStates = (): ReplicaState[] =>
+    replicas.map((replica) => ({
+      index: replica.index,
+      pool: replica.pool,
+      running: replica.runningCount,
+      waiting: replica.queueDepth,
+      kvUtilization: replica.kvUtilization,
+      preemptions: replica.preemptions,
+      promptTokens: replica.promptTokensSeen,
+      promptTokensFromCache: replica.promptTokensFromCache,
+      healthy: replica.healthy,
+    }));
+  return { advance, advanceUntil, nextEventSeconds: () => events.peekTime(), inject, replicaStates, finish };
 }

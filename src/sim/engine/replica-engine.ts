@@ -28,6 +28,8 @@ export interface StepOutcome {
   readonly finished: Sequence[];
   /** Sequences that produced their first token in this step. */
   readonly firstTokens: Sequence[];
+  /** Every sequence that sampled a token in this step (first tokens included). */
+  readonly produced: Sequence[];
 }
 
 /**
@@ -243,6 +245,7 @@ export class ReplicaEngine {
     this.busySeconds += plan.durationSeconds;
     const finished: Sequence[] = [];
     const firstTokens: Sequence[] = [];
+    const produced: Sequence[] = [];
     const size = this.config.blockSizeTokens;
     const totalTokens = plan.composition.decodeSequences + plan.composition.prefillNewTokens;
     for (const sequence of plan.sequences) {
@@ -261,6 +264,7 @@ export class ReplicaEngine {
       if (wasPrefill && sequence.computedTokens < sequence.prefillTarget) continue;
       // The last prefill chunk, and every decode step, samples one token.
       sequence.generatedTokens++;
+      produced.push(sequence);
       if (Number.isNaN(sequence.firstTokenSeconds)) {
         sequence.firstTokenSeconds = nowSeconds;
         firstTokens.push(sequence);
@@ -272,6 +276,6 @@ export class ReplicaEngine {
       for (const sequence of finished) this.releaseBlocks(sequence);
       this.running = this.running.filter((sequence) => !done.has(sequence));
     }
-    return { finished, firstTokens };
+    return { finished, firstTokens, produced };
   }
 }
