@@ -25,7 +25,13 @@ export interface LoadedScenario {
  * missing replicas, routers naming missing pools — and reported at once (BAD_FILE, exit 2).
  */
 export function loadScenario(path: string, catalog: Catalog, labHomeDir: string): LoadedScenario {
-  const parsed = scenarioSchema.safeParse(readStructuredFile(path));
+  return validateScenario(readStructuredFile(path), { where: path, baseDir: dirname(path), catalog, labHomeDir });
+}
+
+/** Validates a scenario given as data (e.g. built from an experiment cell); `where` names it in errors. */
+export function validateScenario(raw: unknown, options: { readonly where: string; readonly baseDir: string; readonly catalog: Catalog; readonly labHomeDir: string }): LoadedScenario {
+  const { where: path, catalog, labHomeDir } = options;
+  const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
     throw new GoodputError("BAD_FILE", `${path}: bad scenario:\n  - ${issues.join("\n  - ")}`, { where: path, issues });
@@ -53,7 +59,7 @@ export function loadScenario(path: string, catalog: Catalog, labHomeDir: string)
     }
     const gpu = attempt(`${where}.gpu`, () => findGpu(catalog, pool.gpu));
     const model = attempt<ModelSpec>(`${where}.${pool.model === undefined ? "modelConfig" : "model"}`, () =>
-      pool.modelConfig !== undefined ? loadModelConfigFile(resolve(dirname(path), pool.modelConfig)).spec : findModel(catalog, pool.model ?? ""),
+      pool.modelConfig !== undefined ? loadModelConfigFile(resolve(options.baseDir, pool.modelConfig)).spec : findModel(catalog, pool.model ?? ""),
     );
     const profile = attempt(`${where}.calibration`, () => loadCalibration(labHomeDir, pool.calibration));
     const engine = pool.engine;
