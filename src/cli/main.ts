@@ -10,6 +10,7 @@ import { calcMoeCommand } from "./commands/calc-moe.js";
 import { calcPrefillCommand } from "./commands/calc-prefill.js";
 import { calcRooflineCommand } from "./commands/calc-roofline.js";
 import { catalogCommand } from "./commands/catalog.js";
+import { experimentCommand } from "./commands/experiment.js";
 import { simCommand } from "./commands/sim.js";
 import { tourCommand } from "./commands/tour.js";
 import { runCommandTree } from "./run-command-tree.js";
@@ -24,7 +25,7 @@ const calcCommand: CommandSpec = {
 export const rootCommand: CommandSpec = {
   name: "goodput",
   summary: "Inference decision lab: cost per accepted result, goodput under the SLO, policies under shared state.",
-  subcommands: [tourCommand, calcCommand, simCommand, catalogCommand],
+  subcommands: [experimentCommand, tourCommand, calcCommand, simCommand, catalogCommand],
 };
 
 const processIo: CliIo = {

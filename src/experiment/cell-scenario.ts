@@ -1,0 +1,33 @@
+import type { ExperimentCase, ExperimentConfig, ExperimentProfile } from "./experiment-schema.js";
+
+/** The scenario (as data, validated by the scenario schema) that runs one case × profile on the simulator. */
+export function cellScenario(experiment: ExperimentConfig, testCase: ExperimentCase, profile: ExperimentProfile, options: { readonly seed: number; readonly requests: number }): Record<string, unknown> {
+  const { deployment } = experiment;
+  return {
+    name: `${experiment.name}/${testCase.name}/${profile.name}`,
+    seed: options.seed,
+    requests: options.requests,
+    pools: [
+      {
+        name: profile.name,
+        replicas: profile.replicas ?? deployment.replicas,
+        gpu: deployment.gpu,
+        model: deployment.model,
+        tensorParallel: deployment.tensorParallel,
+        calibration: deployment.calibration,
+        priceUsdPerGpuHour: deployment.priceUsdPerGpuHour,
+        engine: profile.engine,
+        ...(deployment.maxQueueSeconds === undefined ? {} : { maxQueueSeconds: deployment.maxQueueSeconds }),
+      },
+    ],
+    workload: testCase.workload,
+    policies: { router: profile.router ?? { type: "least-outstanding" } },
+    // Per-request gates; the p95 latency SLO is judged on the run (see costMatrixRow).
+    slo: {
+      ...(experiment.slo.ttftSeconds === undefined ? {} : { ttftSeconds: experiment.slo.ttftSeconds }),
+      ...(experiment.slo.tpotSeconds === undefined ? {} : { tpotSeconds: experiment.slo.tpotSeconds }),
+      ...(experiment.slo.e2eSeconds === undefined ? {} : { e2eSeconds: experiment.slo.e2eSeconds }),
+    },
+    output: { seriesIntervalSeconds: 1 },
+  };
+}

@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { routerConfigSchema } from "../sim/routers/router-schema.js";
+import { workloadSchema } from "../sim/workload/workload-schema.js";
+
+/**
+ * An experiment file (SPEC §5): the question and the decision it serves, cases (workloads) ×
+ * profiles (serving configurations or policies), the target, SLOs, the cost model with its evidence
+ * boundary, and the decision rule. Strict: unknown keys are errors.
+ */
+const engineOverrides = z.strictObject({
+  maxNumSeqs: z.number().int().positive().optional(),
+  maxNumBatchedTokens: z.number().int().positive().optional(),
+  chunkedPrefill: z.boolean().optional(),
+  blockSize: z.number().int().positive().optional(),
+  prefixCaching: z.boolean().optional(),
+  gpuMemoryUtilization: z.number().positive().max(1).optional(),
+  kvBlocks: z.number().int().positive().optional(),
+});
+
+export const experimentSchema = z.strictObject({
+  name: z.string().min(1),
+  question: z.string().min(1),
+  decision: z.string().min(1),
+  /** "sim" (the embedded simulator) or an OpenAI-compatible base URL. */
+  target: z.string().min(1).default("sim"),
+  evidenceBoundary: z.string().min(1),
+  seed: z.number().int().nonnegative().default(1),
+  requests: z.number().int().positive().default(2000),
+  deployment: z.strictObject({
+    gpu: z.string().min(1),
+    model: z.string().min(1),
+    replicas: z.number().int().positive().default(1),
+    tensorParallel: z.number().int().positive().default(1),
+    calibration: z.string().min(1).default("default"),
+    /** On-demand price of one GPU-hour charged for the target's GPUs. */
+    priceUsdPerGpuHour: z.number().nonnegative(),
+    /** Requests waiting longer than this are dropped (a gateway timeout). */
+    maxQueueSeconds: z.number().positive().optional(),
+  }),
+  slo: z.strictObject({
+    p95LatencySeconds: z.number().positive().optional(),
+    ttftSeconds: z.number().positive().optional(),
+    tpotSeconds: z.number().positive().optional(),
+    e2eSeconds: z.number().positive().optional(),
+  }),
+  cases: z.array(z.strictObject({ name: z.string().min(1), description: z.string().optional(), workload: workloadSchema })).min(1),
+  profiles: z.array(z.strictObject({ name: z.string().min(1), description: z.string().optional(), engine: engineOverrides.default({}), replicas: z.number().int().positive().optional(), router: routerConfigSchema.optional() })).min(1),
+  decisionRule: z
+    .strictObject({
+      /** The unit-cost metric profiles compete on (lower is better). */
+      metric: z.enum(["costPer1kSuccessful", "costPer1MTokens", "lcpr"]).default("costPer1kSuccessful"),
+      /** The cheapest profile must be at least this many times cheaper than the next to count as a clear win. */
+      minAdvantage: z.number().min(1).default(1.5),
+    })
+    .default({ metric: "costPer1kSuccessful", minAdvantage: 1.5 }),
+});
+
+export type ExperimentConfig = z.infer<typeof experimentSchema>;
+export type ExperimentCase = ExperimentConfig["cases"][number];
+export type ExperimentProfile = ExperimentConfig["profiles"][number];

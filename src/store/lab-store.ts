@@ -1,0 +1,121 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import type { CostMatrixRow } from "../experiment/cost-matrix.js";
+import type { DecisionRecord } from "../experiment/decide.js";
+import { requestRecordColumns } from "../sim/log/request-record-columns.js";
+
+/** SQL string literal (single quotes doubled). */
+const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+
+export interface StoredRun {
+  readonly runId: string;
+  readonly experiment: string;
+  readonly case: string;
+  readonly profile: string;
+  readonly target: string;
+  readonly seed: number;
+  readonly requests: number;
+  readonly toolVersion: string;
+  /** The exact scenario the run executed, as JSON. */
+  readonly configJson: string;
+  readonly summaryJson: string;
+  readonly row: CostMatrixRow;
+  readonly startedAt: string;
+  readonly wallSeconds: number;
+  readonly logPath: string;
+}
+
+export interface StoredExperiment {
+  readonly name: string;
+  readonly runs: number;
+  readonly lastRunAt: string | null;
+  readonly decisions: number;
+}
+
+/**
+ * The lab's local store: one DuckDB file (lab.duckdb under the lab home) with experiments, runs
+ * (exact config, seed, tool version, summary and matrix row), every run's per-request log, and
+ * decision records. Plain SQL tables, so the same queries can move to a bigger engine.
+ */
+export class LabStore {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+    readonly home: string,
+  ) {}
+
+  static async open(home: string): Promise<LabStore> {
+    mkdirSync(home, { recursive: true });
+    const instance = await DuckDBInstance.create(join(home, "lab.duckdb"));
+    const connection = await instance.connect();
+    const store = new LabStore(instance, connection, home);
+    await store.migrate();
+    return store;
+  }
+
+  private async migrate(): Promise<void> {
+    const requestColumns = Object.entries(requestRecordColumns).map(([name, type]) => `"${name}" ${type}`).join(", ");
+    await this.connection.run(`
+      CREATE TABLE IF NOT EXISTS experiments (name VARCHAR PRIMARY KEY, file VARCHAR, config_json VARCHAR, registered_at VARCHAR);
+      CREATE TABLE IF NOT EXISTS runs (run_id VARCHAR PRIMARY KEY, experiment VARCHAR, "case" VARCHAR, profile VARCHAR, target VARCHAR, seed BIGINT, requests BIGINT,
+        tool_version VARCHAR, config_json VARCHAR, summary_json VARCHAR, row_json VARCHAR, started_at VARCHAR, wall_seconds DOUBLE, log_path VARCHAR);
+      CREATE TABLE IF NOT EXISTS requests (${requestColumns});
+      CREATE TABLE IF NOT EXISTS decision_records (id VARCHAR PRIMARY KEY, experiment VARCHAR, created_at VARCHAR, status VARCHAR, record_json VARCHAR);
+    `);
+  }
+
+  async saveExperiment(name: string, file: string, configJson: string, registeredAt: string): Promise<void> {
+    await this.connection.run("INSERT OR REPLACE INTO experiments VALUES ($1, $2, $3, $4)", [name, file, configJson, registeredAt]);
+  }
+
+  /** Stores a run and loads its per-request log (JSONL) into the requests table. */
+  async saveRun(run: StoredRun): Promise<void> {
+    await this.connection.run("INSERT OR REPLACE INTO runs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)", [
+      run.runId, run.experiment, run.case, run.profile, run.target, run.seed, run.requests, run.toolVersion, run.configJson, run.summaryJson, JSON.stringify(run.row), run.startedAt, run.wallSeconds, run.logPath,
+    ]);
+    const columns = `{${Object.entries(requestRecordColumns).map(([name, type]) => `${literal(name)}: ${literal(type)}`).join(", ")}}`;
+    await this.connection.run(`DELETE FROM requests WHERE run_id = $1`, [run.runId]);
+    await this.connection.run(`INSERT INTO requests SELECT * FROM read_json(${literal(run.logPath)}, format = 'newline_delimited', columns = ${columns})`);
+  }
+
+  /** The latest run's matrix row for every case × profile of an experiment. */
+  async latestMatrix(experiment: string): Promise<CostMatrixRow[]> {
+    const result = await this.connection.runAndReadAll(
+      `SELECT row_json FROM (SELECT row_json, row_number() OVER (PARTITION BY "case", profile ORDER BY started_at DESC) AS n FROM runs WHERE experiment = $1) WHERE n = 1 ORDER BY row_json`,
+      [experiment],
+    );
+    return result.getRowObjects().map((row) => JSON.parse(String(row.row_json)) as CostMatrixRow);
+  }
+
+  async saveDecision(id: string, record: DecisionRecord, createdAt: string): Promise<void> {
+    await this.connection.run("INSERT OR REPLACE INTO decision_records VALUES ($1, $2, $3, $4, $5)", [id, record.experiment, createdAt, record.status, JSON.stringify(record)]);
+  }
+
+  async latestDecision(experiment: string): Promise<(DecisionRecord & { readonly id: string; readonly createdAt: string }) | null> {
+    const result = await this.connection.runAndReadAll("SELECT id, created_at, record_json FROM decision_records WHERE experiment = $1 ORDER BY created_at DESC LIMIT 1", [experiment]);
+    const row = result.getRowObjects()[0];
+    if (!row) return null;
+    return { ...(JSON.parse(String(row.record_json)) as DecisionRecord), id: String(row.id), createdAt: String(row.created_at) };
+  }
+
+  async listExperiments(): Promise<StoredExperiment[]> {
+    const result = await this.connection.runAndReadAll(`
+      SELECT e.name, (SELECT count(*) FROM runs r WHERE r.experiment = e.name)::INTEGER AS runs,
+             (SELECT max(started_at) FROM runs r WHERE r.experiment = e.name) AS last_run_at,
+             (SELECT count(*) FROM decision_records d WHERE d.experiment = e.name)::INTEGER AS decisions
+      FROM experiments e ORDER BY e.name`);
+    return result.getRowObjects().map((row) => ({ name: String(row.name), runs: Number(row.runs), lastRunAt: row.last_run_at === null ? null : String(row.last_run_at), decisions: Number(row.decisions) }));
+  }
+
+  /** Requests stored for a run (for readouts and reports). */
+  async requestCount(runId: string): Promise<number> {
+    const result = await this.connection.runAndReadAll("SELECT count(*)::INTEGER AS n FROM requests WHERE run_id = $1", [runId]);
+    return Number(result.getRowObjects()[0]?.n ?? 0);
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./cli/run-cli.js";
+
+interface Row { case: string; profile: string; successful: number; requests: number; dropped: number; costPer1kSuccessful: number; sloPassed: boolean; [key: string]: unknown }
+
+describe("experiments/cost.yaml on the embedded simulator", () => {
+  const env = { GOODPUT_HOME: join(mkdtempSync(join(tmpdir(), "goodput-exp-")), "home") };
+  const cell = (rows: Row[], caseName: string, profile: string): Row => {
+    const row = rows.find((entry) => entry.case === caseName && entry.profile === profile);
+    if (!row) throw new Error(`missing ${caseName} × ${profile}`);
+    return row;
+  };
+
+  it("reproduces the reference shape of SPEC §5 and records the decision", async () => {
+    const run = await runCli(["experiment", "run", "--experiment", "cost", "--requests", "1500", "--json"], env);
+    expect(run.code).toBe(0);
+    const rows = JSON.parse(run.stdout) as Row[];
+    expect(rows).toHaveLength(4);
+    for (const row of rows) {
+      for (const key of ["case", "profile", "completed", "successful", "dropped", "generatedTokens", "requestsPerSecond", "tokensPerSecond", "p50LatencySeconds", "p95LatencySeconds", "p99LatencySeconds", "costUsd", "costPer1kSuccessful", "costPer1MTokens", "goodputPerSecond", "sloPassed"]) expect(row).toHaveProperty(key);
+    }
+    for (const caseName of ["steady-cost-efficiency", "burst-cost-efficiency"]) {
+      const naive = cell(rows, caseName, "naive-single");
+      expect(naive.dropped).toBeGreaterThan(naive.successful); // drops more than it serves
+      expect(naive.sloPassed).toBe(false);
+    }
+    const steady = cell(rows, "steady-cost-efficiency", "optimized-batched");
+    expect(steady.dropped).toBe(0);
+    expect(steady.sloPassed).toBe(true);
+    expect(cell(rows, "steady-cost-efficiency", "naive-single").costPer1kSuccessful / steady.costPer1kSuccessful).toBeGreaterThan(3);
+    const burst = cell(rows, "burst-cost-efficiency", "optimized-batched");
+    expect(burst.sloPassed).toBe(false);
+    expect(burst.costPer1kSuccessful).toBeLessThan(cell(rows, "burst-cost-efficiency", "naive-single").costPer1kSuccessful);
+
+    const decision = await runCli(["experiment", "decision", "cost", "--json"], env);
+    const record = JSON.parse(decision.stdout) as { status: string; decision: string; evidenceBoundary: string; guardrails: string[]; rollbackTriggers: string[]; tradeoff: string };
+    expect(record.status).toBe("supported");
+    expect(record.decision).toMatch(/Use optimized-batched for unit-cost economics.*gate burst-cost-efficiency SLO claims on admission control, autoscaling or a different capacity shape/);
+    expect(record.evidenceBoundary).toMatch(/serving GPU only/);
+    expect(record.rollbackTriggers.length).toBeGreaterThan(0);
+  });
+
+  it("show renders the stored matrix without re-running, and list counts the runs", async () => {
+    const shown = await runCli(["experiment", "show", "cost", "--json"], env);
+    expect(shown.code).toBe(0);
+    expect((JSON.parse(shown.stdout) as Row[]).map((row) => `${row.case}/${row.profile}`).sort()).toEqual([
+      "burst-cost-efficiency/naive-single",
+      "burst-cost-efficiency/optimized-batched",
+      "steady-cost-efficiency/naive-single",
+      "steady-cost-efficiency/optimized-batched",
+    ]);
+    const text = await runCli(["experiment", "show", "cost"], env);
+    expect(text.stdout).toMatch(/Evidence boundary: serving GPU only/);
+    expect(text.stdout).toMatch(/Decision \[supported\]/);
+    const listed = JSON.parse((await runCli(["experiment", "list", "--json"], env)).stdout) as { name: string; runs: number }[];
+    expect(listed.find((entry) => entry.name === "cost")?.runs).toBe(4);
+  });
+
+  it("one cell can be run alone; unknown names are bad usage", async () => {
+    const one = await runCli(["experiment", "run", "--experiment", "cost", "--case", "steady-cost-efficiency", "--profile", "optimized-batched", "--requests", "200", "--json"], env);
+    expect(JSON.parse(one.stdout) as Row[]).toHaveLength(1);
+    const bad = await runCli(["experiment", "run", "--experiment", "cost", "--case", "nope"], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Unknown case "nope".*steady-cost-efficiency/);
+    const missing = await runCli(["experiment", "show", "never-run"], env);
+    expect(missing.code).toBe(2);
+  });
+});
