@@ -1,4 +1,4 @@
-/** goodput's library API: the pure core (catalog, physics) and the CLI entry point. */
+/** goodput's library API: the pure core (catalog, physics, simulator, experiments) and the CLI entry point. */
 export { GoodputError, isGoodputError, type GoodputErrorCode } from "./errors.js";
 export { builtInCatalog, extendCatalog, findGpu, findModel, findPriceSnapshot, type Catalog } from "./catalog/catalog.js";
 export { modelFromHfConfig } from "./catalog/hf-config.js";
@@ -12,4 +12,29 @@ export { expectedExpertsTouched } from "./physics/experts-touched.js";
 export { defaultStepTimeProfile, type StepTimeProfile } from "./physics/step-time-profile.js";
 export { decodeStepTime, prefillTime, uniformDecodeStepTime, type StepTimeBreakdown } from "./physics/step-time.js";
 export { computeRoofline, type RooflineInput, type RooflineResult } from "./physics/roofline.js";
+export { computePrefillEconomics, type PrefillEconomicsInput, type PrefillPoint } from "./physics/prefill-economics.js";
+export { computeMoeTopology, type MoeTopologyInput, type MoeTopologyResult } from "./physics/moe-topology.js";
+export { calibrateStepTime, type CalibrationResult, type Measurement } from "./physics/calibrate.js";
+export { computeCacheEconomics } from "./physics/cache-economics.js";
+export { lintPrefixStability } from "./physics/prefix-stability.js";
+export { computeCacheLocality, routingPolicies } from "./physics/cache-locality.js";
+export { assessDisaggReadiness, disaggDefaults } from "./physics/disagg-readiness.js";
+export { compareRoutes, recommendOperatingPoint, summarizeGoodput } from "./physics/goodput-lcpr.js";
+export { stepTimeForBatch, type BatchComposition } from "./physics/step-time.js";
+// Simulator
+export { createRng, hashUniform, type Rng } from "./sim/rng.js";
+export { simulateFleet, startFleetSimulation, type FleetSimulation, type PoolSpec, type PolicySpec, type SimulationInput, type SeriesRow, type StepTrace } from "./sim/simulate-fleet.js";
+export type { SimulationSummary } from "./sim/summary.js";
+export type { RequestSource, SimRequestSpec } from "./sim/sim-request.js";
+export { createRequestStream } from "./sim/workload/generate-requests.js";
+export { createRouter } from "./sim/routers/create-router.js";
+export type { ReplicaSignals, RoutedRequest, Router, RouterDecision } from "./sim/routers/router.js";
+export { policyFor } from "./sim/policy-for.js";
+export { createAssignment, type AssignmentDesign } from "./sim/designs/assignment.js";
+export { trueGlobalEffect, type MetricEffect } from "./sim/true-effect.js";
+export { requestFieldRoles, requestLogSchemaVersion, type RequestRecord, type RequestStatus } from "./sim/log/request-record.js";
+// Experiments and decisions
+export { experimentSchema, type ExperimentConfig } from "./experiment/experiment-schema.js";
+export { costMatrixRow, type CostMatrixRow } from "./experiment/cost-matrix.js";
+export { decideExperiment, type DecisionRecord, type DecisionStatus } from "./experiment/decide.js";
 export { main } from "./cli/main.js";
