@@ -11,6 +11,7 @@ import { calcPrefillCommand } from "./commands/calc-prefill.js";
 import { calcRooflineCommand } from "./commands/calc-roofline.js";
 import { catalogCommand } from "./commands/catalog.js";
 import { experimentCommand } from "./commands/experiment.js";
+import { serveCommand } from "./commands/serve.js";
 import { simCommand } from "./commands/sim.js";
 import { tourCommand } from "./commands/tour.js";
 import { runCommandTree } from "./run-command-tree.js";
@@ -25,7 +26,7 @@ const calcCommand: CommandSpec = {
 export const rootCommand: CommandSpec = {
   name: "goodput",
   summary: "Inference decision lab: cost per accepted result, goodput under the SLO, policies under shared state.",
-  subcommands: [experimentCommand, tourCommand, calcCommand, simCommand, catalogCommand],
+  subcommands: [experimentCommand, tourCommand, calcCommand, simCommand, serveCommand, catalogCommand],
 };
 
 const processIo: CliIo = {

@@ -1,0 +1,83 @@
+import { GoodputError } from "../../errors.js";
+import { defaultServeFleet } from "../../serve/default-serve-fleet.js";
+import type { ServeFleet } from "../../serve/serve-fleet.js";
+import { startSimulatedServer } from "../../serve/start-simulated-server.js";
+import { labHome } from "../../store/calibration-store.js";
+import type { CommandContext, CommandSpec } from "../command.js";
+import { resolveCatalog } from "../deployment-options.js";
+import { loadScenario, type LoadedScenario } from "../load-scenario.js";
+import { numberOption, stringOption } from "../parse-values.js";
+
+/** The fleet side of a scenario; its workload, design and counterfactual do not apply to a server. */
+function fleetFromScenario(loaded: LoadedScenario): ServeFleet {
+  const { config } = loaded;
+  return {
+    name: config.name,
+    seed: config.seed,
+    pools: loaded.pools,
+    router: config.policies.router,
+    routerReplicas: config.policies.routerReplicas,
+    signalRefreshSeconds: config.policies.signalRefreshSeconds,
+    slo: config.slo,
+    admission: config.policies.admission?.perTenant ?? {},
+    disturbances: { failures: config.disturbances.failures, slowdowns: config.disturbances.slowdowns },
+  };
+}
+
+function portOption(context: CommandContext): number {
+  const port = numberOption(context.values, "port", { rule: "nonnegative", example: "8000" }) ?? 8000;
+  if (!Number.isInteger(port) || port > 65535) {
+    throw new GoodputError("BAD_INPUT", `--port: "${port}" is not a port number (0–65535; 0 picks a free port); for example --port 8000.`, { where: "--port" });
+  }
+  return port;
+}
+
+/** `goodput serve`: an OpenAI-compatible server backed by the simulator in real time. */
+export const serveCommand: CommandSpec = {
+  name: "serve",
+  summary: "Run an OpenAI-compatible server backed by the fleet simulator, in (scaled) real time",
+  description:
+    "Serves /v1/models, /v1/completions and /v1/chat/completions (streaming or not) and /metrics (vLLM metric\n" +
+    "names) on a long-lived simulation of the scenario's pools (default: one H100 replica of llama-3-8b). Each\n" +
+    "request arrives at the current simulated time and its tokens stream as the simulated engine samples them;\n" +
+    "--time-scale 10 runs ten times faster than real time. The text is filler (\" tok\" per token); max_tokens\n" +
+    "(default 256) sets the output length and usage counts exactly what was streamed. Prompt tokens are counted\n" +
+    "with o200k_base; a chat adds 3 tokens per message (+1 with a name) and 3 for the reply.\n" +
+    "Ctrl-C (or SIGTERM) ends in-flight requests with 503 and stops.",
+  options: {
+    scenario: { type: "string", valueName: "FILE", description: "Scenario YAML whose pools and router to serve (default: built-in single H100)" },
+    port: { type: "string", valueName: "N", description: "Port (default 8000; 0 picks a free one)" },
+    host: { type: "string", valueName: "HOST", description: "Interface to bind (default 127.0.0.1)" },
+    "time-scale": { type: "string", valueName: "X", description: "Simulated seconds per wall-clock second (default 1)" },
+    seed: { type: "string", valueName: "S", description: "Seed of the routers' randomness (overrides the scenario)" },
+    catalog: { type: "string", valueName: "FILE", multiple: true, description: "Extra catalog entries" },
+  },
+  examples: ["goodput serve", "goodput serve --scenario examples/tiered-fleet.yaml --port 0 --time-scale 10"],
+  async run(context) {
+    const scenarioPath = stringOption(context.values, "scenario");
+    const catalog = resolveCatalog(context);
+    const loaded = scenarioPath === undefined ? null : loadScenario(scenarioPath, catalog, labHome(context.cwd, context.env));
+    const fleet = loaded ? fleetFromScenario(loaded) : defaultServeFleet(catalog);
+    const port = portOption(context);
+    const timeScale = numberOption(context.values, "time-scale", { rule: "positive", example: "10" }) ?? 1;
+    const seed = numberOption(context.values, "seed", { rule: "nonnegative", example: "1" });
+    const server = await startSimulatedServer({ fleet, port, host: stringOption(context.values, "host") ?? "127.0.0.1", timeScale, ...(seed === undefined ? {} : { seed }) });
+    const stop = (): void => {
+      void server.close();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    try {
+      const replicas = fleet.pools.map((pool) => `${pool.name}: ${pool.replicas} × ${pool.deployment.model.id} on ${pool.deployment.gpu.id}${pool.deployment.tensorParallel > 1 ? ` TP${pool.deployment.tensorParallel}` : ""}`);
+      context.io.stdout(`listening on ${server.url}\n`);
+      context.io.stdout(`${fleet.name} (${replicas.join("; ")}), router ${fleet.router.type}, time-scale ${timeScale}: OpenAI API at ${server.url}/v1, metrics at ${server.url}/metrics; Ctrl-C stops\n`);
+      if (loaded && (loaded.config.design || loaded.config.counterfactual)) context.io.stderr("note: the scenario's design and counterfactual do not apply to a server; serving its pools and policies.router only\n");
+      await server.closed;
+    } finally {
+      process.removeListener("SIGINT", stop);
+      process.removeListener("SIGTERM", stop);
+    }
+    const requests = server.requestsServed();
+    return { json: { url: server.url, models: server.models, requestsServed: requests }, text: `stopped after ${requests} requests\n` };
+  },
+};

@@ -1,0 +1,41 @@
+import { builtInCatalog, findGpu, findModel, type Catalog } from "../catalog/catalog.js";
+import { singleGpuDeployment } from "../physics/deployment.js";
+import { computeKvPool } from "../physics/kv-pool.js";
+import { defaultStepTimeProfile } from "../physics/step-time-profile.js";
+import type { ServeFleet } from "./serve-fleet.js";
+
+/** One H100 replica of llama-3-8b with vLLM's defaults (continuous batching, chunked prefill, prefix caching). */
+export function defaultServeFleet(catalog: Catalog = builtInCatalog): ServeFleet {
+  const gpu = findGpu(catalog, "h100-sxm");
+  const deployment = singleGpuDeployment(findModel(catalog, "llama-3-8b"), gpu);
+  const blockSizeTokens = 16;
+  return {
+    name: "default-h100-llama-3-8b",
+    seed: 1,
+    pools: [
+      {
+        name: "main",
+        replicas: 1,
+        deployment,
+        profile: defaultStepTimeProfile,
+        engine: {
+          maxNumSeqs: 256,
+          maxBatchedTokens: 8192,
+          chunkedPrefill: true,
+          blockSizeTokens,
+          kvBlocks: computeKvPool(deployment, { gpuMemoryUtilization: 0.9, blockSizeTokens }).blocks,
+          prefixCaching: true,
+        },
+        priceUsdPerGpuHour: gpu.priceUsdPerHour,
+        maxQueueSeconds: null,
+        qualityPassProbability: 1,
+      },
+    ],
+    router: { type: "round-robin" },
+    routerReplicas: 1,
+    signalRefreshSeconds: 0,
+    slo: {},
+    admission: {},
+    disturbances: { failures: [], slowdowns: [] },
+  };
+}

@@ -1,0 +1,220 @@
+import { GoodputError } from "../errors.js";
+import { policyFor } from "../sim/policy-for.js";
+import type { RequestStatus } from "../sim/log/request-record.js";
+import type { SimRequestSpec } from "../sim/sim-request.js";
+import { startFleetSimulation, type PolicySpec } from "../sim/simulate-fleet.js";
+import { modelLimits, type ModelLimits } from "./model-limits.js";
+import type { ServeFleet } from "./serve-fleet.js";
+
+/** A request as the server hands it to the simulated fleet. */
+export interface ServedRequest {
+  readonly model: string;
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly userId: string;
+  /** Leading prompt tokens shared with other requests of the same group (e.g. a system prompt). */
+  readonly prefixGroup: string | null;
+  readonly prefixTokens: number;
+}
+
+/** How a request ended in the simulator. */
+export type ServedOutcome =
+  | { readonly status: "ok"; readonly outputTokens: number; readonly cachedPromptTokens: number }
+  | { readonly status: Exclude<RequestStatus, "ok">; readonly httpStatus: number };
+
+/** Callbacks for one request; both may be called synchronously from `submit`. */
+export interface ServedListener {
+  /** The request has now generated `generatedTokens` tokens in all (called once per sampled token). */
+  readonly onTokens: (generatedTokens: number) => void;
+  readonly onEnd: (outcome: ServedOutcome) => void;
+}
+
+/** Engine counters and gauges of one model's replicas, summed (KV usage weighted by blocks). */
+export interface ModelMetrics {
+  readonly model: string;
+  readonly running: number;
+  readonly waiting: number;
+  readonly kvUsageFraction: number;
+  readonly preemptions: number;
+  readonly promptTokens: number;
+  readonly promptTokensFromCache: number;
+  readonly generationTokens: number;
+}
+
+/** A long-lived online simulation driven by the wall clock. */
+export interface RealtimeFleet {
+  /** Served model ids, in pool order. */
+  readonly models: readonly string[];
+  limits(model: string): ModelLimits | undefined;
+  /** Injects a request arriving now (simulated); returns its id. */
+  submit(request: ServedRequest, listener: ServedListener): number;
+  /** Current simulated time, seconds since start. */
+  simSeconds(): number;
+  metrics(): readonly ModelMetrics[];
+  /** Stops the timer; pending requests get no further callbacks. */
+  stop(): void;
+}
+
+export interface RealtimeFleetOptions {
+  /** Simulated seconds per wall-clock second (10 = ten times faster than real time). */
+  readonly timeScale: number;
+  readonly seed: number;
+  /** Monotonic wall clock in milliseconds. */
+  readonly nowMs: () => number;
+}
+
+/** One policy per served model when a fleet serves several models, so a request only reaches its model's pool. */
+function policiesFor(fleet: ServeFleet, models: readonly string[]): { policies: PolicySpec[]; policyOfModel: Map<string, number> } {
+  if (models.length === 1) return { policies: [policyFor(fleet.router)], policyOfModel: new Map(models.map((model) => [model, 0])) };
+  const policies: PolicySpec[] = [];
+  const policyOfModel = new Map<string, number>();
+  for (const model of models) {
+    const pools = fleet.pools.filter((pool) => pool.deployment.model.id === model);
+    const [only, ...others] = pools;
+    if (only === undefined || others.length > 0) {
+      throw new GoodputError("BAD_INPUT", `A multi-model fleet needs exactly one pool per model; model "${model}" is served by pools ${pools.map((pool) => pool.name).join(", ")} — merge them into one pool with more replicas.`);
+    }
+    policyOfModel.set(model, policies.length);
+    policies.push(policyFor(fleet.router, only.name));
+  }
+  return { policies, policyOfModel };
+}
+
+/**
+ * Starts an online FleetSimulation whose clock follows the wall clock × timeScale. A timer wakes at
+ * the next simulated event (setTimeout for the gap, setImmediate when due) — no busy loop.
+ */
+export function startRealtimeFleet(fleet: ServeFleet, options: RealtimeFleetOptions): RealtimeFleet {
+  if (!(options.timeScale > 0) || !Number.isFinite(options.timeScale)) throw new GoodputError("BAD_INPUT", `timeScale must be a positive number, got ${options.timeScale}.`);
+  const models = [...new Set(fleet.pools.map((pool) => pool.deployment.model.id))];
+  const { policies, policyOfModel } = policiesFor(fleet, models);
+  const listeners = new Map<number, ServedListener>();
+  const policyOfRequest = new Map<number, number>();
+  const modelOfReplica = fleet.pools.flatMap((pool) => Array.from({ length: pool.replicas }, () => ({ model: pool.deployment.model.id, kvBlocks: pool.engine.kvBlocks })));
+  const generationTokens = new Map<string, number>(models.map((model) => [model, 0]));
+  const modelOfRequest = new Map<number, string>();
+  const simulation = startFleetSimulation({
+    runId: `serve-${fleet.name}`,
+    seed: options.seed,
+    pools: fleet.pools,
+    requests: { next: () => null },
+    policies,
+    assign: (request) => ({ policyIndex: policyOfRequest.get(request.id) ?? 0, arm: null, unit: null, block: null }),
+    routerReplicas: fleet.routerReplicas,
+    signalRefreshSeconds: fleet.signalRefreshSeconds,
+    slo: fleet.slo,
+    // Retries are the real client's business: every request gets exactly one attempt.
+    disturbances: { ...fleet.disturbances, retries: null },
+    admission: fleet.admission,
+    seriesIntervalSeconds: 0,
+    onToken: (requestId, _attempt, generated) => {
+      const model = modelOfRequest.get(requestId);
+      if (model !== undefined) generationTokens.set(model, (generationTokens.get(model) ?? 0) + 1);
+      listeners.get(requestId)?.onTokens(generated);
+    },
+    onRecord: (record) => {
+      const listener = listeners.get(record.request_id);
+      listeners.delete(record.request_id);
+      policyOfRequest.delete(record.request_id);
+      modelOfRequest.delete(record.request_id);
+      if (!listener) return;
+      if (record.status === "ok") listener.onEnd({ status: "ok", outputTokens: record.output_tokens, cachedPromptTokens: record.cached_prompt_tokens });
+      else listener.onEnd({ status: record.status, httpStatus: record.http_status ?? 503 });
+    },
+  });
+
+  const startMs = options.nowMs();
+  let lastSimSeconds = 0;
+  const simSeconds = (): number => {
+    lastSimSeconds = Math.max(lastSimSeconds, ((options.nowMs() - startMs) / 1000) * options.timeScale);
+    return lastSimSeconds;
+  };
+  let cancelWake: (() => void) | null = null;
+  let stopped = false;
+  /** Runs every due event and re-arms the one pending wake (called by the timer, or directly on a new arrival). */
+  const wake = (): void => {
+    cancelWake?.();
+    cancelWake = null;
+    if (stopped) return;
+    simulation.advanceUntil(simSeconds());
+    schedule();
+  };
+  const schedule = (): void => {
+    const next = simulation.nextEventSeconds();
+    if (stopped || !Number.isFinite(next)) return;
+    const delayMs = ((next - simSeconds()) / options.timeScale) * 1000;
+    if (delayMs <= 0) {
+      const immediate = setImmediate(wake);
+      cancelWake = () => { clearImmediate(immediate); };
+    } else {
+      const timeout = setTimeout(wake, delayMs);
+      cancelWake = () => { clearTimeout(timeout); };
+    }
+  };
+  // Disturbances are scheduled from the start.
+  simulation.advanceUntil(0);
+  schedule();
+
+  let nextId = 0;
+  const submit = (request: ServedRequest, listener: ServedListener): number => {
+    const id = nextId++;
+    const policyIndex = policyOfModel.get(request.model);
+    if (policyIndex === undefined) throw new GoodputError("BAD_INPUT", `Model "${request.model}" is not served (served: ${models.join(", ")}).`);
+    const spec: SimRequestSpec = {
+      id,
+      arrivalSeconds: simSeconds(),
+      promptTokens: request.promptTokens,
+      outputTokens: request.outputTokens,
+      tenant: "default",
+      tier: "standard",
+      latencySensitive: true,
+      userId: request.userId,
+      sessionId: null,
+      turn: 0,
+      prefixGroup: request.prefixGroup,
+      prefixTokens: request.prefixTokens,
+      historyTokens: 0,
+      workloadClass: "served",
+      preUsage: 0,
+    };
+    listeners.set(id, listener);
+    policyOfRequest.set(id, policyIndex);
+    modelOfRequest.set(id, request.model);
+    simulation.inject(spec);
+    wake();
+    return id;
+  };
+
+  const metrics = (): ModelMetrics[] => {
+    const states = simulation.replicaStates();
+    return models.map((model) => {
+      let running = 0, waiting = 0, usedBlocks = 0, totalBlocks = 0, preemptions = 0, promptTokens = 0, promptTokensFromCache = 0;
+      for (const state of states) {
+        const meta = modelOfReplica[state.index];
+        if (meta?.model !== model) continue;
+        running += state.running;
+        waiting += state.waiting;
+        usedBlocks += state.kvUtilization * meta.kvBlocks;
+        totalBlocks += meta.kvBlocks;
+        preemptions += state.preemptions;
+        promptTokens += state.promptTokens;
+        promptTokensFromCache += state.promptTokensFromCache;
+      }
+      return { model, running, waiting, kvUsageFraction: totalBlocks > 0 ? usedBlocks / totalBlocks : 0, preemptions, promptTokens, promptTokensFromCache, generationTokens: generationTokens.get(model) ?? 0 };
+    });
+  };
+
+  return {
+    models,
+    limits: (model) => (models.includes(model) ? modelLimits(fleet.pools.filter((pool) => pool.deployment.model.id === model)) : undefined),
+    submit,
+    simSeconds,
+    metrics,
+    stop: () => {
+      stopped = true;
+      cancelWake?.();
+      cancelWake = null;
+      listeners.clear();
+    },
+  };
+}

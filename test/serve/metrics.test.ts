@@ -1,0 +1,77 @@
+import { encode } from "gpt-tokenizer";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SimulatedServer } from "../../src/serve/start-simulated-server.js";
+import { contentEvents, metricValue, parsePrometheus, startTestServer, streamEvents } from "./serve-helpers.js";
+
+describe("GET /metrics speaks Prometheus with vLLM's names", () => {
+  let server: SimulatedServer;
+  beforeAll(async () => {
+    server = await startTestServer({ timeScale: 5 });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+  const scrape = async () => {
+    const response = await fetch(`${server.url}/metrics`);
+    expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
+    return parsePrometheus(await response.text());
+  };
+
+  it("declares every family with HELP and TYPE, labelled by model_name", async () => {
+    const { samples, types, helps } = await scrape();
+    const expected: Record<string, string> = {
+      "vllm:num_requests_running": "gauge",
+      "vllm:num_requests_waiting": "gauge",
+      "vllm:gpu_cache_usage_perc": "gauge",
+      "vllm:kv_cache_usage_perc": "gauge",
+      "vllm:num_preemptions_total": "counter",
+      "vllm:prefix_cache_queries_total": "counter",
+      "vllm:prefix_cache_hits_total": "counter",
+      "vllm:prompt_tokens_total": "counter",
+      "vllm:generation_tokens_total": "counter",
+    };
+    for (const [name, type] of Object.entries(expected)) {
+      expect(types.get(name), name).toBe(type);
+      expect(helps.get(name), name).toBeTruthy();
+      expect(samples.filter((sample) => sample.name === name).map((sample) => sample.labels), name).toEqual([{ model_name: "llama-3-8b" }]);
+    }
+  });
+
+  it("shows a long request running while it streams, and nothing running after", async () => {
+    const before = await scrape();
+    const promptTokens = 1500;
+    const streaming = fetch(`${server.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: Array.from({ length: promptTokens }, (_, i) => i), max_tokens: 300, stream: true }) });
+    const response = await streaming;
+    const reader = response.body?.getReader();
+    await reader?.read(); // the first token is out: the request is in the running batch
+    const during = await scrape();
+    expect(metricValue(during.samples, "vllm:num_requests_running")).toBe(1);
+    expect(metricValue(during.samples, "vllm:num_requests_waiting")).toBe(0);
+    const kv = metricValue(during.samples, "vllm:gpu_cache_usage_perc");
+    expect(kv).toBeGreaterThan(0);
+    expect(kv).toBeLessThan(1);
+    expect(metricValue(during.samples, "vllm:kv_cache_usage_perc")).toBe(kv);
+    for (;;) if ((await reader?.read())?.done !== false) break;
+    const after = await scrape();
+    expect(metricValue(after.samples, "vllm:num_requests_running")).toBe(0);
+    expect(metricValue(after.samples, "vllm:gpu_cache_usage_perc")).toBe(0);
+    const delta = (name: string) => metricValue(after.samples, name) - metricValue(before.samples, name);
+    expect(delta("vllm:generation_tokens_total")).toBe(300);
+    expect(delta("vllm:prompt_tokens_total")).toBe(promptTokens);
+    expect(delta("vllm:prefix_cache_queries_total")).toBe(promptTokens);
+  });
+
+  it("counts prefix-cache hits when chats share a system prompt", async () => {
+    const system = "You are a meticulous assistant. ".repeat(40);
+    const ask = (question: string) => streamEvents(`${server.url}/v1/chat/completions`, { messages: [{ role: "system", content: system }, { role: "user", content: question }], max_tokens: 3, stream: true, stream_options: { include_usage: true } });
+    const before = await scrape();
+    await ask("first?");
+    const second = contentEvents((await ask("second?")).events).chunks.at(-1) as { usage?: { prompt_tokens_details?: { cached_tokens?: number } } };
+    const after = await scrape();
+    const hits = metricValue(after.samples, "vllm:prefix_cache_hits_total") - metricValue(before.samples, "vllm:prefix_cache_hits_total");
+    // The shared prefix is the system message with its 3 framing tokens; its whole 16-token blocks are reused.
+    const prefixTokens = encode(system).length + 3;
+    expect(hits).toBe(Math.floor(prefixTokens / 16) * 16);
+    expect(second.usage?.prompt_tokens_details?.cached_tokens).toBe(hits);
+  });
+});
