@@ -615,6 +615,9 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     return processed;
   };
   const inject = (request: SimRequestSpec): void => {
+    if (request.arrivalSeconds < clockSeconds) {
+      throw new Error(`inject: request ${request.id} arrives at ${request.arrivalSeconds} s, before the simulated clock (${clockSeconds} s)`);
+    }
     events.push(request.arrivalSeconds, { kind: "arrival", request, attempt: 1, fromSource: false });
   };
   const replicaStates = (): ReplicaState[] =>
