@@ -1,0 +1,23 @@
+/** Estimators for causal readouts (SPEC §7.4): pure functions, arrays in, typed results with SE, CI and assumptions out. */
+export type { Estimate, NumericArray, TreatmentArray, UnitLabels } from "./estimate.js";
+export { differenceInMeans, type DifferenceInMeans, type DifferenceInMeansOptions } from "./difference-in-means.js";
+export { olsRobust, type HcType, type OlsRobustOptions } from "./ols-robust.js";
+export { clusterRobust, type ClusterRobustOptions, type ClusterSeType } from "./cluster-robust.js";
+export type { Design } from "./_least-squares.js";
+export type { RegressionCoefficient, RegressionEstimate } from "./_regression-result.js";
+export { winsorizedMeanDifference, type WinsorizeOptions } from "./winsorized-mean-difference.js";
+export { trimmedMeanDifference, type TrimmedMeanOptions } from "./trimmed-mean-difference.js";
+export { logEffect, type LogEffect, type LogEffectOptions } from "./log-effect.js";
+export { quantileTreatmentEffects, type QuantileTreatmentEffect, type QuantileTreatmentEffectOptions } from "./quantile-treatment-effects.js";
+export { randomizationInference, type RandomizationInference, type RandomizationInferenceOptions } from "./randomization-inference.js";
+export { cuped, type CupedEstimate } from "./cuped.js";
+export { ratioDeltaMethod, type ArmRatio, type RatioEstimate, type RatioOptions } from "./ratio-delta-method.js";
+export { switchbackEstimate, type SwitchbackBlock, type SwitchbackEstimate, type SwitchbackOptions, type WashoutDifference } from "./switchback-estimate.js";
+export { srmTest, type SrmTest } from "./srm-test.js";
+export { standardizedMeanDifference, type StandardizedMeanDifference } from "./standardized-mean-difference.js";
+export { holm } from "./holm.js";
+export { benjaminiHochberg } from "./benjamini-hochberg.js";
+export { quantileSorted } from "./quantile.js";
+export { studentTCdf, studentTQuantile, studentTTwoSidedP } from "./student-t.js";
+export { normalCdf, normalDensity, normalQuantile } from "./normal-distribution.js";
+export { chiSquareSurvival } from "./chi-square.js";
