@@ -9,6 +9,7 @@ import { calcLocalityCommand } from "./commands/calc-locality.js";
 import { calcMoeCommand } from "./commands/calc-moe.js";
 import { calcPrefillCommand } from "./commands/calc-prefill.js";
 import { calcRooflineCommand } from "./commands/calc-roofline.js";
+import { benchCommand } from "./commands/bench.js";
 import { catalogCommand } from "./commands/catalog.js";
 import { experimentCommand } from "./commands/experiment.js";
 import { serveCommand } from "./commands/serve.js";
@@ -26,7 +27,7 @@ const calcCommand: CommandSpec = {
 export const rootCommand: CommandSpec = {
   name: "goodput",
   summary: "Inference decision lab: cost per accepted result, goodput under the SLO, policies under shared state.",
-  subcommands: [experimentCommand, tourCommand, calcCommand, simCommand, serveCommand, catalogCommand],
+  subcommands: [experimentCommand, tourCommand, calcCommand, simCommand, serveCommand, benchCommand, catalogCommand],
 };
 
 const processIo: CliIo = {

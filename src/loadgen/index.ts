@@ -1,0 +1,22 @@
+/** The load generator's public surface (SPEC §6). */
+export { apiKeyVariables, readApiKey, redactSecret } from "./api-key.js";
+export { parseArrivalFlag, parseTraceText, type ArrivalFlag, type ArrivalSpec, type TraceEntry } from "./arrival-spec.js";
+export { decideOutcome, type RequestObservation } from "./decide-outcome.js";
+export { discoverModel } from "./discover-model.js";
+export { resolveEndpoints, type Endpoints, type LoadApi } from "./endpoints.js";
+export { createPromptBuilder, promptTokenizerName, type BuiltPrompt, type PromptBuilder } from "./exact-prompt.js";
+export { openLoadOutput, type LoadOutput } from "./load-output.js";
+export type { LoadOutcome, LoadResult, OutputTokenSource } from "./load-result.js";
+export { startMetricsScraper, type MetricsScraper, type ScrapeReport, type ServerMetricsRow } from "./metrics-scraper.js";
+export { percentile, summarizeSamples, type SampleSummary } from "./percentiles.js";
+export { extractServerGauges, parsePrometheusText, type PrometheusSample, type ServerGauges } from "./prometheus-text.js";
+export { buildRequestBody, type RequestBodyOptions } from "./request-body.js";
+export { computeRequestMetrics, hasSlo, meetsSlo, type RequestMetrics, type SloGates } from "./request-metrics.js";
+export { runLoad, type LoadMode, type LoadOptions, type LoadProgress, type LoadRun, type StopReason } from "./run-load.js";
+export { findMaxRate, pointLabel, runSweep, type MaxRateOptions, type MaxRateSearch, type RateProbe, type SweepBase } from "./run-sweep.js";
+export { buildSchedule, type Schedule } from "./schedule.js";
+export { sendRequest, type RequestPlan, type SendContext } from "./send-request.js";
+export { parseSse, SseParser, type SseEventHandler } from "./sse-parser.js";
+export { readStreamChunk, type StreamChunk } from "./stream-chunk.js";
+export { metricLegend, summarizeLoad, type LoadLatencies, type LoadSummary } from "./summarize-load.js";
+export { toRequestDetail, toRequestRecord, type RecordContext, type RequestDetailRow } from "./to-request-record.js";

@@ -1,0 +1,303 @@
+import { Agent, type Dispatcher } from "undici";
+import { GoodputError } from "../errors.js";
+import { createRng, hashUniform } from "../sim/rng.js";
+import type { ArrivalSpec, TraceEntry } from "./arrival-spec.js";
+import { resolveEndpoints, type LoadApi } from "./endpoints.js";
+import { createPromptBuilder, type PromptBuilder } from "./exact-prompt.js";
+import type { LoadResult } from "./load-result.js";
+import { buildRequestBody } from "./request-body.js";
+import type { SloGates } from "./request-metrics.js";
+import { buildSchedule } from "./schedule.js";
+import { sendRequest, type RequestPlan, type SendContext } from "./send-request.js";
+import { summarizeLoad, type LoadSummary } from "./summarize-load.js";
+
+/** Open loop (absolute schedule, independent of responses) or closed loop (fixed concurrency). */
+export type LoadMode =
+  | { readonly kind: "open"; readonly ratePerSecond: number; readonly arrivals: ArrivalSpec }
+  | { readonly kind: "closed"; readonly concurrency: number };
+
+/** Live counters, reported every progress interval. */
+export interface LoadProgress {
+  readonly label: string;
+  readonly elapsedSeconds: number;
+  readonly sent: number;
+  readonly finished: number;
+  readonly ok: number;
+  readonly error: number;
+  readonly incomplete: number;
+  readonly inFlight: number;
+  /** Largest client lag (t0 − t_sched) since the previous report. */
+  readonly maxLagMs: number;
+}
+
+export interface LoadOptions {
+  readonly target: string;
+  readonly api?: LoadApi;
+  readonly model: string;
+  readonly mode: LoadMode;
+  /** Measured requests (warm-up requests come on top). Default 100 when no --duration. */
+  readonly requests?: number;
+  readonly durationSeconds?: number;
+  /** Stop scheduling once the share of failed (error or incomplete) requests exceeds this, after 10 finished. */
+  readonly maxErrorRate?: number;
+  readonly warmup?: number;
+  readonly promptTokens?: number;
+  readonly outputTokens?: number;
+  readonly prefix?: { readonly groups: number; readonly tokens: number };
+  readonly slo?: SloGates;
+  readonly timeoutSeconds?: number;
+  readonly seed?: number;
+  readonly apiKey?: string;
+  readonly ignoreEos?: boolean;
+  /** Monotonic clock in ms (performance.now in the shell; scripted in tests). */
+  readonly now: () => number;
+  /** Aborting stops scheduling, waits cancelGraceMs for in-flight requests, then cancels them. */
+  readonly signal?: AbortSignal;
+  readonly cancelGraceMs?: number;
+  readonly label?: string;
+  readonly firstRequestId?: number;
+  readonly promptBuilder?: PromptBuilder;
+  readonly dispatcher?: Dispatcher;
+  readonly onResult?: (result: LoadResult) => void;
+  readonly onProgress?: (progress: LoadProgress) => void;
+  readonly progressIntervalMs?: number;
+}
+
+/** Why scheduling stopped. */
+export type StopReason = "completed" | "duration" | "error-rate" | "interrupted";
+
+export interface LoadRun {
+  readonly label: string;
+  readonly mode: LoadMode;
+  readonly results: readonly LoadResult[];
+  readonly summary: LoadSummary;
+  readonly stopReason: StopReason;
+  readonly interrupted: boolean;
+  /** The run's time origin on the `now` clock (schedule offset 0). */
+  readonly originMs: number;
+  readonly scheduled: number;
+  readonly sent: number;
+}
+
+const minFinishedForErrorRate = 10;
+const scheduleLeadMs = 2;
+
+/**
+ * Drives the target with streaming requests and returns every result and the summary. Open loop:
+ * the whole schedule is precomputed and each request is sent at origin + t_sched whatever the
+ * responses do (no coordinated omission); the dispatcher sleeps with timers and polls with
+ * setImmediate in the last 1–2 ms before a send. Closed loop: `concurrency` requests in flight,
+ * each completion sending the next. Stops on the request count, --duration, the error-rate
+ * ceiling or the abort signal; records stream out through onResult as they complete.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadRun> {
+  const { now, mode } = options;
+  const api = options.api ?? "chat";
+  const label = options.label ?? "";
+  const warmup = options.warmup ?? 0;
+  const seed = options.seed ?? 1;
+  const timeoutMs = (options.timeoutSeconds ?? 60) * 1000;
+  const promptTokens = options.promptTokens ?? 128;
+  const outputTokens = options.outputTokens ?? 64;
+  const measured = options.requests ?? (options.durationSeconds === undefined ? 100 : undefined);
+  const total = measured === undefined ? undefined : measured + warmup;
+  const endpoints = resolveEndpoints(options.target, api);
+  const builder = options.promptBuilder ?? (await createPromptBuilder(seed));
+  const ownDispatcher = options.dispatcher === undefined;
+  const dispatcher =
+    options.dispatcher ??
+    new Agent({ connections: mode.kind === "closed" ? mode.concurrency : null, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
+  if (mode.kind === "closed" && !(Number.isInteger(mode.concurrency) && mode.concurrency >= 1)) {
+    throw new GoodputError("BAD_INPUT", `Concurrency ${mode.concurrency} must be a whole number ≥ 1; for example --concurrency 8.`, { where: "--concurrency" });
+  }
+  const schedule =
+    mode.kind === "open"
+      ? buildSchedule(mode.arrivals, {
+          ratePerSecond: mode.ratePerSecond,
+          ...(total !== undefined ? { count: total } : {}),
+          ...(options.durationSeconds !== undefined ? { durationSeconds: options.durationSeconds } : {}),
+          rng: createRng(seed, `loadgen/arrivals/${label}`),
+        })
+      : null;
+  const trace: readonly TraceEntry[] | null = schedule?.trace ?? null;
+
+  const inFlightCancels = new Set<() => void>();
+  const headers: Record<string, string> = { "content-type": "application/json", accept: "text/event-stream" };
+  if (options.apiKey !== undefined) headers.authorization = `Bearer ${options.apiKey}`;
+  const sendContext: SendContext = {
+    url: endpoints.generateUrl,
+    dispatcher,
+    headers,
+    now,
+    timeoutMs,
+    apiKey: options.apiKey,
+    countTokens: (text) => builder.countTokens(text),
+    track: (cancel) => {
+      inFlightCancels.add(cancel);
+      return () => inFlightCancels.delete(cancel);
+    },
+  };
+  const firstId = options.firstRequestId ?? 0;
+  const makePlan = (index: number, scheduledMs: number | null): RequestPlan => {
+    const requestId = firstId + index;
+    const entry = trace?.[index];
+    const tokens = entry?.promptTokens ?? promptTokens;
+    const maxOutputTokens = entry?.outputTokens ?? outputTokens;
+    const prefix = options.prefix && options.prefix.groups > 0 && options.prefix.tokens > 0 ? { group: Math.floor(hashUniform(seed, requestId, 0x9f) * options.prefix.groups), tokens: options.prefix.tokens } : undefined;
+    const prompt = builder.build(requestId, tokens, prefix);
+    return {
+      requestId,
+      label,
+      warmup: index < warmup,
+      scheduledMs,
+      body: buildRequestBody({ api, model: options.model, prompt: prompt.text, maxOutputTokens, ignoreEos: options.ignoreEos ?? true }),
+      promptTokens: prompt.tokens,
+      maxOutputTokens,
+      prefixGroup: prompt.prefixGroup,
+      prefixTokens: prompt.prefixTokens,
+    };
+  };
+
+  const results: LoadResult[] = [];
+  let sent = 0;
+  let inFlight = 0;
+  let failures = 0;
+  let ok = 0;
+  let errors = 0;
+  let maxLagMs = 0;
+  // Mutable run state in one object: flags set inside callbacks keep their declared types.
+  const state: { reason: StopReason | null; schedulingDone: boolean; unexpected: Error | null; timer: NodeJS.Timeout | null; cancelTimer: NodeJS.Timeout | null } = {
+    reason: null,
+    schedulingDone: false,
+    unexpected: null,
+    timer: null,
+    cancelTimer: null,
+  };
+  const isStopped = (): boolean => state.schedulingDone;
+  let resolveAll: () => void = () => undefined;
+  const allDone = new Promise<void>((resolve) => (resolveAll = resolve));
+  const maybeDone = (): void => {
+    if (state.schedulingDone && inFlight === 0) resolveAll();
+  };
+  const stopScheduling = (reason: StopReason): void => {
+    state.reason ??= reason;
+    if (state.schedulingDone) return;
+    state.schedulingDone = true;
+    maybeDone();
+  };
+  let next: () => void = () => undefined;
+  const onFinished = (result: LoadResult): void => {
+    inFlight--;
+    results.push(result);
+    if (result.outcome.status === "ok") ok++;
+    else {
+      failures++;
+      if (result.outcome.status === "error") errors++;
+    }
+    options.onResult?.(result);
+    if (options.maxErrorRate !== undefined && results.length >= minFinishedForErrorRate && failures / results.length > options.maxErrorRate) stopScheduling("error-rate");
+    next();
+    maybeDone();
+  };
+  const onUnexpected = (error: unknown): void => {
+    inFlight--;
+    state.unexpected ??= error instanceof Error ? error : new Error(String(error));
+    stopScheduling("interrupted");
+    maybeDone();
+  };
+  const launch = (index: number, scheduledMs: number | null): void => {
+    const plan = makePlan(index, scheduledMs);
+    inFlight++;
+    sent++;
+    sendRequest(plan, sendContext).then(onFinished, onUnexpected);
+  };
+
+  const startMs = now();
+  const originMs = startMs + (mode.kind === "open" ? scheduleLeadMs : 0);
+  if (schedule !== null) {
+    const offsets = schedule.offsetsMs;
+    let index = 0;
+    // Launches every request that is due; also called after each completion, so a burst of
+    // responses handled in one event-loop turn does not hold back a send that fell due meanwhile.
+    const pump = (): void => {
+      while (index < offsets.length && !isStopped()) {
+        const scheduledMs = originMs + (offsets[index] ?? 0);
+        const lateMs = now() - scheduledMs;
+        if (lateMs < 0) break;
+        if (lateMs > maxLagMs) maxLagMs = lateMs;
+        launch(index++, scheduledMs);
+      }
+    };
+    next = pump;
+    const tick = (): void => {
+      state.timer = null;
+      if (isStopped()) return;
+      pump();
+      if (isStopped()) return;
+      if (index >= offsets.length) {
+        stopScheduling(options.durationSeconds !== undefined && (total === undefined || offsets.length < total) ? "duration" : "completed");
+        return;
+      }
+      const waitMs = originMs + (offsets[index] ?? 0) - now();
+      // Timers fire up to ~1 ms late: sleep until 1–2 ms before the send, then poll.
+      if (waitMs > 1.5) state.timer = setTimeout(tick, Math.floor(waitMs - 1));
+      else setImmediate(tick);
+    };
+    state.timer = setTimeout(tick, 0);
+  } else if (mode.kind === "closed") {
+    let index = 0;
+    const deadlineMs = options.durationSeconds === undefined ? Infinity : startMs + options.durationSeconds * 1000;
+    next = () => {
+      if (state.schedulingDone) return;
+      if (total !== undefined && index >= total) stopScheduling("completed");
+      else if (now() >= deadlineMs) stopScheduling("duration");
+      else launch(index++, null);
+    };
+    for (let slot = 0; slot < mode.concurrency && !state.schedulingDone; slot++) next();
+    if (deadlineMs < Infinity) {
+      state.timer = setTimeout(() => {
+        stopScheduling("duration");
+      }, Math.max(0, deadlineMs - now()));
+    }
+  }
+
+  const onAbort = (): void => {
+    stopScheduling("interrupted");
+    state.cancelTimer = setTimeout(() => {
+      for (const cancel of [...inFlightCancels]) cancel();
+    }, options.cancelGraceMs ?? 1000);
+  };
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener("abort", onAbort, { once: true });
+  const progressTimer =
+    options.onProgress === undefined
+      ? null
+      : setInterval(() => {
+          options.onProgress?.({ label, elapsedSeconds: (now() - startMs) / 1000, sent, finished: results.length, ok, error: errors, incomplete: failures - errors, inFlight, maxLagMs });
+          maxLagMs = 0;
+        }, options.progressIntervalMs ?? 1000);
+
+  try {
+    await allDone;
+  } finally {
+    if (state.timer !== null) clearTimeout(state.timer);
+    if (state.cancelTimer !== null) clearTimeout(state.cancelTimer);
+    if (progressTimer !== null) clearInterval(progressTimer);
+    options.signal?.removeEventListener("abort", onAbort);
+    if (ownDispatcher) await dispatcher.close();
+  }
+  if (state.unexpected !== null) throw state.unexpected;
+  results.sort((a, b) => a.requestId - b.requestId);
+  const finalReason: StopReason = state.reason ?? "completed";
+  return {
+    label,
+    mode,
+    results,
+    summary: summarizeLoad(results, { ...(options.slo ? { slo: options.slo } : {}), label }),
+    stopReason: finalReason,
+    interrupted: finalReason === "interrupted",
+    originMs,
+    scheduled: schedule?.offsetsMs.length ?? sent,
+    sent,
+  };
+}
