@@ -22,23 +22,24 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 describe("runLoad() open loop", () => {
-  it("sends on schedule while the server queues: client lag p99 < 10 ms, latency from intended includes the queueing", async () => {
+  it("sends on schedule while the server queues: client lag p99 < 25 ms, latency from intended includes the queueing", async () => {
     const requests = 40;
     const run = await runLoad({ target: server.url, model: "m", mode: { kind: "open", ratePerSecond: 50, arrivals: { kind: "constant" } }, requests, outputTokens: 1, now: () => performance.now(), promptBuilder: builder });
     expect(run.results).toHaveLength(requests);
     expect(run.summary.statuses.ok).toBe(requests);
     expect(run.summary.latencies.clientLagMs.n).toBe(requests);
-    expect(run.summary.latencies.clientLagMs.p99).toBeLessThan(10);
+    // Coordinated omission would lag by the server's queueing (hundreds of ms); 25 ms allows a busy CI core.
+    expect(run.summary.latencies.clientLagMs.p99).toBeLessThan(25);
     // Sends follow the schedule (20 ms apart), not the responses (30 ms apart).
     const sendSpanMs = (run.results.at(-1)?.sentMs ?? 0) - (run.results[0]?.sentMs ?? 0);
-    expect(Math.abs(sendSpanMs - 39 * 20)).toBeLessThan(10);
+    expect(Math.abs(sendSpanMs - 39 * 20)).toBeLessThan(25);
     const last = run.results.at(-1);
     if (!last) throw new Error("no result");
     const metrics = computeRequestMetrics(last);
     // Queueing: the last request waits ≈ 40·30 − 39·20 = 420 ms from its intended send.
     expect(metrics.ttftFromIntendedMs ?? 0).toBeGreaterThan(420 - 40);
     expect(metrics.ttftFromIntendedMs ?? 0).toBeLessThan(420 + 60);
-    expect((metrics.ttftFromIntendedMs ?? 0) - (metrics.ttftMs ?? 0)).toBeLessThan(10);
+    expect((metrics.ttftFromIntendedMs ?? 0) - (metrics.ttftMs ?? 0)).toBeLessThan(25);
   });
 
   it("closed loop keeps exactly C in flight and stops at the request count; warm-up reported apart", async () => {
