@@ -79,6 +79,13 @@ export class LabStore {
     await this.connection.run(`INSERT INTO requests SELECT * FROM read_json(${literal(run.logPath)}, format = 'newline_delimited', columns = ${columns})`);
   }
 
+  /** The experiment's config as stored at its last run (JSON), or null. */
+  async experimentConfigJson(name: string): Promise<string | null> {
+    const result = await this.connection.runAndReadAll("SELECT config_json FROM experiments WHERE name = $1", [name]);
+    const row = result.getRowObjects()[0];
+    return row ? String(row.config_json) : null;
+  }
+
   /** The latest run's matrix row for every case × profile of an experiment. */
   async latestMatrix(experiment: string): Promise<CostMatrixRow[]> {
     const result = await this.connection.runAndReadAll(

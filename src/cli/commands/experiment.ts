@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { cellScenario } from "../../experiment/cell-scenario.js";
 import { costMatrixRow } from "../../experiment/cost-matrix.js";
 import { decideExperiment } from "../../experiment/decide.js";
+import type { ExperimentConfig } from "../../experiment/experiment-schema.js";
 import { GoodputError } from "../../errors.js";
 import { labHome } from "../../store/calibration-store.js";
 import { LabStore } from "../../store/lab-store.js";
@@ -12,6 +13,7 @@ import { formatDecision, formatMatrix } from "../format-matrix.js";
 import { listExperimentFiles, loadExperiment } from "../load-experiment.js";
 import { validateScenario } from "../load-scenario.js";
 import { numberOption, requiredString, stringOption } from "../parse-values.js";
+import { runCellOnTarget } from "../run-cell-on-target.js";
 import { runScenario } from "../run-scenario.js";
 
 const toolVersion = (JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -48,15 +50,15 @@ const runCommand: CommandSpec = {
   async run(context) {
     const { config, file } = loadExperiment(requiredString(context.values, "experiment", "cost"), context.cwd);
     const target = stringOption(context.values, "target") ?? config.target;
-    if (target !== "sim") {
-      throw new GoodputError("BAD_USAGE", `--target ${target}: running experiments against a live endpoint goes through the load generator (goodput bench); use --target sim here until it is wired in.`, { where: "--target" });
-    }
     const caseName = stringOption(context.values, "case");
     const profileName = stringOption(context.values, "profile");
     const cases = config.cases.filter((entry) => caseName === undefined || entry.name === caseName);
     const profiles = config.profiles.filter((entry) => profileName === undefined || entry.name === profileName);
     if (cases.length === 0) throw new GoodputError("BAD_USAGE", `Unknown case "${caseName ?? ""}" (known: ${config.cases.map((entry) => entry.name).join(", ")}).`, { where: "--case" });
     if (profiles.length === 0) throw new GoodputError("BAD_USAGE", `Unknown profile "${profileName ?? ""}" (known: ${config.profiles.map((entry) => entry.name).join(", ")}).`, { where: "--profile" });
+    if (target !== "sim" && profiles.length > 1) {
+      throw new GoodputError("BAD_USAGE", `--target ${target}: a live endpoint runs one serving configuration; pass --profile with the profile it is configured as (known: ${profiles.map((entry) => entry.name).join(", ")}).`, { where: "--profile" });
+    }
     const seed = numberOption(context.values, "seed", { rule: "nonnegative", example: "7" }) ?? config.seed;
     const requests = numberOption(context.values, "requests", { rule: "positive-int", example: "2000" }) ?? config.requests;
     const home = labHome(context.cwd, context.env);
@@ -73,17 +75,22 @@ const runCommand: CommandSpec = {
       const rows = [];
       for (const testCase of cases) {
         for (const profile of profiles) {
-          const scenario = cellScenario(config, testCase, profile, { seed, requests });
-          const loaded = validateScenario(scenario, { where: `${file} (case ${testCase.name}, profile ${profile.name})`, baseDir: context.cwd, catalog, labHomeDir: home });
           const runId = `${config.name}-${testCase.name}-${profile.name}-${startedAt.replace(/[-:.TZ]/g, "")}`;
           const outDir = join(home, "runs", runId);
-          const result = await runScenario(loaded, { seed, requests, outDir, nowMs: () => performance.now(), interrupt, runId });
-          const row = costMatrixRow(config, { case: testCase.name, profile: profile.name, runId }, result.summary);
-          rows.push(row);
-          await store.saveRun({
-            runId, experiment: config.name, case: testCase.name, profile: profile.name, target, seed, requests, toolVersion,
-            configJson: JSON.stringify(scenario), summaryJson: JSON.stringify(result.summary), row, startedAt, wallSeconds: result.summary.wallSeconds, logPath: join(outDir, "requests.jsonl"),
-          });
+          const cell = { runId, experiment: config.name, case: testCase.name, profile: profile.name, target, seed, requests, toolVersion, startedAt };
+          if (target === "sim") {
+            const scenario = cellScenario(config, testCase, profile, { seed, requests });
+            const loaded = validateScenario(scenario, { where: `${file} (case ${testCase.name}, profile ${profile.name})`, baseDir: context.cwd, catalog, labHomeDir: home });
+            const result = await runScenario(loaded, { seed, requests, outDir, nowMs: () => performance.now(), interrupt, runId });
+            const row = costMatrixRow(config, { case: testCase.name, profile: profile.name, runId }, result.summary);
+            rows.push(row);
+            await store.saveRun({ ...cell, configJson: JSON.stringify(scenario), summaryJson: JSON.stringify(result.summary), row, wallSeconds: result.summary.wallSeconds, logPath: join(outDir, "requests.jsonl") });
+          } else {
+            const started = performance.now();
+            const result = await runCellOnTarget({ experiment: config, testCase, profile, target, requests, seed, runId, outDir, env: context.env, interrupt });
+            rows.push(result.row);
+            await store.saveRun({ ...cell, configJson: JSON.stringify(result.loadConfig), summaryJson: JSON.stringify(result.run.summary), row: result.row, wallSeconds: (performance.now() - started) / 1000, logPath: result.logPath });
+          }
           if (interrupt.interrupted) break;
         }
         if (interrupt.interrupted) break;
@@ -93,7 +100,7 @@ const runCommand: CommandSpec = {
       const record = complete && !interrupt.interrupted ? decideExperiment(config, matrix) : null;
       if (record) await store.saveDecision(`${config.name}-${startedAt}`, record, startedAt);
       const text = [
-        `${config.name}: ${rows.length} cell(s) run on the embedded simulator (${requests} requests each, seed ${seed})${interrupt.interrupted ? " — INTERRUPTED" : ""}`,
+        `${config.name}: ${rows.length} cell(s) run on ${target === "sim" ? "the embedded simulator" : target} (${requests} requests each, seed ${seed})${interrupt.interrupted ? " — INTERRUPTED" : ""}`,
         "",
         formatMatrix(rows, config.evidenceBoundary),
         record ? formatDecision(record) : "Decision: not recorded (run the whole matrix to record one).\n",
@@ -118,8 +125,9 @@ const showCommand: CommandSpec = {
       const rows = await store.latestMatrix(name);
       if (rows.length === 0) throw new GoodputError("BAD_USAGE", `No stored runs for experiment "${name}"; run 'goodput experiment run --experiment ${name}' first.`);
       const record = await store.latestDecision(name);
-      const { config } = loadExperiment(name, context.cwd);
-      const text = [formatMatrix(rows, config.evidenceBoundary), record ? formatDecision(record) : "Decision: none recorded yet.\n"].join("\n");
+      const storedConfig = await store.experimentConfigJson(name);
+      const evidenceBoundary = storedConfig === null ? "not recorded" : (JSON.parse(storedConfig) as ExperimentConfig).evidenceBoundary;
+      const text = [formatMatrix(rows, evidenceBoundary), record ? formatDecision(record) : "Decision: none recorded yet.\n"].join("\n");
       return { json: rows, text };
     } finally {
       store.close();

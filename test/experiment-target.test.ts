@@ -1,0 +1,65 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulatedServer } from "../src/serve/start-simulated-server.js";
+import { runCli } from "./cli/run-cli.js";
+
+const experiment = `
+name: live-small
+question: What does a tiny request cost on the live endpoint?
+decision: Whether the endpoint is cheap enough for tiny requests.
+evidenceBoundary: serving GPU only
+seed: 3
+requests: 30
+deployment: { gpu: h100-sxm, model: llama-3-8b, priceUsdPerGpuHour: 3 }
+slo: { p95LatencySeconds: 2 }
+cases:
+  - name: steady
+    workload: { arrivals: { process: constant, ratePerSecond: 20 }, promptTokens: { dist: fixed, value: 64 }, outputTokens: { dist: fixed, value: 8 } }
+  - name: bursty
+    workload: { arrivals: { process: onoff, onRatePerSecond: 50, onSeconds: 1, offSeconds: 1 }, promptTokens: { dist: fixed, value: 64 }, outputTokens: { dist: fixed, value: 8 } }
+profiles:
+  - name: as-deployed
+  - name: other
+`;
+
+describe("experiment run --target URL (through the load generator)", () => {
+  let server: Awaited<ReturnType<typeof startSimulatedServer>>;
+  const dir = mkdtempSync(join(tmpdir(), "goodput-live-"));
+  const file = join(dir, "live-small.yaml");
+  const env = { GOODPUT_HOME: join(dir, "home") };
+  beforeAll(async () => {
+    writeFileSync(file, experiment);
+    server = await startSimulatedServer({ port: 0 });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it("measures a cell on the endpoint, stores the run and its canonical log", async () => {
+    const result = await runCli(["experiment", "run", "--experiment", file, "--case", "steady", "--profile", "as-deployed", "--target", server.url, "--json"], env);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    const [row] = JSON.parse(result.stdout) as { successful: number; requests: number; generatedTokens: number; costUsd: number; p95LatencySeconds: number; sloPassed: boolean; runId: string }[];
+    expect(row?.requests).toBe(30);
+    expect(row?.successful).toBe(30);
+    expect(row?.generatedTokens).toBe(30 * 8);
+    expect(row?.costUsd).toBeGreaterThan(0);
+    expect(row?.sloPassed).toBe(true);
+    const log = readFileSync(join(env.GOODPUT_HOME, "runs", row?.runId ?? "", "requests.jsonl"), "utf8").trim().split("\n");
+    expect(log).toHaveLength(30);
+    expect(JSON.parse(log[0] ?? "{}")).toMatchObject({ status: "ok", output_tokens: 8 });
+    const shown = JSON.parse((await runCli(["experiment", "show", "live-small", "--json"], { ...env })).stdout) as unknown[];
+    expect(shown).toHaveLength(1);
+  });
+
+  it("refuses several profiles for one endpoint, and schedules it cannot replay", async () => {
+    const many = await runCli(["experiment", "run", "--experiment", file, "--case", "steady", "--target", server.url], env);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toMatch(/one serving configuration; pass --profile/);
+    const onoff = await runCli(["experiment", "run", "--experiment", file, "--case", "bursty", "--profile", "as-deployed", "--target", server.url], env);
+    expect(onoff.code).toBe(2);
+    expect(onoff.stderr).toMatch(/arrivals "onoff" cannot be replayed/);
+  });
+});
