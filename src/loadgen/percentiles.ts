@@ -1,3 +1,4 @@
+import { quantileSorted } from "../stats/quantile.js";
 /** Sample statistics printed with their count; percentiles by linear interpolation. */
 export interface SampleSummary {
   readonly n: number;
@@ -15,13 +16,7 @@ export interface SampleSummary {
  * default of R's quantile() and NumPy's percentile(). Null for no values.
  */
 export function percentile(sorted: readonly number[], p: number): number | null {
-  const n = sorted.length;
-  if (n === 0) return null;
-  const h = (n - 1) * p;
-  const lower = Math.floor(h);
-  const upper = Math.min(n - 1, lower + 1);
-  const low = sorted[lower] ?? 0;
-  return low + (h - lower) * ((sorted[upper] ?? low) - low);
+  return sorted.length === 0 ? null : quantileSorted(sorted, p);
 }
 
 /** n, mean, p50/p90/p95/p99 and max of the values (any order; non-finite values are skipped). */

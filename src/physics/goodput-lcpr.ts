@@ -1,3 +1,4 @@
+import { quantileSorted } from "../stats/quantile.js";
 import { GoodputError } from "../errors.js";
 
 /**
@@ -438,21 +439,12 @@ function summarizeLatency(values: readonly number[]): LatencySummary | null {
   return {
     n: sorted.length,
     mean: sorted.reduce((sum, value) => sum + value, 0) / sorted.length,
-    p50: quantileType7(sorted, 0.5),
-    p90: quantileType7(sorted, 0.9),
-    p95: quantileType7(sorted, 0.95),
-    p99: quantileType7(sorted, 0.99),
+    p50: quantileSorted(sorted, 0.5),
+    p90: quantileSorted(sorted, 0.9),
+    p95: quantileSorted(sorted, 0.95),
+    p99: quantileSorted(sorted, 0.99),
     max: sorted[sorted.length - 1] ?? 0,
   };
-}
-
-/** Hyndman & Fan (1996) type 7 (R's default): h = (n − 1)p, x[⌊h⌋] + (h − ⌊h⌋)(x[⌊h⌋+1] − x[⌊h⌋]). */
-function quantileType7(sorted: readonly number[], p: number): number {
-  const h = (sorted.length - 1) * p;
-  const lower = Math.floor(h);
-  const low = sorted[lower] ?? 0;
-  const high = sorted[Math.min(lower + 1, sorted.length - 1)] ?? low;
-  return low + (h - lower) * (high - low);
 }
 
 function validateRecords(records: readonly GoodputRecord[], options: SummarizeGoodputOptions): void {

@@ -1,3 +1,4 @@
+import { quantileSorted } from "../stats/quantile.js";
 import type { Deployment } from "./deployment.js";
 import { blockRoundedTokens, kvBytesForContext, kvBytesPerToken } from "./kv-bytes.js";
 import { computeKvPool, type KvPool, type MemoryOptions } from "./kv-pool.js";
@@ -61,16 +62,6 @@ export interface KvCapacityResult {
   readonly pressure: KvPressure | null;
 }
 
-/** Percentile by linear interpolation between order statistics (Hyndman–Fan type 7). */
-function percentile(sorted: readonly number[], p: number): number {
-  const position = (sorted.length - 1) * p;
-  const lower = Math.floor(position);
-  const upper = Math.ceil(position);
-  const low = sorted[lower] ?? 0;
-  const high = sorted[upper] ?? low;
-  return low + (high - low) * (position - lower);
-}
-
 /**
  * KV memory economics (SPEC §3.3): bytes per token, the pool, N_seq_max(T) = floor(pool / bytes(T))
  * with each sequence rounded up to whole blocks, a fragmentation derate, and pressure alerts.
@@ -98,12 +89,12 @@ export function computeKvCapacity(deployment: Deployment, input: KvCapacityInput
   if (input.contextSamples && input.contextSamples.length > 0) {
     const sorted = [...input.contextSamples].sort((a, b) => a - b);
     const meanBytes = sorted.reduce((sum, tokens) => sum + bytesForSequence(tokens), 0) / sorted.length;
-    const p90 = percentile(sorted, 0.9);
+    const p90 = quantileSorted(sorted, 0.9);
     distribution = {
       samples: sorted.length,
-      p50Tokens: percentile(sorted, 0.5),
+      p50Tokens: quantileSorted(sorted, 0.5),
       p90Tokens: p90,
-      p99Tokens: percentile(sorted, 0.99),
+      p99Tokens: quantileSorted(sorted, 0.99),
       meanKvBytesPerSequence: meanBytes,
       maxSequencesAtMean: Math.floor(pool.poolBytes / meanBytes),
       concurrencyAtP90: Math.floor(pool.poolBytes / bytesForSequence(Math.ceil(p90))),
