@@ -12,6 +12,7 @@ import { calcRooflineCommand } from "./commands/calc-roofline.js";
 import { benchCommand } from "./commands/bench.js";
 import { catalogCommand } from "./commands/catalog.js";
 import { experimentCommand } from "./commands/experiment.js";
+import { readoutCommand } from "./commands/readout.js";
 import { serveCommand } from "./commands/serve.js";
 import { simCommand } from "./commands/sim.js";
 import { tourCommand } from "./commands/tour.js";
@@ -27,7 +28,7 @@ const calcCommand: CommandSpec = {
 export const rootCommand: CommandSpec = {
   name: "goodput",
   summary: "Inference decision lab: cost per accepted result, goodput under the SLO, policies under shared state.",
-  subcommands: [experimentCommand, tourCommand, calcCommand, simCommand, serveCommand, benchCommand, catalogCommand],
+  subcommands: [experimentCommand, tourCommand, calcCommand, simCommand, serveCommand, benchCommand, readoutCommand, catalogCommand],
 };
 
 const processIo: CliIo = {

@@ -62,6 +62,7 @@ export class LabStore {
         tool_version VARCHAR, config_json VARCHAR, summary_json VARCHAR, row_json VARCHAR, started_at VARCHAR, wall_seconds DOUBLE, log_path VARCHAR);
       CREATE TABLE IF NOT EXISTS requests (${requestColumns});
       CREATE TABLE IF NOT EXISTS decision_records (id VARCHAR PRIMARY KEY, experiment VARCHAR, created_at VARCHAR, status VARCHAR, record_json VARCHAR);
+      CREATE TABLE IF NOT EXISTS readouts (id VARCHAR PRIMARY KEY, experiment VARCHAR, created_at VARCHAR, readout_json VARCHAR);
     `);
   }
 
@@ -97,6 +98,11 @@ export class LabStore {
 
   async saveDecision(id: string, record: DecisionRecord, createdAt: string): Promise<void> {
     await this.connection.run("INSERT OR REPLACE INTO decision_records VALUES ($1, $2, $3, $4, $5)", [id, record.experiment, createdAt, record.status, JSON.stringify(record)]);
+  }
+
+  /** Stores a causal readout (goodput readout) as part of the lab's decision records. */
+  async saveReadout(id: string, experiment: string | null, createdAt: string, readoutJson: string): Promise<void> {
+    await this.connection.run("INSERT OR REPLACE INTO readouts VALUES ($1, $2, $3, $4)", [id, experiment, createdAt, readoutJson]);
   }
 
   async latestDecision(experiment: string): Promise<(DecisionRecord & { readonly id: string; readonly createdAt: string }) | null> {

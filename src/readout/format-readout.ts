@@ -1,0 +1,63 @@
+import type { Readout, ReadoutEstimate } from "./readout-types.js";
+
+const num = (value: number | null): string => (value === null ? "-" : Number.isFinite(value) ? (Math.abs(value) >= 1e5 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(3) : value.toPrecision(4)) : String(value));
+const pValue = (value: number): string => (value < 1e-4 ? value.toExponential(1) : value.toFixed(4));
+
+function estimateLine(entry: ReadoutEstimate): string {
+  const flags = `${entry.primary ? "*" : " "}${entry.valid ? " " : "!"}`;
+  return `${flags} ${entry.method.padEnd(44)} ${num(entry.estimate).padStart(11)}  SE ${num(entry.standardError).padStart(10)}  95% CI [${num(entry.ci95[0])}, ${num(entry.ci95[1])}]  df ${entry.df === null ? "-" : entry.df.toFixed(1)}  p ${pValue(entry.pValue)}`;
+}
+
+/** The readable decision readout: question, design, estimates with assumptions, robust readouts, checks, decision. */
+export function formatReadout(readout: Readout): string {
+  const { design, decision } = readout;
+  const lines: string[] = [
+    `Readout of ${readout.file}: ${readout.rows} rows, ${readout.treatment.column} = "${readout.treatment.treated}" (treated, ${readout.treatment.rowsTreated} rows) vs "${readout.treatment.control}" (control, ${readout.treatment.rowsControl} rows)`,
+    "",
+    `Question: ${decision.question}`,
+    `Estimand: ${decision.estimand}`,
+    `Counterfactual: ${decision.counterfactual}`,
+    `Assignment: ${decision.assignment}`,
+    "",
+    `Design: ${design.chosen} (${design.basis.join("; ")}) — SPEC §7.2 "${design.situation}", key check: ${design.keyCheck}`,
+    `  ${design.validity}`,
+    ...(design.recommendation === null ? [] : [`  Recommended: ${design.recommendation}`]),
+  ];
+  for (const outcome of readout.outcomes) {
+    lines.push("", `Outcome ${outcome.outcome} (${outcome.lowerIsBetter ? "lower" : "higher"} is better; n = ${outcome.n}; mean control ${num(outcome.means.control)}, treated ${num(outcome.means.treated)})`);
+    lines.push("  Estimates (* primary, ! not valid for the decision):");
+    for (const entry of outcome.estimates) {
+      lines.push(`  ${estimateLine(entry)}`);
+      if (entry.primary) {
+        lines.push(`      estimand: ${entry.estimand}`, `      method: ${entry.detail}`, ...entry.assumptions.map((text) => `      assumes: ${text}`));
+      }
+      if (!entry.valid && entry.note !== null && entry.primary) lines.push(`      NOT VALID: ${entry.note}`);
+    }
+    const invalid = outcome.estimates.find((entry) => !entry.valid);
+    if (invalid?.note != null) lines.push(`  ! ${invalid.note}`);
+    lines.push("  Robust readouts (raw mean first — it is the business cost; each line says how the estimand changes):");
+    for (const entry of outcome.robust) {
+      lines.push(`  ${estimateLine(entry)}`);
+      if (entry.note !== null) lines.push(`      ${entry.note}`);
+    }
+    lines.push(`  ${outcome.robustSummary}`);
+    if (outcome.segments.length > 0) {
+      lines.push("  Segments (Welch; Holm and Benjamini–Hochberg adjusted):");
+      for (const segment of outcome.segments) lines.push(`    ${segment.segment.padEnd(20)} n ${String(segment.n).padStart(7)}  ${num(segment.estimate).padStart(11)}  [${num(segment.ci95[0])}, ${num(segment.ci95[1])}]  p ${pValue(segment.pValue)}  Holm ${pValue(segment.pHolm)}  BH ${pValue(segment.pBH)}`);
+    }
+    for (const check of outcome.checks) lines.push(`  [${check.status}] ${check.name}: ${check.message} → ${check.effect}`);
+  }
+  lines.push("", "Checks (SPEC §7.5):");
+  for (const check of readout.checks) lines.push(`  [${check.status.toUpperCase()}] ${check.check} — ${check.name}: ${check.message}${check.effect === "none" ? "" : ` → ${check.effect}`}`);
+  lines.push(
+    "",
+    `Decision: ${decision.summary}`,
+    ...decision.reasons.slice(1).map((reason) => `  also: ${reason}`),
+    `  Main failure mode: ${decision.mainFailureMode}; mitigation: ${decision.mitigation}`,
+    `  Tradeoff: ${decision.tradeoff}`,
+    `  Would stop a ramp: ${decision.stopRamp.join("; ")}`,
+    `  Surrogates: ${decision.surrogate}`,
+    "",
+  );
+  return lines.join("\n");
+}

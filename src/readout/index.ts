@@ -1,0 +1,9 @@
+/** Causal readouts (SPEC §7): read a request log or table, choose the design, estimate, check, decide. */
+export { buildReadout, type ReadoutOptions } from "./build-readout.js";
+export { decideReadout } from "./decide-readout.js";
+export { formatReadout } from "./format-readout.js";
+export { lintBadControls, type ControlLint } from "./lint-bad-controls.js";
+export { readReadoutTable, type ReadoutMapping } from "./read-readout-table.js";
+export type { LabelColumn, NumericColumn, ReadoutTable, RequestLogColumns } from "./readout-table.js";
+export type { CheckStatus, DecisionAction, OutcomeReadout, Readout, ReadoutCheck, ReadoutDecision, ReadoutEstimate, SegmentEffect } from "./readout-types.js";
+export { selectDesign, type DesignChoice, type DesignKind } from "./select-design.js";

@@ -1,0 +1,214 @@
+import { existsSync } from "node:fs";
+import { extname } from "node:path";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { GoodputError } from "../errors.js";
+import type { LabelColumn, NumericColumn, ReadoutTable, RequestLogColumns } from "./readout-table.js";
+import { isLatencyLike } from "./outcome-direction.js";
+
+/** Which columns play which part; unset fields fall back to the canonical request log's names. */
+export interface ReadoutMapping {
+  readonly outcomes?: readonly string[];
+  readonly treatment?: string;
+  readonly control?: string;
+  readonly unit?: string;
+  readonly cluster?: string;
+  readonly block?: string;
+  readonly covariates?: readonly string[];
+  readonly prePeriod?: string;
+  readonly segment?: string;
+}
+
+/** SQL string literal (single quotes doubled). */
+const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
+/** SQL identifier (double quotes doubled). */
+const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+const numericTypes = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|BOOLEAN|DECIMAL.*)$/;
+const canonicalOutcomes = ["ttft_s", "e2e_s", "cost_usd"];
+/** Fields the decision needs from a request log (SPEC §7.7): without them the answer is "instrument more". */
+const requiredLogFields: readonly { readonly field: string; readonly what: string }[] = [
+  { field: "state_queue_depth", what: "decision-time state" },
+  { field: "intended_action", what: "intended action" },
+  { field: "executed_action", what: "executed action" },
+  { field: "fallback_reason", what: "fallback reason" },
+];
+
+function sourceSql(file: string): { sql: string; format: ReadoutTable["format"] } {
+  const extension = extname(file).toLowerCase();
+  if (extension === ".csv" || extension === ".tsv") return { sql: `read_csv_auto(${literal(file)})`, format: "csv" };
+  if (extension === ".parquet") return { sql: `read_parquet(${literal(file)})`, format: "parquet" };
+  if (extension === ".jsonl" || extension === ".ndjson" || extension === ".json") return { sql: `read_json(${literal(file)}, format = 'newline_delimited', sample_size = -1)`, format: "jsonl" };
+  throw new GoodputError("BAD_FILE", `${file}: unknown table format "${extension}"; pass a .csv, .parquet or .jsonl file.`, { where: file });
+}
+
+/** Reads the table with DuckDB: counts and validity checks run as SQL aggregations; the analysed columns come back as typed arrays. */
+export async function readReadoutTable(file: string, mapping: ReadoutMapping): Promise<ReadoutTable> {
+  if (!existsSync(file)) throw new GoodputError("FILE_NOT_FOUND", `${file}: no such file; pass the request log or table to read (CSV, Parquet or JSONL).`, { where: file });
+  const { sql, format } = sourceSql(file);
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    try {
+      await connection.run(`CREATE TABLE t AS SELECT row_number() OVER () AS __row, * FROM ${sql}`);
+    } catch (error) {
+      throw new GoodputError("BAD_FILE", `${file}: DuckDB could not read it as ${format}: ${error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)}`, { where: file });
+    }
+    return await readColumns(connection, file, format, mapping);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function query(connection: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
+  const result = await connection.runAndReadAll(sql);
+  return result.getRowObjectsJS();
+}
+
+async function readColumns(connection: DuckDBConnection, file: string, format: ReadoutTable["format"], mapping: ReadoutMapping): Promise<ReadoutTable> {
+  const described = await query(connection, "DESCRIBE t");
+  const columns = described.map((row) => ({ name: String(row.column_name), type: String(row.column_type) })).filter((column) => column.name !== "__row");
+  const typeOf = new Map(columns.map((column) => [column.name, column.type]));
+  const rows = Number((await query(connection, "SELECT count(*)::BIGINT AS n FROM t"))[0]?.n ?? 0);
+  if (rows === 0) throw new GoodputError("BAD_INPUT", `${file}: the table has no rows.`, { where: file });
+  const rowText = (row: unknown): string => (format === "csv" ? `row ${String(row)} (line ${Number(row) + 1})` : `row ${String(row)}`);
+  const available = columns.map((column) => column.name).join(", ");
+  const need = (column: string, flag: string): string => {
+    if (!typeOf.has(column)) throw new GoodputError("BAD_INPUT", `${file}: no column "${column}" (from ${flag}); available columns: ${available}.`, { where: `${file}:${column}`, issues: [`missing column ${column}`] });
+    return column;
+  };
+  const has = (column: string): boolean => typeOf.has(column);
+  const allNull = async (column: string): Promise<boolean> => Number((await query(connection, `SELECT count(${ident(column)})::BIGINT AS n FROM t`))[0]?.n ?? 0) === 0;
+
+  // Treatment: two arms, no nulls.
+  const treatmentColumn = need(mapping.treatment ?? "arm", mapping.treatment === undefined ? "the default --treatment arm" : "--treatment");
+  const nullTreatment = await query(connection, `SELECT __row FROM t WHERE ${ident(treatmentColumn)} IS NULL ORDER BY __row LIMIT 1`);
+  if (nullTreatment.length > 0) throw new GoodputError("BAD_INPUT", `${file}: treatment column "${treatmentColumn}" is empty at ${rowText(nullTreatment[0]?.__row)}; every row needs an arm.`, { where: `${file}:${treatmentColumn}` });
+  const arms = await query(connection, `SELECT ${ident(treatmentColumn)}::VARCHAR AS value, count(*)::BIGINT AS n FROM t GROUP BY 1 ORDER BY 1`);
+  const armValues = arms.map((row) => String(row.value));
+  if (armValues.length < 2) throw new GoodputError("BAD_INPUT", `${file}: treatment column "${treatmentColumn}" has one arm only ("${armValues[0] ?? ""}" on all ${rows} rows); a readout compares two arms.`, { where: `${file}:${treatmentColumn}` });
+  const controlValue = mapping.control ?? ["A", "0", "false", "control", "C"].find((value) => armValues.includes(value)) ?? armValues[0] ?? "";
+  if (!armValues.includes(controlValue)) throw new GoodputError("BAD_INPUT", `${file}: --control "${controlValue}" is not a value of "${treatmentColumn}" (values: ${armValues.join(", ")}).`, { where: `${file}:${treatmentColumn}` });
+  const treatedValues = armValues.filter((value) => value !== controlValue);
+  if (treatedValues.length > 1) throw new GoodputError("BAD_INPUT", `${file}: treatment column "${treatmentColumn}" has ${armValues.length} values (${armValues.join(", ")}); a readout compares two arms — filter the table or recode the column.`, { where: `${file}:${treatmentColumn}` });
+  const treatedValue = treatedValues[0] ?? "";
+  const treatedRows = await query(connection, `SELECT (${ident(treatmentColumn)}::VARCHAR <> ${literal(controlValue)})::INTEGER AS d FROM t ORDER BY __row`);
+  const treated = Uint8Array.from(treatedRows, (row) => Number(row.d));
+
+  // Outcomes: numeric, finite, latencies ≥ 0; nulls are missing (counted per arm by the checks).
+  const outcomeNames = mapping.outcomes !== undefined && mapping.outcomes.length > 0 ? mapping.outcomes : canonicalOutcomes.filter(has);
+  if (outcomeNames.length === 0) throw new GoodputError("BAD_USAGE", `${file}: no outcome given and none of the canonical outcomes (${canonicalOutcomes.join(", ")}) is present; pass --outcome COLUMN (available columns: ${available}).`, { where: "--outcome" });
+  const outcomes: NumericColumn[] = [];
+  for (const name of outcomeNames) outcomes.push(await numericColumn(connection, file, need(name, "--outcome"), typeOf.get(name) ?? "", rowText, { latency: isLatencyLike(name), allowNull: true, role: "outcome" }));
+
+  const covariates: NumericColumn[] = [];
+  for (const name of mapping.covariates ?? []) covariates.push(await numericColumn(connection, file, need(name, "--covariate"), typeOf.get(name) ?? "", rowText, { latency: false, allowNull: false, role: "covariate" }));
+  const prePeriod = mapping.prePeriod === undefined ? null : await numericColumn(connection, file, need(mapping.prePeriod, "--pre-period"), typeOf.get(mapping.prePeriod) ?? "", rowText, { latency: false, allowNull: false, role: "pre-period covariate" });
+
+  const labels = async (column: string): Promise<LabelColumn> => {
+    const result = await query(connection, `SELECT ${ident(column)}::VARCHAR AS v FROM t ORDER BY __row`);
+    return { name: column, labels: result.map((row) => (typeof row.v === "string" ? row.v : null)) };
+  };
+  const unitName = mapping.unit ?? (has("assignment_unit") && !(await allNull("assignment_unit")) ? "assignment_unit" : null);
+  const unit = unitName === null ? null : await labels(need(unitName, "--unit"));
+  let cluster: LabelColumn | null = null;
+  if (mapping.cluster !== undefined) {
+    const column = need(mapping.cluster, "--cluster");
+    const nullRow = await query(connection, `SELECT __row FROM t WHERE ${ident(column)} IS NULL ORDER BY __row LIMIT 1`);
+    if (nullRow.length > 0) throw new GoodputError("BAD_INPUT", `${file}: cluster column "${column}" is empty at ${rowText(nullRow[0]?.__row)}; every row needs a cluster.`, { where: `${file}:${column}` });
+    const distinct = Number((await query(connection, `SELECT count(DISTINCT ${ident(column)})::BIGINT AS n FROM t`))[0]?.n ?? 0);
+    if (distinct < 2) throw new GoodputError("BAD_INPUT", `${file}: all ${rows} rows are in one cluster of "${column}"; cluster-robust inference needs at least 2 clusters (and in practice 20+).`, { where: `${file}:${column}` });
+    cluster = await labels(column);
+  }
+  for (const grouping of [unit, cluster]) {
+    if (grouping === null) continue;
+    const mixed = await query(connection, `SELECT ${ident(grouping.name)}::VARCHAR AS g, min(__row) AS r FROM t WHERE ${ident(grouping.name)} IS NOT NULL GROUP BY 1 HAVING count(DISTINCT ${ident(treatmentColumn)}) > 1 ORDER BY r LIMIT 1`);
+    if (mixed.length > 0) throw new GoodputError("BAD_INPUT", `${file}: "${grouping.name}" = "${String(mixed[0]?.g)}" (first at ${rowText(mixed[0]?.r)}) appears in both arms of "${treatmentColumn}"; an assignment unit or cluster must sit in one arm.`, { where: `${file}:${grouping.name}` });
+  }
+  const blockName = mapping.block ?? (has("time_block") && !(await allNull("time_block")) ? "time_block" : null);
+  const block = blockName === null ? null : await labels(need(blockName, "--block"));
+  const segment = mapping.segment === undefined ? null : await labels(need(mapping.segment, "--segment"));
+
+  const optionalLabels = async (column: string): Promise<(string | null)[] | null> => (has(column) ? [...(await labels(column)).labels] : null);
+  const optionalNumbers = async (column: string): Promise<Float64Array | null> => {
+    if (!has(column) || !numericTypes.test(typeOf.get(column) ?? "")) return null;
+    const result = await query(connection, `SELECT ${ident(column)}::DOUBLE AS v FROM t ORDER BY __row`);
+    return Float64Array.from(result, (row) => (typeof row.v === "number" ? row.v : Number.NaN));
+  };
+  const log: RequestLogColumns = {
+    status: await optionalLabels("status"),
+    intendedAction: await optionalLabels("intended_action"),
+    executedAction: await optionalLabels("executed_action"),
+    fallbackReason: await optionalLabels("fallback_reason"),
+    policy: await optionalLabels("policy"),
+    cost: await optionalNumbers("cost_usd"),
+    promptTokens: await optionalNumbers("prompt_tokens"),
+    cachedPromptTokens: await optionalNumbers("cached_prompt_tokens"),
+    queueDepth: await optionalNumbers("state_queue_depth"),
+    kvUtilization: await optionalNumbers("state_kv_utilization"),
+  };
+  const isRequestLog = has("request_id") && (has("policy") || has("arrival_s"));
+  const missingLogFields: string[] = [];
+  if (isRequestLog) {
+    // fallback_reason is legitimately null when no fallback happened: it must exist, not be filled.
+    for (const { field, what } of requiredLogFields) {
+      if (!has(field) || (field !== "fallback_reason" && (await allNull(field)))) missingLogFields.push(`${field} (${what})`);
+    }
+  }
+  if (isRequestLog && has("status") && has("request_id")) await refuseCompletedOnly(connection, file);
+  return {
+    file, format, rows, columns,
+    treatment: { column: treatmentColumn, controlValue, treatedValue, treated },
+    outcomes, unit, cluster, block, covariates, prePeriod, segment, log, isRequestLog, missingLogFields,
+  };
+}
+
+/** A log holding only completed requests while request ids have gaps was filtered on a post-treatment variable (SPEC §7.3). */
+async function refuseCompletedOnly(connection: DuckDBConnection, file: string): Promise<void> {
+  const [row] = await query(connection, `SELECT count(*) FILTER (WHERE status <> 'ok')::BIGINT AS failed, count(DISTINCT request_id)::BIGINT AS ids, (max(request_id) - min(request_id) + 1)::BIGINT AS span FROM t`);
+  const failed = Number(row?.failed ?? 0);
+  const ids = Number(row?.ids ?? 0);
+  const span = Number(row?.span ?? 0);
+  if (failed === 0 && span > ids && (span - ids) / span > 0.001) {
+    throw new GoodputError(
+      "BAD_INPUT",
+      `${file}: every row has status "ok" but ${span - ids} of ${span} request ids are missing — this looks like a "completed requests only" extract. ` +
+        "Completion is a post-treatment outcome: comparing arms on completed requests conditions on it and biases every latency and cost effect. Export the full log (failed, dropped and rejected attempts included).",
+      { where: `${file}:status` },
+    );
+  }
+}
+
+async function numericColumn(
+  connection: DuckDBConnection,
+  file: string,
+  column: string,
+  type: string,
+  rowText: (row: unknown) => string,
+  options: { readonly latency: boolean; readonly allowNull: boolean; readonly role: string },
+): Promise<NumericColumn> {
+  const id = ident(column);
+  const where = `${file}:${column}`;
+  let expression = `${id}::DOUBLE`;
+  if (!numericTypes.test(type)) {
+    const bad = await query(connection, `SELECT __row, ${id}::VARCHAR AS v FROM t WHERE ${id} IS NOT NULL AND TRY_CAST(${id} AS DOUBLE) IS NULL ORDER BY __row LIMIT 1`);
+    if (bad.length > 0) throw new GoodputError("BAD_INPUT", `${file}: ${options.role} column "${column}" is not numeric (type ${type}): "${String(bad[0]?.v)}" at ${rowText(bad[0]?.__row)}; pass a numeric column or recode it.`, { where });
+    expression = `TRY_CAST(${id} AS DOUBLE)`;
+  }
+  const nonFinite = await query(connection, `SELECT __row, ${expression}::VARCHAR AS v FROM t WHERE isnan(${expression}) OR isinf(${expression}) ORDER BY __row LIMIT 1`);
+  if (nonFinite.length > 0) throw new GoodputError("BAD_INPUT", `${file}: ${options.role} column "${column}" has ${String(nonFinite[0]?.v)} at ${rowText(nonFinite[0]?.__row)}; values must be finite numbers.`, { where });
+  if (options.latency) {
+    const negative = await query(connection, `SELECT __row, ${expression} AS v FROM t WHERE ${expression} < 0 ORDER BY __row LIMIT 1`);
+    if (negative.length > 0) throw new GoodputError("BAD_INPUT", `${file}: latency column "${column}" is negative (${String(negative[0]?.v)}) at ${rowText(negative[0]?.__row)}; latencies must be ≥ 0 — check the clock or the units.`, { where });
+  }
+  if (!options.allowNull) {
+    const empty = await query(connection, `SELECT __row FROM t WHERE ${expression} IS NULL ORDER BY __row LIMIT 1`);
+    if (empty.length > 0) throw new GoodputError("BAD_INPUT", `${file}: ${options.role} column "${column}" is empty at ${rowText(empty[0]?.__row)}; a ${options.role} must be present on every row.`, { where });
+  } else {
+    const present = Number((await query(connection, `SELECT count(${expression})::BIGINT AS n FROM t`))[0]?.n ?? 0);
+    if (present === 0) throw new GoodputError("BAD_INPUT", `${file}: ${options.role} column "${column}" is empty on every row.`, { where });
+  }
+  const result = await connection.runAndReadAll(`SELECT ${expression} AS v FROM t ORDER BY __row`);
+  const values = result.getColumnsJS()[0] ?? [];
+  return { name: column, values: Float64Array.from(values, (value) => (typeof value === "number" ? value : Number.NaN)) };
+}

@@ -1,0 +1,50 @@
+/** A request log or generic table, read and validated, as typed columns for the readout core (no I/O here). */
+
+/** A numeric column; NaN marks a missing (null) cell. */
+export interface NumericColumn {
+  readonly name: string;
+  readonly values: Float64Array;
+}
+
+/** A label column (assignment units, clusters, blocks, segments); null cells are kept as null. */
+export interface LabelColumn {
+  readonly name: string;
+  readonly labels: readonly (string | null)[];
+}
+
+/** Columns of the canonical request log (SPEC §8) that the checks use when present. */
+export interface RequestLogColumns {
+  readonly status: readonly (string | null)[] | null;
+  readonly intendedAction: readonly (string | null)[] | null;
+  readonly executedAction: readonly (string | null)[] | null;
+  readonly fallbackReason: readonly (string | null)[] | null;
+  readonly policy: readonly (string | null)[] | null;
+  readonly cost: Float64Array | null;
+  readonly promptTokens: Float64Array | null;
+  readonly cachedPromptTokens: Float64Array | null;
+  readonly queueDepth: Float64Array | null;
+  readonly kvUtilization: Float64Array | null;
+}
+
+/** What the reader hands the readout core. */
+export interface ReadoutTable {
+  readonly file: string;
+  readonly format: "csv" | "parquet" | "jsonl";
+  readonly rows: number;
+  /** Every column in the file with its DuckDB type. */
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly treatment: { readonly column: string; readonly controlValue: string; readonly treatedValue: string; readonly treated: Uint8Array };
+  readonly outcomes: readonly NumericColumn[];
+  readonly unit: LabelColumn | null;
+  readonly cluster: LabelColumn | null;
+  readonly block: LabelColumn | null;
+  readonly covariates: readonly NumericColumn[];
+  readonly prePeriod: NumericColumn | null;
+  readonly segment: LabelColumn | null;
+  /** Present when the file carries canonical request-log fields. */
+  readonly log: RequestLogColumns;
+  /** Whether the file looks like a canonical request log (it has request-level identity and policy fields). */
+  readonly isRequestLog: boolean;
+  /** Canonical request-log fields the decision needs that are absent or entirely null. */
+  readonly missingLogFields: readonly string[];
+}

@@ -1,0 +1,100 @@
+import type { ControlLint } from "./lint-bad-controls.js";
+import type { DesignChoice } from "./select-design.js";
+
+/**
+ * One estimate in the readout. `method` names are stable (scripts match on them):
+ * "difference-in-means (Welch)", "OLS HC0" … "OLS HC3", "OLS CR2", "OLS CR1", "cluster-level difference-in-means (Welch)",
+ * "switchback Horvitz–Thompson (m=0)", "switchback Horvitz–Thompson (m=1)", "switchback block-level Welch",
+ * robust: "raw mean difference", "winsorized mean (pooled p99 cap)", "trimmed mean (Yuen 20%)", "QTE p50" … "QTE p99",
+ * "log effect (ratio of geometric means)", "randomization inference", "CUPED".
+ */
+export interface ReadoutEstimate {
+  readonly method: string;
+  readonly estimand: string;
+  readonly estimate: number;
+  readonly standardError: number;
+  readonly ci95: readonly [number, number];
+  readonly df: number | null;
+  readonly pValue: number;
+  readonly n: number;
+  readonly assumptions: readonly string[];
+  /** The estimator's own description (reference distribution, replicates, seed). */
+  readonly detail: string;
+  /** The one estimate the decision rests on. */
+  readonly primary: boolean;
+  /** False when the design makes this estimate invalid for the decision (e.g. request-level under shared state). */
+  readonly valid: boolean;
+  /** How this estimate's estimand differs from the raw mean (robust readouts), or why it is not valid. */
+  readonly note: string | null;
+  /** Estimator-specific extras (multiplicative effect, caps, per-arm quantiles, θ …). */
+  readonly extra?: Readonly<Record<string, number | string | null>>;
+}
+
+export type CheckStatus = "pass" | "warn" | "fail" | "info" | "skipped";
+
+/** A check that can change the decision (SPEC §7.5). */
+export interface ReadoutCheck {
+  readonly check: "assignment" | "execution" | "balance" | "spillover" | "economic" | "rollback" | "bad-controls" | "instrumentation" | "missing-outcome" | "design";
+  readonly name: string;
+  readonly status: CheckStatus;
+  readonly message: string;
+  /** What it does to the recommendation. */
+  readonly effect: string;
+  readonly values?: Readonly<Record<string, number | string | null>>;
+}
+
+export interface SegmentEffect {
+  readonly segment: string;
+  readonly n: number;
+  readonly estimate: number;
+  readonly standardError: number;
+  readonly ci95: readonly [number, number];
+  readonly pValue: number;
+  readonly pHolm: number;
+  readonly pBH: number;
+}
+
+export interface OutcomeReadout {
+  readonly outcome: string;
+  readonly lowerIsBetter: boolean;
+  readonly n: number;
+  readonly missing: { readonly control: number; readonly treated: number };
+  readonly means: { readonly control: number; readonly treated: number };
+  readonly estimates: readonly ReadoutEstimate[];
+  readonly robust: readonly ReadoutEstimate[];
+  readonly segments: readonly SegmentEffect[];
+  readonly checks: readonly ReadoutCheck[];
+  /** Plain-language comparison of raw and robust estimates. */
+  readonly robustSummary: string;
+}
+
+export type DecisionAction = "ship" | "ramp with holdout" | "hold" | "do not ship" | "roll back" | "pause" | "redesign" | "instrument more";
+
+export interface ReadoutDecision {
+  readonly action: DecisionAction;
+  readonly summary: string;
+  readonly question: string;
+  readonly estimand: string;
+  readonly counterfactual: string;
+  readonly assignment: string;
+  readonly primaryOutcome: string;
+  readonly primaryEstimate: ReadoutEstimate | null;
+  readonly mainFailureMode: string;
+  readonly mitigation: string;
+  readonly tradeoff: string;
+  readonly stopRamp: readonly string[];
+  readonly surrogate: string;
+  readonly reasons: readonly string[];
+}
+
+export interface Readout {
+  readonly file: string;
+  readonly rows: number;
+  readonly treatment: { readonly column: string; readonly control: string; readonly treated: string; readonly rowsControl: number; readonly rowsTreated: number };
+  readonly design: DesignChoice;
+  readonly lint: readonly ControlLint[];
+  readonly outcomes: readonly OutcomeReadout[];
+  readonly checks: readonly ReadoutCheck[];
+  readonly decision: ReadoutDecision;
+  readonly settings: { readonly seed: number; readonly bootstrap: number; readonly permutations: number };
+}

@@ -1,0 +1,103 @@
+import {
+  cuped, differenceInMeans, logEffect, quantileTreatmentEffects, randomizationInference, trimmedMeanDifference, winsorizedMeanDifference,
+} from "../stats/index.js";
+import { toEntry, type EstimateSettings, type OutcomeRows } from "./estimate-outcome.js";
+import type { ReadoutEstimate } from "./readout-types.js";
+
+const qteProbabilities = [0.5, 0.9, 0.95, 0.99];
+
+function attempt<T>(notes: string[], label: string, run: () => T): T | null {
+  try {
+    return run();
+  } catch (error) {
+    notes.push(`${label} not computed: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
+
+/**
+ * Fat-tail readouts beside the raw mean (SPEC §7.4): the raw mean difference is always first (it is the business cost);
+ * each robust estimate carries a note on how it changes the estimand. Resampling and permutation re-draw the actual
+ * assignment units (`rows.units`).
+ */
+export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, notes: string[]): ReadoutEstimate[] {
+  const { y, treated } = rows;
+  const units = rows.units ?? undefined;
+  const unitWords = rows.units === null ? "rows" : "assignment units";
+  const output: ReadoutEstimate[] = [];
+  const raw = attempt(notes, "raw mean difference", () => differenceInMeans(y, treated, { outcomeName: rows.outcome }));
+  if (raw) output.push(toEntry("raw mean difference", raw, { note: "the business cost: every row counts, the tail included; always shown", extra: { meanTreated: raw.meanTreated, meanControl: raw.meanControl } }));
+  const winsorized = attempt(notes, "winsorized mean", () => winsorizedMeanDifference(y, treated, { quantile: 0.99 }));
+  if (winsorized) output.push(toEntry("winsorized mean (pooled p99 cap)", winsorized, { note: `changes the estimand: values above the pooled p99 (${winsorized.upperCap.toPrecision(4)}) count as the cap, so tail spend above it is ignored`, extra: { upperCap: winsorized.upperCap } }));
+  const trimmed = attempt(notes, "trimmed mean", () => trimmedMeanDifference(y, treated, { trim: 0.2 }));
+  if (trimmed) output.push(toEntry("trimmed mean (Yuen 20%)", trimmed, { note: "changes the estimand: the middle 60 % of each arm — a typical-request effect, blind to both tails" }));
+  const qte = attempt(notes, "quantile treatment effects", () => quantileTreatmentEffects(y, treated, qteProbabilities, { bootstrap: settings.bootstrap, seed: settings.seed, ...(units === undefined ? {} : { units }) }));
+  for (const effect of qte ?? []) {
+    const label = `p${Math.round(effect.probability * 100)}`;
+    output.push(toEntry(`QTE ${label}`, effect, {
+      note: `changes the estimand: the shift of the ${label} of the outcome distribution (bootstrap over ${unitWords}), not any request's effect`,
+      extra: { quantileTreated: effect.quantileTreated, quantileControl: effect.quantileControl },
+    }));
+  }
+  let minimum = Number.POSITIVE_INFINITY;
+  let smallestPositive = Number.POSITIVE_INFINITY;
+  for (const value of y) {
+    minimum = Math.min(minimum, value);
+    if (value > 0) smallestPositive = Math.min(smallestPositive, value);
+  }
+  if (minimum >= 0 && Number.isFinite(smallestPositive)) {
+    const offset = minimum > 0 ? 0 : smallestPositive;
+    const log = attempt(notes, "log effect", () => logEffect(y, treated, { offset }));
+    if (log) {
+      output.push(toEntry("log effect (ratio of geometric means)", log, {
+        note: `changes the estimand: treated/control ratio of geometric means = ${log.multiplicativeEffect.toPrecision(4)} (95 % CI ${log.multiplicativeCi95[0].toPrecision(4)}–${log.multiplicativeCi95[1].toPrecision(4)})${offset > 0 ? `, after adding ${offset.toPrecision(3)} to every value (zeros present)` : ""}; it down-weights the tail that drives cost`,
+        extra: { multiplicativeEffect: log.multiplicativeEffect, multiplicativeCiLow: log.multiplicativeCi95[0], multiplicativeCiHigh: log.multiplicativeCi95[1], offset },
+      }));
+    }
+  } else notes.push(`log effect not computed for ${rows.outcome}: it has negative values`);
+  const ri = attempt(notes, "randomization inference", () => randomizationInference(y, treated, { permutations: settings.permutations, seed: settings.seed, ...(units === undefined ? {} : { units }) }));
+  if (ri) {
+    output.push(toEntry("randomization inference", ri, {
+      note: `same estimand as the raw mean; p-value from ${ri.permutations} re-randomizations of ${ri.unitCount} ${unitWords} (Monte Carlo error ±${ri.pValueMonteCarloError.toPrecision(2)}); tests the sharp null, no distributional assumption`,
+      extra: { unitCount: ri.unitCount, permutations: ri.permutations, pValueMonteCarloError: ri.pValueMonteCarloError },
+    }));
+  }
+  if (rows.prePeriod !== null) {
+    const pre = rows.prePeriod;
+    const adjusted = attempt(notes, "CUPED", () => cuped(y, treated, pre.values));
+    if (adjusted) {
+      output.push(toEntry("CUPED", adjusted, {
+        note: `same ATE as the raw mean, less variance: adjusted by pre-period ${pre.name} (θ = ${adjusted.theta.toPrecision(4)}, variance reduction ${(adjusted.varianceReduction * 100).toFixed(1)} %)`,
+        extra: { theta: adjusted.theta, varianceReduction: adjusted.varianceReduction, rawStandardError: adjusted.rawStandardError },
+      }));
+    }
+  }
+  return output;
+}
+
+/** Explains in words how the raw mean and the robust estimates differ (fat tails: a few huge rows in one arm). */
+export function summarizeRobust(outcome: string, robust: readonly ReadoutEstimate[]): string {
+  const find = (method: string): ReadoutEstimate | undefined => robust.find((entry) => entry.method === method);
+  const raw = find("raw mean difference");
+  if (raw === undefined) return `No raw mean for ${outcome}.`;
+  const excludesZero = (entry: ReadoutEstimate): boolean => entry.ci95[0] > 0 || entry.ci95[1] < 0;
+  const format = (value: number): string => value.toPrecision(3);
+  const parts = [`Raw mean difference ${format(raw.estimate)} (95 % CI ${format(raw.ci95[0])} to ${format(raw.ci95[1])}) — this is what the arms cost or experienced on average, tail included.`];
+  const winsorized = find("winsorized mean (pooled p99 cap)");
+  const median = find("QTE p50");
+  const p99 = find("QTE p99");
+  const trimmed = find("trimmed mean (Yuen 20%)");
+  const central = [winsorized, trimmed, median].filter((entry): entry is ReadoutEstimate => entry !== undefined);
+  const scale = Math.max(Math.abs(raw.estimate), raw.standardError, 1e-300);
+  const diverging = central.filter((entry) => Math.abs(entry.estimate - raw.estimate) > 0.5 * scale || (excludesZero(entry) && Math.sign(entry.estimate) !== Math.sign(raw.estimate)));
+  if (diverging.length > 0) {
+    parts.push(
+      `The robust estimates disagree with the raw mean (${diverging.map((entry) => `${entry.method}: ${format(entry.estimate)}`).join("; ")}): the raw difference is driven by a few extreme rows in the tail` +
+        `${p99 ? ` (the p99 shifts by ${format(p99.estimate)})` : ""}, not by a shift of the typical request. ` +
+        "Decide on the raw mean for cost (the business pays the tail), but do not attribute it to the policy without checking where the huge rows landed: with few of them, which arm received them is luck of the draw.",
+    );
+  } else {
+    parts.push("The winsorized, trimmed and median effects agree with the raw mean in sign and size: the effect is a shift of the whole distribution, not a few tail rows.");
+  }
+  return parts.join(" ");
+}
