@@ -4,11 +4,13 @@ import { BlockKeys } from "./block-keys.js";
 import { ReplicaEngine, type EngineConfig, type StepPlan } from "./engine/replica-engine.js";
 import { Sequence } from "./engine/sequence.js";
 import { EventHeap } from "./event-heap.js";
-import { requestLogSchemaVersion, type RequestRecord, type RequestStatus } from "./log/request-record.js";
-import { createRng, hashUniform } from "./rng.js";
+import type { RequestRecord, RequestStatus } from "./log/request-record.js";
+import { createRng } from "./rng.js";
 import type { ReplicaSignals, RoutedRequest, Router, RouterDecision } from "./routers/router.js";
 import type { RequestSource, SimRequestSpec } from "./sim-request.js";
 import { SummaryAccumulator, type SimulationSummary } from "./summary.js";
+import { SystemSeries, type SeriesRow } from "./system-series.js";
+import { buildRequestRecord } from "./build-request-record.js";
 
 export interface PoolSpec {
   readonly name: string;
@@ -56,6 +58,8 @@ export interface Assignment {
   readonly block: number | null;
 }
 
+export type { SeriesRow } from "./system-series.js";
+
 export interface SimulationInput {
   readonly runId: string;
   readonly seed: number;
@@ -81,20 +85,6 @@ export interface SimulationInput {
   readonly onToken?: (requestId: number, attempt: number, generatedTokens: number, nowSeconds: number) => void;
 }
 
-/** One row of the per-interval system series (a replica, or a pool when replica is null). */
-export interface SeriesRow {
-  readonly t_s: number;
-  readonly pool: string;
-  readonly replica: number | null;
-  readonly queue_depth: number;
-  readonly running: number;
-  readonly kv_utilization: number;
-  readonly preemptions: number;
-  readonly cache_hit_rate: number | null;
-  readonly busy_fraction: number;
-  /** Engine steps run in the interval. */
-  readonly steps: number;
-}
 
 /** One engine step as it ran (for the step-time check and debugging). */
 export interface StepTrace {
@@ -132,8 +122,6 @@ interface InFlight extends Attempt {
   readonly incident: boolean;
   done: boolean;
 }
-
-const roundTo = (value: number, digits: number): number => Number(value.toFixed(digits));
 
 /**
  * Runs a fleet of replicas fed by a workload and steered by routing policies, as a deterministic
@@ -247,86 +235,28 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
 
   const incidentNow = (): boolean => replicas.some((replica) => !replica.healthy || replica.slowdownFactor !== 1);
 
-  const sloMet = (ttft: number | null, tpot: number | null, e2e: number | null): boolean => {
-    const { ttftSeconds, tpotSeconds, e2eSeconds } = input.slo;
-    if (ttftSeconds !== undefined && (ttft === null || ttft > ttftSeconds)) return false;
-    if (tpotSeconds !== undefined && tpot !== null && tpot > tpotSeconds) return false;
-    if (e2eSeconds !== undefined && (e2e === null || e2e > e2eSeconds)) return false;
-    return true;
-  };
-
   /** Writes one attempt's record and schedules a client retry when the attempt failed. */
   const finishAttempt = (attempt: Attempt, now: number, status: RequestStatus, flight: InFlight | null, httpStatus: number | null): void => {
     const { request } = attempt;
-    const sequence = flight?.sequence ?? null;
     const pool = flight ? (poolOfReplica[flight.replica] ?? null) : null;
-    const policy = input.policies[attempt.assignment.policyIndex];
-    const firstToken = sequence && !Number.isNaN(sequence.firstTokenSeconds) ? sequence.firstTokenSeconds : null;
-    const ttft = firstToken === null ? null : firstToken - attempt.arrivalSeconds;
-    const e2e = status === "ok" ? now - attempt.arrivalSeconds : null;
-    const outputTokens = sequence?.generatedTokens ?? 0;
-    const tpot = status === "ok" && ttft !== null && e2e !== null && outputTokens > 1 ? (e2e - ttft) / (outputTokens - 1) : null;
-    const qualityPass = status === "ok" && pool !== null && pool.qualityPassProbability < 1 ? hashUniform(input.seed, request.id, attempt.attempt) < pool.qualityPassProbability : null;
-    const tensorParallel = pool?.deployment.tensorParallel ?? 1;
-    const gpuSeconds = (sequence?.gpuSeconds ?? 0) * tensorParallel;
     const retries = input.disturbances.retries;
     const willRetry = status !== "ok" && retries !== null && attempt.attempt < retries.maxAttempts;
-    const decision = flight?.decision ?? null;
-    const record: RequestRecord = {
-      schema_version: requestLogSchemaVersion,
-      run_id: input.runId,
-      request_id: request.id,
+    const record = buildRequestRecord({
+      runId: input.runId,
+      seed: input.seed,
+      experiment,
+      policy: input.policies[attempt.assignment.policyIndex] ?? null,
+      request,
       attempt: attempt.attempt,
-      experiment: experiment.experiment,
-      case: experiment.case,
-      profile: experiment.profile,
-      user_id: request.userId,
-      session_id: request.sessionId,
-      tenant: request.tenant,
-      tier: request.tier,
-      pool: flight ? (replicas[flight.replica]?.pool ?? null) : null,
-      replica: flight ? flight.replica : null,
-      time_block: attempt.assignment.block,
-      arrival_s: attempt.arrivalSeconds,
-      prompt_tokens: request.promptTokens,
-      max_output_tokens: request.outputTokens,
-      prefix_group: request.prefixGroup,
-      prefix_tokens: request.prefixTokens,
-      workload_class: request.workloadClass,
-      latency_sensitive: request.latencySensitive,
-      pre_usage: request.preUsage,
-      state_queue_depth: flight?.signals?.queueDepth ?? null,
-      state_running: flight?.signals?.running ?? null,
-      state_kv_utilization: flight?.signals ? roundTo(flight.signals.kvUtilization, 6) : null,
-      state_expected_cache_hit: null,
-      state_capacity_pressure: flight?.signals && pool ? roundTo((flight.signals.queueDepth + flight.signals.running) / pool.engine.maxNumSeqs, 6) : null,
-      state_incident: flight?.incident ?? false,
-      policy: policy?.name ?? "unknown",
-      policy_version: policy?.version ?? "0",
-      arm: attempt.assignment.arm,
-      assignment_unit: attempt.assignment.unit,
-      intended_action: decision ? `replica-${decision.replica}` : null,
-      propensity: decision ? decision.propensity : null,
-      action_probabilities: decision?.candidateProbabilities ? JSON.stringify(decision.candidateProbabilities.map((p) => roundTo(p, 6))) : null,
-      executed_action: flight && status !== "error" ? `replica-${flight.replica}` : null,
-      fallback_reason: decision?.fallbackReason ?? null,
+      arrivalSeconds: attempt.arrivalSeconds,
+      assignment: attempt.assignment,
+      flight: flight ? { replica: flight.replica, pool: replicas[flight.replica]?.pool ?? null, sequence: flight.sequence, decision: flight.decision, signals: flight.signals, incident: flight.incident } : null,
+      poolSpec: pool,
       status,
-      http_status: httpStatus,
-      dispatch_s: flight ? attempt.arrivalSeconds : null,
-      first_token_s: firstToken,
-      last_token_s: status === "ok" ? now : null,
-      queue_wait_s: sequence && !Number.isNaN(sequence.firstScheduledSeconds) ? sequence.firstScheduledSeconds - attempt.arrivalSeconds : null,
-      ttft_s: ttft,
-      tpot_s: tpot,
-      e2e_s: e2e,
-      output_tokens: outputTokens,
-      cached_prompt_tokens: sequence?.cachedPromptTokens ?? 0,
-      preemptions: sequence?.preemptions ?? 0,
-      quality_pass: qualityPass,
-      slo_met: status === "ok" ? sloMet(ttft, tpot, e2e) : false,
-      gpu_seconds: gpuSeconds,
-      cost_usd: (gpuSeconds * (pool?.priceUsdPerGpuHour ?? 0)) / 3600,
-    };
+      httpStatus,
+      nowSeconds: now,
+      slo: input.slo,
+    });
     summary.add(record, !willRetry, now);
     input.onRecord(record);
     if (willRetry) {
@@ -441,69 +371,7 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     kick(replicaIndex, now);
   };
 
-  // Series state: per-replica counters at the previous tick.
-  const lastPreemptions = new Float64Array(replicas.length);
-  const lastBusy = new Float64Array(replicas.length);
-  const lastSeen = new Float64Array(replicas.length);
-  const lastCached = new Float64Array(replicas.length);
-  const lastSteps = new Float64Array(replicas.length);
-  const emitSeries = (now: number): void => {
-    const onSeries = input.onSeries;
-    if (!onSeries) return;
-    const interval = input.seriesIntervalSeconds;
-    const poolRows = new Map<string, { queue: number; running: number; kv: number; preemptions: number; seen: number; cached: number; busy: number; count: number; steps: number }>();
-    for (const replica of replicas) {
-      const i = replica.index;
-      const seen = replica.promptTokensSeen - (lastSeen[i] ?? 0);
-      const cached = replica.promptTokensFromCache - (lastCached[i] ?? 0);
-      const busy = replica.busySeconds - (lastBusy[i] ?? 0);
-      const preemptions = replica.preemptions - (lastPreemptions[i] ?? 0);
-      const steps = replica.steps - (lastSteps[i] ?? 0);
-      lastSeen[i] = replica.promptTokensSeen;
-      lastCached[i] = replica.promptTokensFromCache;
-      lastBusy[i] = replica.busySeconds;
-      lastPreemptions[i] = replica.preemptions;
-      lastSteps[i] = replica.steps;
-      onSeries({
-        t_s: roundTo(now, 6),
-        pool: replica.pool,
-        replica: i,
-        queue_depth: replica.queueDepth,
-        running: replica.runningCount,
-        kv_utilization: roundTo(replica.kvUtilization, 6),
-        preemptions,
-        cache_hit_rate: seen > 0 ? roundTo(cached / seen, 6) : null,
-        busy_fraction: roundTo(Math.min(1, busy / interval), 6),
-        steps,
-      });
-      const row = poolRows.get(replica.pool) ?? { queue: 0, running: 0, kv: 0, preemptions: 0, seen: 0, cached: 0, busy: 0, count: 0, steps: 0 };
-      row.queue += replica.queueDepth;
-      row.running += replica.runningCount;
-      row.kv += replica.kvUtilization;
-      row.preemptions += preemptions;
-      row.seen += seen;
-      row.cached += cached;
-      row.busy += busy;
-      row.count++;
-      row.steps += steps;
-      poolRows.set(replica.pool, row);
-    }
-    for (const [pool, row] of poolRows) {
-      onSeries({
-        t_s: roundTo(now, 6),
-        pool,
-        replica: null,
-        queue_depth: row.queue,
-        running: row.running,
-        kv_utilization: roundTo(row.kv / row.count, 6),
-        preemptions: row.preemptions,
-        cache_hit_rate: row.seen > 0 ? roundTo(row.cached / row.seen, 6) : null,
-        busy_fraction: roundTo(Math.min(1, row.busy / (interval * row.count)), 6),
-        steps: row.steps,
-      });
-    }
-  };
-
+  const series = new SystemSeries(replicas.length);
   for (const failure of input.disturbances.failures) events.push(failure.atSeconds, { kind: "fail", replica: failure.replica, recoverAfterSeconds: failure.recoverAfterSeconds });
   for (const slowdown of input.disturbances.slowdowns) {
     events.push(slowdown.fromSeconds, { kind: "slowdown", replica: slowdown.replica, factor: slowdown.factor });
@@ -568,7 +436,7 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
           break;
         }
         case "series": {
-          emitSeries(now);
+          if (input.onSeries) series.emit(now, replicas, input.seriesIntervalSeconds, input.onSeries);
           const busy = source.open || inSystem > 0;
           if (busy) events.push(now + input.seriesIntervalSeconds, { kind: "series" });
           break;
