@@ -46,7 +46,7 @@ const stops: readonly TourStop[] = [
 /** `goodput tour`: the calculators on catalog entries, with the question each one answers. */
 export const tourCommand: CommandSpec = {
   name: "tour",
-  summary: "A tour of the calculators on catalog entries (the main job until the simulator lands)",
+  summary: "A tour of the calculators on catalog entries, each with the question it answers",
   async run(context: CommandContext): Promise<CommandResult> {
     const sections: string[] = [];
     const json: Record<string, unknown>[] = [];
