@@ -21,6 +21,18 @@ export type LoadOutcome =
 /** Where the output token count came from. */
 export type OutputTokenSource = "usage" | "tokenizer" | "none";
 
+/** Where a request sits in a multi-turn session (`--sessions`). */
+export interface SessionTurnInfo {
+  /** "s" + the request id of the session's first turn: unique across turns, points and runs of one bench. */
+  readonly sessionId: string;
+  /** 1-based turn number. */
+  readonly turn: number;
+  /** Turns this session was drawn to have. */
+  readonly turns: number;
+  /** Client-counted prompt tokens of the earlier turns carried in this request (0 for turn 1). */
+  readonly historyTokens: number;
+}
+
 export interface LoadResult {
   readonly requestId: number;
   /** Sweep point or run label (e.g. "rate=4/s"), "" for a single run. */
@@ -51,4 +63,8 @@ export interface LoadResult {
   readonly prefixGroup: string | null;
   readonly prefixTokens: number;
   readonly outcome: LoadOutcome;
+  /** Set for requests of a multi-turn session. */
+  readonly session?: SessionTurnInfo;
+  /** The streamed reply text (content only), kept for session turns that have a follow-up. */
+  readonly replyText?: string;
 }

@@ -5,10 +5,11 @@ import type { ArrivalSpec, TraceEntry } from "./arrival-spec.js";
 import { resolveEndpoints, type LoadApi } from "./endpoints.js";
 import { createPromptBuilder, type PromptBuilder } from "./exact-prompt.js";
 import type { LoadResult } from "./load-result.js";
-import { buildRequestBody } from "./request-body.js";
+import { buildRequestBody, conversationText, type ConversationTurn } from "./request-body.js";
 import type { SloGates } from "./request-metrics.js";
 import { buildSchedule } from "./schedule.js";
 import { sendRequest, type RequestPlan, type SendContext } from "./send-request.js";
+import { drawSession, type SessionSpec } from "./session-spec.js";
 import { summarizeLoad, type LoadSummary } from "./summarize-load.js";
 
 /** Open loop (absolute schedule, independent of responses) or closed loop (fixed concurrency). */
@@ -49,6 +50,12 @@ export interface LoadOptions {
   readonly seed?: number;
   readonly apiKey?: string;
   readonly ignoreEos?: boolean;
+  /**
+   * Multi-turn sessions: each arrival (open loop) or each free slot (closed loop) starts a session;
+   * its follow-ups are sent a think time after the previous turn's response completes, carrying
+   * the conversation so far. --requests counts requests (turns); --duration stops new sessions and follow-ups.
+   */
+  readonly sessions?: SessionSpec;
   /** Monotonic clock in ms (performance.now in the shell; scripted in tests). */
   readonly now: () => number;
   /** Aborting stops scheduling, waits cancelGraceMs for in-flight requests, then cancels them. */
@@ -89,6 +96,13 @@ const scheduleLeadMs = 2;
  * setImmediate in the last 1–2 ms before a send. Closed loop: `concurrency` requests in flight,
  * each completion sending the next. Stops on the request count, --duration, the error-rate
  * ceiling or the abort signal; records stream out through onResult as they complete.
+ *
+ * Sessions (options.sessions): a schedule arrival starts a session instead of a lone request;
+ * follow-up turns are closed loop within their session (sent at previous turn's stream close +
+ * think time, which is also their t_sched, so client lag covers only the client's own delay),
+ * while session starts stay open loop. A failed turn ends its session (there is no reply to carry
+ * on with); any stop rule cancels pending follow-ups. Without --duration, the run ends when the
+ * request count is reached or every scheduled session has finished.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const { now, mode } = options;
@@ -138,23 +152,73 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     },
   };
   const firstId = options.firstRequestId ?? 0;
-  const makePlan = (index: number, scheduledMs: number | null): RequestPlan => {
-    const requestId = firstId + index;
-    const entry = trace?.[index];
+  const sessionSpec = options.sessions;
+  const ignoreEos = options.ignoreEos ?? true;
+  // A session's state while it has turns left: its draws, the conversation so far and its token count.
+  interface Session {
+    readonly id: string;
+    readonly turns: number;
+    readonly thinkMs: readonly number[];
+    readonly promptTokens: number;
+    readonly maxOutputTokens: number;
+    readonly prefixGroup: string | null;
+    readonly prefixTokens: number;
+    readonly history: ConversationTurn[];
+    /** The previous turn's user message (to pair with its reply) and the conversation's client-counted tokens before it. */
+    lastUser: string;
+    historyTokens: number;
+  }
+  const sessionsByRequest = new Map<number, Session>();
+  let sessionsStarted = 0;
+  // A session start (or a lone request): `entryIndex` picks the trace row that sets its lengths.
+  const makePlan = (entryIndex: number, scheduledMs: number | null): RequestPlan => {
+    const requestId = firstId + sent;
+    const entry = trace?.[entryIndex];
     const tokens = entry?.promptTokens ?? promptTokens;
     const maxOutputTokens = entry?.outputTokens ?? outputTokens;
     const prefix = options.prefix && options.prefix.groups > 0 && options.prefix.tokens > 0 ? { group: Math.floor(hashUniform(seed, requestId, 0x9f) * options.prefix.groups), tokens: options.prefix.tokens } : undefined;
     const prompt = builder.build(requestId, tokens, prefix);
-    return {
+    const common = {
       requestId,
       label,
-      warmup: index < warmup,
+      warmup: sent < warmup,
       scheduledMs,
-      body: buildRequestBody({ api, model: options.model, prompt: prompt.text, maxOutputTokens, ignoreEos: options.ignoreEos ?? true }),
+      body: buildRequestBody({ api, model: options.model, prompt: prompt.text, maxOutputTokens, ignoreEos }),
       promptTokens: prompt.tokens,
       maxOutputTokens,
       prefixGroup: prompt.prefixGroup,
       prefixTokens: prompt.prefixTokens,
+    };
+    if (sessionSpec === undefined) return common;
+    // Each session draws from its own named stream, keyed by its start order (deterministic in open loop).
+    const draw = drawSession(sessionSpec, createRng(seed, `loadgen/sessions/${label}/${sessionsStarted++}`));
+    const session: Session = { id: `s${requestId}`, turns: draw.turns, thinkMs: draw.thinkMs, promptTokens: tokens, maxOutputTokens, prefixGroup: prompt.prefixGroup, prefixTokens: prompt.prefixTokens, history: [], lastUser: prompt.text, historyTokens: 0 };
+    sessionsByRequest.set(requestId, session);
+    return { ...common, session: { sessionId: session.id, turn: 1, turns: session.turns, historyTokens: 0 }, keepReply: true };
+  };
+  // The next turn of a session: the conversation so far plus a new user message of exact length.
+  const makeFollowUp = (session: Session, turn: number, scheduledMs: number): RequestPlan => {
+    const requestId = firstId + sent;
+    const prompt = builder.build(requestId, session.promptTokens);
+    // Chat: messages are counted one by one (the server adds its chat template's tokens on top);
+    // completions: the concatenated text is counted whole, since tokens can merge across the joins.
+    const historyTokens = api === "chat" ? session.historyTokens : builder.countTokens(conversationText(session.history));
+    const promptTokenCount = api === "chat" ? historyTokens + prompt.tokens : builder.countTokens(conversationText(session.history) + prompt.text);
+    session.lastUser = prompt.text;
+    session.historyTokens = historyTokens;
+    sessionsByRequest.set(requestId, session);
+    return {
+      requestId,
+      label,
+      warmup: sent < warmup,
+      scheduledMs,
+      body: buildRequestBody({ api, model: options.model, prompt: prompt.text, maxOutputTokens: session.maxOutputTokens, ignoreEos, history: session.history }),
+      promptTokens: promptTokenCount,
+      maxOutputTokens: session.maxOutputTokens,
+      prefixGroup: session.prefixGroup,
+      prefixTokens: session.prefixTokens,
+      session: { sessionId: session.id, turn, turns: session.turns, historyTokens },
+      keepReply: turn < session.turns,
     };
   };
 
@@ -166,28 +230,84 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   let errors = 0;
   let maxLagMs = 0;
   // Mutable run state in one object: flags set inside callbacks keep their declared types.
-  const state: { reason: StopReason | null; schedulingDone: boolean; unexpected: Error | null; timer: NodeJS.Timeout | null; cancelTimer: NodeJS.Timeout | null } = {
-    reason: null,
-    schedulingDone: false,
-    unexpected: null,
-    timer: null,
-    cancelTimer: null,
-  };
+  // schedulingDone: nothing more is sent; startsDone: no more session starts, follow-ups go on.
+  const state: {
+    reason: StopReason | null;
+    startsReason: StopReason | null;
+    schedulingDone: boolean;
+    startsDone: boolean;
+    unexpected: Error | null;
+    timer: NodeJS.Timeout | null;
+    deadlineTimer: NodeJS.Timeout | null;
+    cancelTimer: NodeJS.Timeout | null;
+  } = { reason: null, startsReason: null, schedulingDone: false, startsDone: false, unexpected: null, timer: null, deadlineTimer: null, cancelTimer: null };
+  /** Follow-ups waiting out their think time. */
+  const thinking = new Set<NodeJS.Timeout>();
   const isStopped = (): boolean => state.schedulingDone;
   let resolveAll: () => void = () => undefined;
   const allDone = new Promise<void>((resolve) => (resolveAll = resolve));
   const maybeDone = (): void => {
-    if (state.schedulingDone && inFlight === 0) resolveAll();
+    if ((state.schedulingDone || state.startsDone) && inFlight === 0 && thinking.size === 0) resolveAll();
   };
   const stopScheduling = (reason: StopReason): void => {
     state.reason ??= reason;
     if (state.schedulingDone) return;
     state.schedulingDone = true;
+    for (const timer of thinking) clearTimeout(timer);
+    thinking.clear();
     maybeDone();
   };
   let next: () => void = () => undefined;
-  const onFinished = (result: LoadResult): void => {
+  const startMs = now();
+  const originMs = startMs + (mode.kind === "open" ? scheduleLeadMs : 0);
+  // --duration: the schedule holds only session starts before it; follow-ups are not sent after it.
+  const deadlineMs = options.durationSeconds === undefined ? Infinity : originMs + options.durationSeconds * 1000;
+  /** False (and stops the run) when --requests is used up. */
+  const underRequestCount = (): boolean => {
+    if (total === undefined || sent < total) return true;
+    stopScheduling("completed");
+    return false;
+  };
+  const launchPlan = (plan: RequestPlan): void => {
+    inFlight++;
+    sent++;
+    sendRequest(plan, sendContext).then(onFinished, onUnexpected);
+    // The last request of --requests: stop now rather than at the next schedule slot (sessions can use the count up early).
+    if (total !== undefined && sent >= total) stopScheduling("completed");
+  };
+  const launch = (index: number, scheduledMs: number | null): void => {
+    launchPlan(makePlan(index, scheduledMs));
+  };
+  /** Schedules the session's next turn after its think time; false when the session is over. */
+  const continueSession = (result: LoadResult, reply: string): boolean => {
+    const session = sessionsByRequest.get(result.requestId);
+    sessionsByRequest.delete(result.requestId);
+    const turn = result.session?.turn ?? 0;
+    if (session === undefined || turn >= session.turns || result.outcome.status !== "ok" || isStopped()) return false;
+    session.history.push({ user: session.lastUser, assistant: reply });
+    if (api === "chat") session.historyTokens = result.promptTokens + builder.countTokens(reply);
+    const thinkMs = session.thinkMs[turn - 1] ?? 0;
+    const scheduledMs = result.endMs + thinkMs;
+    if (scheduledMs >= deadlineMs) return false;
+    const timer = setTimeout(
+      () => {
+        thinking.delete(timer);
+        if (!isStopped() && underRequestCount()) {
+          const lateMs = now() - scheduledMs;
+          if (lateMs > maxLagMs) maxLagMs = lateMs;
+          launchPlan(makeFollowUp(session, turn + 1, scheduledMs));
+        }
+        maybeDone();
+      },
+      Math.max(0, scheduledMs - now()),
+    );
+    thinking.add(timer);
+    return true;
+  };
+  const onFinished = (finished: LoadResult): void => {
     inFlight--;
+    // The reply text feeds the session's next turn only; results do not keep it (memory over long runs).
+    const { replyText, ...result } = finished;
     results.push(result);
     if (result.outcome.status === "ok") ok++;
     else {
@@ -196,7 +316,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     }
     options.onResult?.(result);
     if (options.maxErrorRate !== undefined && results.length >= minFinishedForErrorRate && failures / results.length > options.maxErrorRate) stopScheduling("error-rate");
-    next();
+    // A closed-loop slot whose session goes on stays with it; otherwise the slot takes new work.
+    if (!continueSession(result, replyText ?? "") || mode.kind === "open") next();
     maybeDone();
   };
   const onUnexpected = (error: unknown): void => {
@@ -205,25 +326,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     stopScheduling("interrupted");
     maybeDone();
   };
-  const launch = (index: number, scheduledMs: number | null): void => {
-    const plan = makePlan(index, scheduledMs);
-    inFlight++;
-    sent++;
-    sendRequest(plan, sendContext).then(onFinished, onUnexpected);
-  };
 
-  const startMs = now();
-  const originMs = startMs + (mode.kind === "open" ? scheduleLeadMs : 0);
   if (schedule !== null) {
     const offsets = schedule.offsetsMs;
     let index = 0;
-    // Launches every request that is due; also called after each completion, so a burst of
+    // Launches every request (or session start) that is due; also called after each completion, so a burst of
     // responses handled in one event-loop turn does not hold back a send that fell due meanwhile.
     const pump = (): void => {
       while (index < offsets.length && !isStopped()) {
         const scheduledMs = originMs + (offsets[index] ?? 0);
         const lateMs = now() - scheduledMs;
         if (lateMs < 0) break;
+        if (sessionSpec !== undefined && !underRequestCount()) break;
         if (lateMs > maxLagMs) maxLagMs = lateMs;
         launch(index++, scheduledMs);
       }
@@ -235,7 +349,14 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
       pump();
       if (isStopped()) return;
       if (index >= offsets.length) {
-        stopScheduling(options.durationSeconds !== undefined && (total === undefined || offsets.length < total) ? "duration" : "completed");
+        const reason = options.durationSeconds !== undefined && (total === undefined || offsets.length < total) ? "duration" : "completed";
+        if (sessionSpec === undefined) stopScheduling(reason);
+        else {
+          // Sessions still running finish their turns (up to the deadline, if any).
+          state.startsReason = reason;
+          state.startsDone = true;
+          maybeDone();
+        }
         return;
       }
       const waitMs = originMs + (offsets[index] ?? 0) - now();
@@ -246,19 +367,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     state.timer = setTimeout(tick, 0);
   } else if (mode.kind === "closed") {
     let index = 0;
-    const deadlineMs = options.durationSeconds === undefined ? Infinity : startMs + options.durationSeconds * 1000;
     next = () => {
       if (state.schedulingDone) return;
-      if (total !== undefined && index >= total) stopScheduling("completed");
+      if (total !== undefined && sent >= total) stopScheduling("completed");
       else if (now() >= deadlineMs) stopScheduling("duration");
       else launch(index++, null);
     };
     for (let slot = 0; slot < mode.concurrency && !state.schedulingDone; slot++) next();
-    if (deadlineMs < Infinity) {
-      state.timer = setTimeout(() => {
-        stopScheduling("duration");
-      }, Math.max(0, deadlineMs - now()));
-    }
+  }
+  if (deadlineMs < Infinity && (mode.kind === "closed" || sessionSpec !== undefined)) {
+    state.deadlineTimer = setTimeout(() => {
+      stopScheduling("duration");
+    }, Math.max(0, deadlineMs - now()));
   }
 
   const onAbort = (): void => {
@@ -281,6 +401,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     await allDone;
   } finally {
     if (state.timer !== null) clearTimeout(state.timer);
+    if (state.deadlineTimer !== null) clearTimeout(state.deadlineTimer);
+    for (const timer of thinking) clearTimeout(timer);
     if (state.cancelTimer !== null) clearTimeout(state.cancelTimer);
     if (progressTimer !== null) clearInterval(progressTimer);
     options.signal?.removeEventListener("abort", onAbort);
@@ -288,7 +410,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   }
   if (state.unexpected !== null) throw state.unexpected;
   results.sort((a, b) => a.requestId - b.requestId);
-  const finalReason: StopReason = state.reason ?? "completed";
+  const finalReason: StopReason = state.reason ?? state.startsReason ?? "completed";
   return {
     label,
     mode,

@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from "undici";
 import { redactSecret } from "./api-key.js";
 import { decideOutcome } from "./decide-outcome.js";
-import type { LoadResult, OutputTokenSource } from "./load-result.js";
+import type { LoadResult, OutputTokenSource, SessionTurnInfo } from "./load-result.js";
 import { SseParser } from "./sse-parser.js";
 import { readStreamChunk } from "./stream-chunk.js";
 
@@ -18,6 +18,9 @@ export interface RequestPlan {
   readonly maxOutputTokens: number;
   readonly prefixGroup: string | null;
   readonly prefixTokens: number;
+  readonly session?: SessionTurnInfo;
+  /** Keep the streamed reply text in the result (a session turn with a follow-up needs it). */
+  readonly keepReply?: boolean;
 }
 
 /** What every request of a run shares. */
@@ -129,6 +132,8 @@ export async function sendRequest(plan: RequestPlan, context: SendContext): Prom
     prefixGroup: plan.prefixGroup,
     prefixTokens: plan.prefixTokens,
     outcome: decideOutcome({ httpStatus, httpBody, abortKind, transportError, streamError, contentEvents, finishReason, timeoutMs: context.timeoutMs }),
+    ...(plan.session !== undefined ? { session: plan.session } : {}),
+    ...(plan.keepReply === true ? { replyText: stream.replies.join("") } : {}),
   };
 }
 
@@ -141,6 +146,7 @@ class _StreamState {
   contentEvents = 0;
   readonly itlMs: number[] = [];
   readonly texts: string[] = [];
+  readonly replies: string[] = [];
   finishReason: string | null = null;
   completionTokens: number | null = null;
   reportedPromptTokens: number | null = null;
@@ -162,6 +168,7 @@ class _StreamState {
       this.lastContentMs = this.chunkMs;
       this.contentEvents++;
       if (chunk.text !== "") this.texts.push(chunk.text);
+      if (chunk.reply !== "") this.replies.push(chunk.reply);
     }
     if (chunk.finishReason !== null) this.finishReason = chunk.finishReason;
     if (chunk.completionTokens !== null) this.completionTokens = chunk.completionTokens;

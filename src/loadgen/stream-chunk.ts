@@ -6,6 +6,8 @@ export interface StreamChunk {
   readonly hasContent: boolean;
   /** The content text, for tokenizer fallback counting ("" when none or tool calls only). */
   readonly text: string;
+  /** The reply text a chat client keeps in the conversation: `delta.content` or completions `text` only (no reasoning). */
+  readonly reply: string;
   readonly finishReason: string | null;
   readonly completionTokens: number | null;
   readonly promptTokens: number | null;
@@ -14,7 +16,7 @@ export interface StreamChunk {
   readonly error: string | null;
 }
 
-const doneChunk: StreamChunk = { done: true, hasContent: false, text: "", finishReason: null, completionTokens: null, promptTokens: null, cachedPromptTokens: null, error: null };
+const doneChunk: StreamChunk = { done: true, hasContent: false, text: "", reply: "", finishReason: null, completionTokens: null, promptTokens: null, cachedPromptTokens: null, error: null };
 
 type Json = Record<string, unknown>;
 
@@ -43,6 +45,7 @@ export function readStreamChunk(data: string): StreamChunk {
   }
   let hasContent = false;
   let text = "";
+  let reply = "";
   let finishReason: string | null = null;
   const choices = parsed.choices;
   if (Array.isArray(choices) && choices.length > 0) {
@@ -54,6 +57,7 @@ export function readStreamChunk(data: string): StreamChunk {
         if (_nonEmptyString(delta.content)) {
           hasContent = true;
           text = delta.content;
+          reply = delta.content;
         }
         if (_nonEmptyString(delta.reasoning_content)) {
           hasContent = true;
@@ -66,6 +70,7 @@ export function readStreamChunk(data: string): StreamChunk {
       } else if (_nonEmptyString(choice.text)) {
         hasContent = true;
         text = choice.text;
+        reply = choice.text;
       }
     }
   }
@@ -79,5 +84,5 @@ export function readStreamChunk(data: string): StreamChunk {
     const details = usage.prompt_tokens_details;
     if (_isObject(details)) cachedPromptTokens = _count(details.cached_tokens);
   }
-  return { done: false, hasContent, text, finishReason, completionTokens, promptTokens, cachedPromptTokens, error: null };
+  return { done: false, hasContent, text, reply, finishReason, completionTokens, promptTokens, cachedPromptTokens, error: null };
 }

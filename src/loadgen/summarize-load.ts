@@ -1,6 +1,7 @@
 import type { LoadResult } from "./load-result.js";
 import { summarizeSamples, type SampleSummary } from "./percentiles.js";
 import { computeRequestMetrics, hasSlo, meetsSlo, type SloGates } from "./request-metrics.js";
+import { summarizeSessions, type SessionSummary } from "./summarize-sessions.js";
 
 /** Latency distributions in milliseconds, each with its n. */
 export interface LoadLatencies {
@@ -47,6 +48,8 @@ export interface LoadSummary {
   readonly outputTokens: { readonly total: number; readonly fromUsage: number; readonly fromTokenizer: number; readonly missedTarget: number };
   readonly warmup: { readonly requests: number; readonly statuses: StatusCounts; readonly ttftMs: SampleSummary; readonly e2eMs: SampleSummary };
   readonly warnings: readonly string[];
+  /** Multi-turn sessions (--sessions): started/completed and per-turn TTFT and prompt tokens; null without sessions. */
+  readonly sessions: SessionSummary | null;
 }
 
 function _counts(results: readonly LoadResult[]): StatusCounts {
@@ -152,6 +155,7 @@ export function summarizeLoad(results: readonly LoadResult[], options: { readonl
       e2eMs: summarizeSamples(warmup.flatMap((result) => (result.outcome.status === "ok" ? [computeRequestMetrics(result).e2eMs ?? NaN] : []))),
     },
     warnings,
+    sessions: summarizeSessions(results),
   };
 }
 
@@ -164,4 +168,5 @@ export const metricLegend: readonly string[] = [
   "duration = max(end) − min(t0); throughput = Σ N_out(successful)/duration; goodput = requests meeting all SLO gates/duration (tokens: their Σ N_out/duration)",
   "status: ok (success) / error (non-2xx, transport, error JSON in stream, no content) / incomplete (timeout, cancelled, no finish_reason)",
   "percentiles by linear interpolation (type 7), over successful measured requests, printed with n; warm-up requests reported separately",
+  "sessions: each turn is a request; a follow-up's t_sched = previous turn's stream close + think time; prompt tokens = the whole conversation (client: o200k_base count of the message texts; usage: the server's, chat template included)",
 ];

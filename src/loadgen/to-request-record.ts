@@ -18,7 +18,9 @@ const _roundMs = (ms: number | null): number | null => (ms === null ? null : Mat
  * dispatch_s = t0, first/last_token_s = first/last content event (seconds since the run origin);
  * ttft_s from t0 (also for a failed request that streamed content), tpot_s and e2e_s from t0 for
  * successful requests only (a partial stream's are not comparable). Fields a client cannot see (server state, policy, cost) are null
- * or neutral; case is "warmup" or "measured", profile the sweep point.
+ * or neutral; case is "warmup" or "measured", profile the sweep point. A session turn carries its
+ * session_id ("s" + the first turn's request id); the turn number is in the detail row (the
+ * canonical record has no turn field), and prompt_tokens is the whole conversation sent.
  */
 export function toRequestRecord(result: LoadResult, context: RecordContext): RequestRecord {
   const metrics = computeRequestMetrics(result);
@@ -32,7 +34,7 @@ export function toRequestRecord(result: LoadResult, context: RecordContext): Req
     case: result.warmup ? "warmup" : "measured",
     profile: result.label === "" ? null : result.label,
     user_id: "loadgen",
-    session_id: null,
+    session_id: result.session?.sessionId ?? null,
     tenant: "default",
     tier: "standard",
     pool: null,
@@ -97,9 +99,14 @@ export interface RequestDetailRow {
   readonly message: string | null;
   readonly output_token_source: string;
   readonly reported_prompt_tokens: number | null;
+  /** Multi-turn sessions: the session, 1-based turn, drawn turn count and client-counted earlier-turn tokens (null outside sessions). */
+  readonly session_id: string | null;
+  readonly turn: number | null;
+  readonly session_turns: number | null;
+  readonly history_tokens: number | null;
 }
 
-/** The timings the canonical record has no field for: lag, TTFB, stream close, ITL, failure detail. */
+/** What the canonical record has no field for: lag, TTFB, stream close, ITL, failure detail, session turn. */
 export function toRequestDetail(result: LoadResult): RequestDetailRow {
   const metrics = computeRequestMetrics(result);
   const { outcome } = result;
@@ -119,5 +126,9 @@ export function toRequestDetail(result: LoadResult): RequestDetailRow {
     message: outcome.status === "ok" ? null : outcome.message,
     output_token_source: result.outputTokenSource,
     reported_prompt_tokens: result.reportedPromptTokens,
+    session_id: result.session?.sessionId ?? null,
+    turn: result.session?.turn ?? null,
+    session_turns: result.session?.turns ?? null,
+    history_tokens: result.session?.historyTokens ?? null,
   };
 }

@@ -9,6 +9,7 @@ import type { SampleSummary } from "../../loadgen/percentiles.js";
 import type { SloGates } from "../../loadgen/request-metrics.js";
 import { displayTarget, runBench, type BenchOptions, type BenchReport } from "../../loadgen/run-bench.js";
 import type { LoadMode, LoadProgress } from "../../loadgen/run-load.js";
+import { parseSessionsFlag, type SessionSpec } from "../../loadgen/session-spec.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { fixed, formatTable } from "../format-table.js";
 import { numberListOption, numberOption, requiredString, stringOption } from "../parse-values.js";
@@ -74,6 +75,16 @@ function _plan(context: CommandContext, arrivals: ArrivalSpec): BenchOptions["pl
   throw new GoodputError("BAD_USAGE", "Missing the load: set --rate R (open loop, requests/s) or --concurrency C (closed loop), or a sweep; for example --rate 4.", { where: "--rate" });
 }
 
+function _sessions(values: CommandContext["values"]): SessionSpec | undefined {
+  const text = stringOption(values, "sessions");
+  const thinkSeconds = numberOption(values, "think-seconds", { rule: "nonnegative", example: "5" });
+  if (text === undefined) {
+    if (thinkSeconds !== undefined) throw new GoodputError("BAD_USAGE", `--think-seconds ${thinkSeconds} needs --sessions TURNS; for example --sessions 3 --think-seconds ${thinkSeconds}.`, { where: "--think-seconds" });
+    return undefined;
+  }
+  return { ...parseSessionsFlag(text), thinkSeconds: thinkSeconds ?? 0 };
+}
+
 const _ms = (value: number | null): string => (value === null ? "-" : value.toFixed(1));
 
 function _latencyRows(summary: BenchReport["points"][number]["summary"]): string[][] {
@@ -108,6 +119,16 @@ export function formatBenchReport(report: BenchReport): string {
     lines.push(`${point.label} latency (ms; successful measured requests, client lag over all):`, formatTable(["metric", "n", "mean", "p50", "p90", "p95", "p99", "max"], _latencyRows(point.summary)));
     const failures = Object.entries(point.summary.failureKinds);
     if (failures.length > 0) lines.push(`failures: ${failures.map(([kind, count]) => `${kind} ${count}`).join(", ")}`, "");
+    const sessions = point.summary.sessions;
+    if (sessions !== null) {
+      lines.push(
+        `${point.label} sessions: ${sessions.started} started, ${sessions.completed} completed, ${sessions.ended} ended early; by turn (TTFT ms of successful measured turns; prompt tokens: client count vs server usage):`,
+        formatTable(
+          ["turn", "n", "ok", "TTFT p50", "TTFT p90", "prompt tok", "usage prompt tok", "cached tok"],
+          sessions.byTurn.map((turn) => [String(turn.turn), String(turn.requests), String(turn.ok), _ms(turn.ttftMs.p50), _ms(turn.ttftMs.p90), _ms(turn.meanPromptTokens), turn.reported === 0 ? "-" : _ms(turn.meanReportedPromptTokens), _ms(turn.meanCachedPromptTokens)]),
+        ),
+      );
+    }
     for (const warning of point.summary.warnings) lines.push(`warning: ${warning}`);
   }
   if (report.maxRate) {
@@ -136,7 +157,14 @@ export const benchCommand: CommandSpec = {
     "(--concurrency) keeps C requests in flight. Prompts have an exact o200k_base token length; max_tokens with\n" +
     "ignore_eos. With --out DIR, requests.jsonl (canonical records), request-details.jsonl and server-metrics.jsonl\n" +
     "stream as requests complete, then summary.json. API key from GOODPUT_API_KEY or OPENAI_API_KEY (never written).\n" +
-    "Ctrl-C stops scheduling, gives in-flight requests 1 s, cancels the rest (incomplete) and keeps a partial result.",
+    "Ctrl-C stops scheduling, gives in-flight requests 1 s, cancels the rest (incomplete) and keeps a partial result.\n" +
+    "Multi-turn sessions (--sessions TURNS or LOW-HIGH, drawn per session from --seed): each arrival (or free slot\n" +
+    "with --concurrency) starts a session; each follow-up is sent --think-seconds (exponential mean, seeded) after the\n" +
+    "previous response completes, carrying the conversation so far (earlier user messages and the replies actually\n" +
+    "streamed, then a new --prompt-tokens user message; completions: previous prompt + completion + new prompt).\n" +
+    "Starts stay open loop, follow-ups are closed loop within a session. --requests counts turns; --duration stops new\n" +
+    "sessions and follow-ups; a failed turn ends its session. Each turn is a record (session_id s<first request id>;\n" +
+    "turn in request-details.jsonl); the summary gives sessions started/completed and TTFT and prompt tokens by turn.",
   options: {
     target: { type: "string", valueName: "URL", description: "Server root or /v1 base, e.g. http://127.0.0.1:8000" },
     api: { type: "string", valueName: "chat|completions", description: "API to drive (default chat)" },
@@ -161,6 +189,8 @@ export const benchCommand: CommandSpec = {
     "find-max-rate": { type: "boolean", description: "Search the highest rate meeting the SLO (doubling from --rate, then bisection)" },
     timeout: { type: "string", valueName: "S", description: "Per-request timeout in seconds (default 60)" },
     "metrics-interval": { type: "string", valueName: "S", description: "Scrape the target's /metrics every S seconds (default 1; 0 = off)" },
+    sessions: { type: "string", valueName: "TURNS", description: "Multi-turn sessions of TURNS (≥ 2) or LOW-HIGH turns, e.g. 3 or 2-6" },
+    "think-seconds": { type: "string", valueName: "S", description: "Mean think time (exponential) before each follow-up turn (default 0)" },
     "no-ignore-eos": { type: "boolean", description: "Do not send ignore_eos (servers that reject it)" },
     out: { type: "string", valueName: "DIR", description: "Write records, server metrics and summary.json here" },
     seed: { type: "string", valueName: "S", description: "Random seed for arrivals and prompts (default 1)" },
@@ -168,6 +198,7 @@ export const benchCommand: CommandSpec = {
   examples: [
     "goodput bench --target http://127.0.0.1:8000 --rate 4 --requests 200 --slo-ttft 0.5 --out runs/b1",
     "goodput bench --target http://127.0.0.1:8000 --sweep-concurrency 1,4,16 --duration 30 --json",
+    "goodput bench --target http://127.0.0.1:8000 --rate 1 --sessions 2-6 --think-seconds 3 --prompt-tokens 200 --requests 300",
     "goodput bench --target http://127.0.0.1:8000 --find-max-rate --rate 2 --slo-ttft 0.5 --slo-tpot 0.05 --requests 200",
   ],
   async run(context) {
@@ -180,6 +211,7 @@ export const benchCommand: CommandSpec = {
     const arrivals = _arrivals(context);
     const plan = _plan(context, arrivals);
     const slo = _slo(context);
+    const sessions = _sessions(values);
     const requests = numberOption(values, "requests", { rule: "positive-int", example: "200" });
     const durationSeconds = numberOption(values, "duration", { rule: "positive", example: "60" });
     const maxErrorRate = numberOption(values, "max-error-rate", { rule: "probability", example: "0.1" });
@@ -231,6 +263,7 @@ export const benchCommand: CommandSpec = {
         ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
         ...(metricsIntervalSeconds !== undefined ? { metricsIntervalSeconds } : {}),
         ...(seed !== undefined ? { seed } : {}),
+        ...(sessions !== undefined ? { sessions } : {}),
         ...(apiKey !== undefined ? { apiKey } : {}),
         ...(outDir !== undefined ? { outDir: resolve(context.cwd, outDir) } : {}),
       });
