@@ -1,12 +1,55 @@
 import { basename, resolve } from "node:path";
+import { estimateRdd, estimateSyntheticControl, formatRddReadout, formatSyntheticControlReadout, readCausalTable } from "../../causal/index.js";
 import { GoodputError } from "../../errors.js";
 import { buildReadout, formatReadout, readReadoutTable, type DesignKind } from "../../readout/index.js";
 import { labHome } from "../../store/calibration-store.js";
 import { LabStore } from "../../store/lab-store.js";
-import type { CommandSpec } from "../command.js";
-import { numberOption, numberOr, stringList, stringOption } from "../parse-values.js";
+import type { CommandContext, CommandResult, CommandSpec } from "../command.js";
+import { numberOption, numberOr, requiredString, stringList, stringOption } from "../parse-values.js";
 
 const designs: readonly (DesignKind | "auto")[] = ["auto", "request", "user", "cluster", "switchback", "observational"];
+const quasiExperiments = ["rdd", "synthetic-control"] as const;
+
+/** A finite number from a flag (negative allowed), or a BAD_USAGE error naming the flag. */
+function finiteNumber(context: CommandContext, name: string, example: string): number {
+  const raw = requiredString(context.values, name, example);
+  const value = Number(raw.trim());
+  if (raw.trim() === "" || !Number.isFinite(value)) throw new GoodputError("BAD_USAGE", `--${name}: "${raw}" is not a number; for example --${name} ${example}.`, { where: `--${name}` });
+  return value;
+}
+
+/** `--design rdd` and `--design synthetic-control`: read the named columns and run the quasi-experimental estimator (src/causal). */
+async function runQuasiExperiment(context: CommandContext, design: (typeof quasiExperiments)[number], path: string): Promise<CommandResult> {
+  const outcome = stringList(context.values, "outcome")[0];
+  if (outcome === undefined) throw new GoodputError("BAD_USAGE", `--design ${design} needs --outcome COL.`, { where: "--outcome" });
+  if (design === "rdd") {
+    const running = requiredString(context.values, "running", "margin");
+    const cutoff = finiteNumber(context, "cutoff", "0");
+    const bandwidth = numberOption(context.values, "bandwidth", { rule: "positive", example: "17.754" });
+    const vce = stringOption(context.values, "vce") ?? "hc1";
+    if (vce !== "hc1" && vce !== "nn") throw new GoodputError("BAD_USAGE", `--vce "${vce}" is not hc1 or nn.`, { where: "--vce" });
+    const covariates = stringList(context.values, "covariate");
+    const table = await readCausalTable(path, { numeric: [{ column: running, flag: "--running" }, { column: outcome, flag: "--outcome" }, ...covariates.map((column) => ({ column, flag: "--covariate" }))], labels: [] });
+    const column = (name: string): Float64Array => table.numbers.get(name) ?? new Float64Array(0);
+    const result = estimateRdd(column(running), column(outcome), { cutoff, vce, ...(bandwidth === undefined ? {} : { bandwidth }), covariates: Object.fromEntries(covariates.map((name) => [name, column(name)])) });
+    return { json: result, text: formatRddReadout(result) };
+  }
+  const unit = requiredString(context.values, "unit", "regionname");
+  const time = requiredString(context.values, "time", "year");
+  const treatedUnit = requiredString(context.values, "treated-unit", '"Basque Country (Pais Vasco)"');
+  const treatmentStart = finiteNumber(context, "treatment-start", "1970");
+  const range = /^\s*(-?\d+(?:\.\d+)?)\s*[-:]\s*(-?\d+(?:\.\d+)?)\s*$/.exec(requiredString(context.values, "pre-period", "1960-1969"));
+  if (range === null) throw new GoodputError("BAD_USAGE", `--pre-period "${stringOption(context.values, "pre-period") ?? ""}" is not a range FIRST-LAST; for example --pre-period 1960-1969.`, { where: "--pre-period" });
+  const prePeriod = [Number(range[1]), Number(range[2])] as const;
+  const predictors = stringList(context.values, "predictor");
+  const table = await readCausalTable(path, { numeric: [{ column: time, flag: "--time" }, { column: outcome, flag: "--outcome" }, ...predictors.map((column) => ({ column, flag: "--predictor" }))], labels: [{ column: unit, flag: "--unit" }] });
+  const column = (name: string): Float64Array => table.numbers.get(name) ?? new Float64Array(0);
+  const result = estimateSyntheticControl(
+    { unit: table.labels.get(unit) ?? [], time: column(time), outcome: column(outcome), predictors: Object.fromEntries(predictors.map((name) => [name, column(name)])) },
+    { treatedUnit, treatmentStart, prePeriod, excludeUnits: stringList(context.values, "exclude-unit"), outcomeName: outcome },
+  );
+  return { json: result, text: formatSyntheticControlReadout(result) };
+}
 
 /** `goodput readout FILE`: the causal decision readout of an experiment log or table (SPEC §7). */
 export const readoutCommand: CommandSpec = {
@@ -18,7 +61,10 @@ export const readoutCommand: CommandSpec = {
     "OLS HC0–HC3, CR2/CR1 by cluster, switchback Horvitz–Thompson, and robust cost readouts beside the raw mean (winsorized,\n" +
     "Yuen trimmed, QTE p50–p99 with a unit bootstrap, log effect, randomization inference over the actual units, CUPED) —\n" +
     "runs the checks that change the decision (§7.5) and states the decision (§7.7). Stored in the lab store.\n" +
-    "Defaults fit the canonical log: --treatment arm --control A, outcomes ttft_s e2e_s cost_usd, --unit assignment_unit, --block time_block.",
+    "Defaults fit the canonical log: --treatment arm --control A, outcomes ttft_s e2e_s cost_usd, --unit assignment_unit, --block time_block.\n" +
+    "Quasi-experiments: --design rdd (--running --cutoff [--bandwidth] [--covariate …]: local linear, triangular kernel, CCT MSE-optimal h,\n" +
+    "sensitivity 0.5h–2h, McCrary density test, covariate continuity) and --design synthetic-control (--unit --time --treated-unit\n" +
+    "--treatment-start --pre-period A-B [--predictor …] [--exclude-unit …]: simplex donor weights, predictor weights V, RMSPE, placebos).",
   positionals: "FILE",
   options: {
     outcome: { type: "string", valueName: "COL", multiple: true, description: "Outcome column (repeatable; the first is the primary)" },
@@ -28,9 +74,18 @@ export const readoutCommand: CommandSpec = {
     cluster: { type: "string", valueName: "COL", description: "Cluster column: CR2 (reported) and CR1 SEs, cluster-level analysis" },
     block: { type: "string", valueName: "COL", description: "Time-block column for switchbacks (default time_block when present)" },
     covariate: { type: "string", valueName: "COL", multiple: true, description: "Pre-decision covariate to adjust for (repeatable; linted for bad controls)" },
-    "pre-period": { type: "string", valueName: "COL", description: "Pre-period usage column for CUPED" },
+    "pre-period": { type: "string", valueName: "COL|A-B", description: "Pre-period usage column for CUPED; for synthetic-control the pre-period range, e.g. 1960-1969" },
+    running: { type: "string", valueName: "COL", description: "rdd: running variable column" },
+    cutoff: { type: "string", valueName: "C", description: "rdd: threshold of the running variable (treated at or above)" },
+    bandwidth: { type: "string", valueName: "H", description: "rdd: bandwidth (default: MSE-optimal, Calonico–Cattaneo–Titiunik)" },
+    vce: { type: "string", valueName: "hc1|nn", description: "rdd: residuals for the robust SE (default hc1)" },
+    time: { type: "string", valueName: "COL", description: "synthetic-control: period column" },
+    "treated-unit": { type: "string", valueName: "NAME", description: "synthetic-control: the treated unit's value of --unit" },
+    "treatment-start": { type: "string", valueName: "T", description: "synthetic-control: first treated period" },
+    predictor: { type: "string", valueName: "COL", multiple: true, description: "synthetic-control: predictor averaged over the pre-period (repeatable; the outcome's pre-period mean is always one)" },
+    "exclude-unit": { type: "string", valueName: "NAME", multiple: true, description: "synthetic-control: unit left out of the donor pool (repeatable)" },
     segment: { type: "string", valueName: "COL", description: "Pre-specified segment column (Holm and BH control)" },
-    design: { type: "string", valueName: "KIND", description: "auto | request | user | cluster | switchback | observational (default auto)" },
+    design: { type: "string", valueName: "KIND", description: "auto | request | user | cluster | switchback | observational | rdd | synthetic-control (default auto)" },
     "assignment-story": { type: "string", valueName: "TEXT", description: 'How assignment happened, e.g. "router chosen per request by coin flip"' },
     "treatment-share": { type: "string", valueName: "P", description: "Designed treated share for the SRM test (default 0.5 for request logs, untested otherwise)" },
     "min-effect": { type: "string", valueName: "X", description: "Smallest primary effect worth shipping, in outcome units" },
@@ -43,13 +98,17 @@ export const readoutCommand: CommandSpec = {
     "goodput readout test/fixtures/stats/lalonde-nsw.csv --outcome re78 --treatment treat --covariate age --covariate educ",
     "goodput readout runs/ab/requests.parquet --assignment-story \"prefix-hash router vs round-robin, coin flip per request\"",
     "goodput readout runs/switchback/requests.parquet --design switchback --outcome ttft_s --json",
+    "goodput readout test/fixtures/causal/senate.csv --design rdd --running margin --cutoff 0 --outcome vote --covariate population",
+    "goodput readout test/fixtures/causal/basque.csv --design synthetic-control --unit regionname --time year --outcome gdpcap --treated-unit \"Basque Country (Pais Vasco)\" --treatment-start 1970 --pre-period 1960-1969 --predictor invest --exclude-unit \"Spain (Espana)\"",
   ],
   async run(context) {
     const file = context.positionals[0];
     if (file === undefined || context.positionals.length > 1) throw new GoodputError("BAD_USAGE", "readout takes one FILE (CSV, Parquet or JSONL); for example goodput readout runs/ab/requests.parquet.", { where: "FILE" });
     const design = stringOption(context.values, "design") ?? "auto";
-    if (!designs.includes(design as DesignKind)) throw new GoodputError("BAD_USAGE", `--design "${design}" is not one of ${designs.join(", ")}.`, { where: "--design" });
     const path = resolve(context.cwd, file);
+    const quasi = quasiExperiments.find((kind) => kind === design);
+    if (quasi !== undefined) return runQuasiExperiment(context, quasi, path);
+    if (!designs.includes(design as DesignKind)) throw new GoodputError("BAD_USAGE", `--design "${design}" is not one of ${[...designs, ...quasiExperiments].join(", ")}.`, { where: "--design" });
     const optional = (name: string): Record<string, string> => {
       const value = stringOption(context.values, name);
       return value === undefined ? {} : { [name === "pre-period" ? "prePeriod" : name]: value };

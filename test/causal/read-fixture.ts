@@ -1,0 +1,38 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** Path of a fixture in test/fixtures/causal/. */
+export const fixturePath = (name: string): string => fileURLToPath(new URL(`../fixtures/causal/${name}`, import.meta.url));
+
+/** Minimal CSV reader for the fixtures: quoted names, "" / NA → NaN for numbers. */
+export function readCsv(name: string): { columns: string[]; text: (column: string) => string[]; number: (column: string) => number[] } {
+  const lines = readFileSync(fixturePath(name), "utf8").trim().split("\n");
+  const split = (line: string): string[] => line.split(",").map((cell) => cell.replace(/^"|"$/g, ""));
+  const columns = split(lines[0]!);
+  const rows = lines.slice(1).map(split);
+  const index = (column: string): number => {
+    const at = columns.indexOf(column);
+    if (at < 0) throw new Error(`no column ${column}`);
+    return at;
+  };
+  return {
+    columns,
+    text: (column) => rows.map((row) => row[index(column)]!),
+    number: (column) => rows.map((row) => {
+      const cell = row[index(column)]!;
+      return cell === "" || cell === "NA" ? Number.NaN : Number(cell);
+    }),
+  };
+}
+
+/** Deterministic PRNG (mulberry32) for simulated designs. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
