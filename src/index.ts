@@ -40,4 +40,5 @@ export { decideExperiment, type DecisionRecord, type DecisionStatus } from "./ex
 // Causal readouts
 export * from "./stats/index.js";
 export { buildReadout, decideReadout, formatReadout, lintBadControls, selectDesign, type Readout, type ReadoutDecision, type ReadoutEstimate } from "./readout/index.js";
+export { estimateRdd, estimateSyntheticControl, selectRddBandwidth, testRddDensity } from "./causal/index.js";
 export { main } from "./cli/main.js";
