@@ -1,3 +1,4 @@
+import { runDidReadout, runIvReadout } from "../readout-iv-did.js";
 import { basename, resolve } from "node:path";
 import { estimateRdd, estimateSyntheticControl, formatRddReadout, formatSyntheticControlReadout, readCausalTable } from "../../causal/index.js";
 import { GoodputError } from "../../errors.js";
@@ -85,7 +86,9 @@ export const readoutCommand: CommandSpec = {
     predictor: { type: "string", valueName: "COL", multiple: true, description: "synthetic-control: predictor averaged over the pre-period (repeatable; the outcome's pre-period mean is always one)" },
     "exclude-unit": { type: "string", valueName: "NAME", multiple: true, description: "synthetic-control: unit left out of the donor pool (repeatable)" },
     segment: { type: "string", valueName: "COL", description: "Pre-specified segment column (Holm and BH control)" },
-    design: { type: "string", valueName: "KIND", description: "auto | request | user | cluster | switchback | observational | rdd | synthetic-control (default auto)" },
+    design: { type: "string", valueName: "KIND", description: "auto | request | user | cluster | switchback | observational | rdd | synthetic-control | iv | did (default auto)" },
+    instrument: { type: "string", valueName: "COL", description: "iv: the instrument (e.g. the assigned arm; --treatment is the executed action)" },
+    "event-window": { type: "string", valueName: "A:B", description: "did: event-study window relative to adoption, written --event-window=-4:4 (endpoints binned)" },
     "assignment-story": { type: "string", valueName: "TEXT", description: 'How assignment happened, e.g. "router chosen per request by coin flip"' },
     "treatment-share": { type: "string", valueName: "P", description: "Designed treated share for the SRM test (default 0.5 for request logs, untested otherwise)" },
     "min-effect": { type: "string", valueName: "X", description: "Smallest primary effect worth shipping, in outcome units" },
@@ -98,6 +101,8 @@ export const readoutCommand: CommandSpec = {
     "goodput readout test/fixtures/stats/lalonde-nsw.csv --outcome re78 --treatment treat --covariate age --covariate educ",
     "goodput readout runs/ab/requests.parquet --assignment-story \"prefix-hash router vs round-robin, coin flip per request\"",
     "goodput readout runs/switchback/requests.parquet --design switchback --outcome ttft_s --json",
+    "goodput readout test/fixtures/causal/cigarettes-1995.csv --design iv --outcome log_packs --treatment log_rprice --instrument salestax --json",
+    "goodput readout test/fixtures/causal/did-panel.csv --design did --outcome y --unit unit --time time --treatment treated --event-window=-4:4",
     "goodput readout test/fixtures/causal/senate.csv --design rdd --running margin --cutoff 0 --outcome vote --covariate population",
     "goodput readout test/fixtures/causal/basque.csv --design synthetic-control --unit regionname --time year --outcome gdpcap --treated-unit \"Basque Country (Pais Vasco)\" --treatment-start 1970 --pre-period 1960-1969 --predictor invest --exclude-unit \"Spain (Espana)\"",
   ],
@@ -108,7 +113,9 @@ export const readoutCommand: CommandSpec = {
     const path = resolve(context.cwd, file);
     const quasi = quasiExperiments.find((kind) => kind === design);
     if (quasi !== undefined) return runQuasiExperiment(context, quasi, path);
-    if (!designs.includes(design as DesignKind)) throw new GoodputError("BAD_USAGE", `--design "${design}" is not one of ${[...designs, ...quasiExperiments].join(", ")}.`, { where: "--design" });
+    if (design === "iv") return runIvReadout(context, path);
+    if (design === "did") return runDidReadout(context, path);
+    if (!designs.includes(design as DesignKind)) throw new GoodputError("BAD_USAGE", `--design "${design}" is not one of ${[...designs, ...quasiExperiments, "iv", "did"].join(", ")}.`, { where: "--design" });
     const optional = (name: string): Record<string, string> => {
       const value = stringOption(context.values, name);
       return value === undefined ? {} : { [name === "pre-period" ? "prePeriod" : name]: value };
