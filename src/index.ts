@@ -41,4 +41,7 @@ export { decideExperiment, type DecisionRecord, type DecisionStatus } from "./ex
 export * from "./stats/index.js";
 export { buildReadout, decideReadout, formatReadout, lintBadControls, selectDesign, type Readout, type ReadoutDecision, type ReadoutEstimate } from "./readout/index.js";
 export { estimateRdd, estimateSyntheticControl, selectRddBandwidth, testRddDensity } from "./causal/index.js";
+export * from "./ope/index.js";
+export { estimateIv } from "./causal/iv-estimate.js";
+export { estimateDid } from "./causal/did-estimate.js";
 export { main } from "./cli/main.js";

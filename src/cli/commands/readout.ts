@@ -1,3 +1,4 @@
+import { runOpeReadout } from "../readout-ope.js";
 import { runDidReadout, runIvReadout } from "../readout-iv-did.js";
 import { basename, resolve } from "node:path";
 import { estimateRdd, estimateSyntheticControl, formatRddReadout, formatSyntheticControlReadout, readCausalTable } from "../../causal/index.js";
@@ -86,7 +87,11 @@ export const readoutCommand: CommandSpec = {
     predictor: { type: "string", valueName: "COL", multiple: true, description: "synthetic-control: predictor averaged over the pre-period (repeatable; the outcome's pre-period mean is always one)" },
     "exclude-unit": { type: "string", valueName: "NAME", multiple: true, description: "synthetic-control: unit left out of the donor pool (repeatable)" },
     segment: { type: "string", valueName: "COL", description: "Pre-specified segment column (Holm and BH control)" },
-    design: { type: "string", valueName: "KIND", description: "auto | request | user | cluster | switchback | observational | rdd | synthetic-control | iv | did (default auto)" },
+    design: { type: "string", valueName: "KIND", description: "auto | request | user | cluster | switchback | observational | rdd | synthetic-control | iv | did | ope (default auto)" },
+    reward: { type: "string", valueName: "COL", description: "ope: the reward column (e.g. ttft_s with --reward-sign=-1, or slo_met)" },
+    "reward-sign": { type: "string", valueName: "±1", description: "ope: 1 if higher is better, -1 to negate a cost or latency (write --reward-sign=-1)" },
+    "target-policy": { type: "string", valueName: "NAME", description: "ope: uniform | logged-greedy | prefix-affine | replica-N — the policy to evaluate from the log" },
+    clip: { type: "string", valueName: "M", description: "ope: cap importance weights at M (IPS, SNIPS, DR)" },
     instrument: { type: "string", valueName: "COL", description: "iv: the instrument (e.g. the assigned arm; --treatment is the executed action)" },
     "event-window": { type: "string", valueName: "A:B", description: "did: event-study window relative to adoption, written --event-window=-4:4 (endpoints binned)" },
     "assignment-story": { type: "string", valueName: "TEXT", description: 'How assignment happened, e.g. "router chosen per request by coin flip"' },
@@ -103,6 +108,7 @@ export const readoutCommand: CommandSpec = {
     "goodput readout runs/switchback/requests.parquet --design switchback --outcome ttft_s --json",
     "goodput readout test/fixtures/causal/cigarettes-1995.csv --design iv --outcome log_packs --treatment log_rprice --instrument salestax --json",
     "goodput readout test/fixtures/causal/did-panel.csv --design did --outcome y --unit unit --time time --treatment treated --event-window=-4:4",
+    "goodput readout runs/random/requests.jsonl --design ope --reward ttft_s --reward-sign=-1 --target-policy prefix-affine",
     "goodput readout test/fixtures/causal/senate.csv --design rdd --running margin --cutoff 0 --outcome vote --covariate population",
     "goodput readout test/fixtures/causal/basque.csv --design synthetic-control --unit regionname --time year --outcome gdpcap --treated-unit \"Basque Country (Pais Vasco)\" --treatment-start 1970 --pre-period 1960-1969 --predictor invest --exclude-unit \"Spain (Espana)\"",
   ],
@@ -115,7 +121,8 @@ export const readoutCommand: CommandSpec = {
     if (quasi !== undefined) return runQuasiExperiment(context, quasi, path);
     if (design === "iv") return runIvReadout(context, path);
     if (design === "did") return runDidReadout(context, path);
-    if (!designs.includes(design as DesignKind)) throw new GoodputError("BAD_USAGE", `--design "${design}" is not one of ${[...designs, ...quasiExperiments, "iv", "did"].join(", ")}.`, { where: "--design" });
+    if (design === "ope") return runOpeReadout(context, path);
+    if (!designs.includes(design as DesignKind)) throw new GoodputError("BAD_USAGE", `--design "${design}" is not one of ${[...designs, ...quasiExperiments, "iv", "did", "ope"].join(", ")}.`, { where: "--design" });
     const optional = (name: string): Record<string, string> => {
       const value = stringOption(context.values, name);
       return value === undefined ? {} : { [name === "pre-period" ? "prePeriod" : name]: value };
