@@ -1,5 +1,5 @@
+import { sqlIdentifier, tableSourceSql } from "../io/duckdb-sql.js";
 import { existsSync } from "node:fs";
-import { extname } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { GoodputError } from "../errors.js";
 
@@ -12,16 +12,7 @@ export interface CausalTable {
   readonly labels: ReadonlyMap<string, readonly string[]>;
 }
 
-const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
-const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
-function sourceSql(file: string): string {
-  const extension = extname(file).toLowerCase();
-  if (extension === ".csv" || extension === ".tsv") return `read_csv_auto(${literal(file)}, nullstr = ['NA', ''])`;
-  if (extension === ".parquet") return `read_parquet(${literal(file)})`;
-  if (extension === ".jsonl" || extension === ".ndjson" || extension === ".json") return `read_json(${literal(file)}, format = 'newline_delimited', sample_size = -1)`;
-  throw new GoodputError("BAD_FILE", `${file}: unknown table format "${extension}"; pass a .csv, .parquet or .jsonl file.`, { where: file });
-}
 
 async function query(connection: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
   return (await connection.runAndReadAll(sql)).getRowObjectsJS();
@@ -33,7 +24,7 @@ async function query(connection: DuckDBConnection, sql: string): Promise<Record<
  */
 export async function readCausalTable(file: string, request: { readonly numeric: readonly { readonly column: string; readonly flag: string }[]; readonly labels: readonly { readonly column: string; readonly flag: string }[] }): Promise<CausalTable> {
   if (!existsSync(file)) throw new GoodputError("FILE_NOT_FOUND", `${file}: no such file; pass the table to read (CSV, Parquet or JSONL).`, { where: file });
-  const sql = sourceSql(file);
+  const { sql } = tableSourceSql(file, { naAsMissing: true });
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
@@ -51,7 +42,7 @@ export async function readCausalTable(file: string, request: { readonly numeric:
     }
     const numbers = new Map<string, Float64Array>();
     for (const { column, flag } of request.numeric) {
-      const id = ident(column);
+      const id = sqlIdentifier(column);
       const bad = await query(connection, `SELECT __row, ${id}::VARCHAR AS v FROM t WHERE ${id} IS NOT NULL AND TRY_CAST(${id} AS DOUBLE) IS NULL ORDER BY __row LIMIT 1`);
       if (bad.length > 0) throw new GoodputError("BAD_INPUT", `${file}: column "${column}" (from ${flag}) is not numeric: "${String(bad[0]?.v)}" at row ${String(bad[0]?.__row)}; pass a numeric column.`, { where: `${file}:${column}` });
       const values = (await connection.runAndReadAll(`SELECT TRY_CAST(${id} AS DOUBLE) AS v FROM t ORDER BY __row`)).getColumnsJS()[0] ?? [];
@@ -59,7 +50,7 @@ export async function readCausalTable(file: string, request: { readonly numeric:
     }
     const labels = new Map<string, string[]>();
     for (const { column, flag } of request.labels) {
-      const result = await query(connection, `SELECT __row, ${ident(column)}::VARCHAR AS v FROM t ORDER BY __row`);
+      const result = await query(connection, `SELECT __row, ${sqlIdentifier(column)}::VARCHAR AS v FROM t ORDER BY __row`);
       const empty = result.find((row) => typeof row.v !== "string");
       if (empty !== undefined) throw new GoodputError("BAD_INPUT", `${file}: column "${column}" (from ${flag}) is empty at row ${String(empty.__row)}; every row needs a value.`, { where: `${file}:${column}` });
       labels.set(column, result.map((row) => String(row.v)));

@@ -1,5 +1,5 @@
+import { sqlIdentifier, tableSourceSql } from "../io/duckdb-sql.js";
 import { existsSync } from "node:fs";
-import { extname } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { GoodputError } from "../errors.js";
 import { evaluateOffPolicy, targetPolicyByName, targetProbabilities, type LoggedBandit, type OffPolicyEvaluation, type OpeRow } from "../ope/index.js";
@@ -7,16 +7,7 @@ import type { CommandContext, CommandResult } from "./command.js";
 import { formatTable } from "./format-table.js";
 import { numberOption, requiredString, stringList, stringOption } from "./parse-values.js";
 
-const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
-const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
-function sourceSql(file: string): string {
-  const extension = extname(file).toLowerCase();
-  if (extension === ".csv" || extension === ".tsv") return `read_csv_auto(${literal(file)}, nullstr = ['NA', ''])`;
-  if (extension === ".parquet") return `read_parquet(${literal(file)})`;
-  if (extension === ".jsonl" || extension === ".ndjson" || extension === ".json") return `read_json(${literal(file)}, format = 'newline_delimited', sample_size = -1)`;
-  throw new GoodputError("BAD_FILE", `${file}: unknown table format "${extension}"; pass a .csv, .parquet or .jsonl request log.`, { where: file });
-}
 
 async function query(connection: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
   return (await connection.runAndReadAll(sql)).getRowObjectsJS();
@@ -54,7 +45,7 @@ async function readOpeLog(file: string, rewardColumn: string, sign: number, cova
   const connection = await instance.connect();
   try {
     try {
-      await connection.run(`CREATE TABLE t AS SELECT row_number() OVER () AS __row, * FROM ${sourceSql(file)}`);
+      await connection.run(`CREATE TABLE t AS SELECT row_number() OVER () AS __row, * FROM ${tableSourceSql(file, { naAsMissing: true }).sql}`);
     } catch (error) {
       throw new GoodputError("BAD_FILE", `${file}: DuckDB could not read it: ${error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error)}`, { where: file });
     }
@@ -70,12 +61,12 @@ async function readOpeLog(file: string, rewardColumn: string, sign: number, cova
     if (actionColumn === undefined) throw new GoodputError("BAD_INPUT", `${file}: no action column (intended_action, executed_action or replica) — instrument more: log the router's chosen replica.`, { where: file });
     const missing = [rewardColumn, ...covariates].filter((name) => !columns.includes(name));
     if (missing.length > 0) throw new GoodputError("BAD_INPUT", `${file}: no column ${missing.map((name) => `"${name}"`).join(", ")} (from --reward / --covariate); available columns: ${columns.join(", ")}.`, { where: `${file}:${missing[0] ?? ""}` });
-    const optional = (name: string): string => (columns.includes(name) ? `${ident(name)}::VARCHAR` : "NULL::VARCHAR");
-    const rewardSql = (name: string): string => `TRY_CAST(${ident(name)} AS DOUBLE)`;
+    const optional = (name: string): string => (columns.includes(name) ? `${sqlIdentifier(name)}::VARCHAR` : "NULL::VARCHAR");
+    const rewardSql = (name: string): string => `TRY_CAST(${sqlIdentifier(name)} AS DOUBLE)`;
     const featureSql = covariates.map((name, j) => `, ${rewardSql(name)} AS f${j}`).join("");
     const result = await query(
       connection,
-      `SELECT __row, ${ident(actionColumn)}::VARCHAR AS action, TRY_CAST(propensity AS DOUBLE) AS propensity, ${optional("action_probabilities")} AS probabilities, ` +
+      `SELECT __row, ${sqlIdentifier(actionColumn)}::VARCHAR AS action, TRY_CAST(propensity AS DOUBLE) AS propensity, ${optional("action_probabilities")} AS probabilities, ` +
         `${optional("prefix_group")} AS prefix_group, ${optional("executed_action")} AS executed, ${rewardSql(rewardColumn)} AS reward${featureSql} FROM t ORDER BY __row`,
     );
     const rows: LogRow[] = [];

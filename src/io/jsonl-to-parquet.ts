@@ -1,7 +1,6 @@
+import { sqlLiteral } from "./duckdb-sql.js";
 import { DuckDBInstance } from "@duckdb/node-api";
 
-/** SQL string literal (single quotes doubled). */
-const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 /**
  * Converts a JSON Lines file to Parquet with DuckDB (the lab's embedded analytical store), with
@@ -11,11 +10,11 @@ export async function jsonlToParquet(jsonlPath: string, parquetPath: string, col
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
-    const columnSpec = `{${Object.entries(columns).map(([name, type]) => `${literal(name)}: ${literal(type)}`).join(", ")}}`;
+    const columnSpec = `{${Object.entries(columns).map(([name, type]) => `${sqlLiteral(name)}: ${sqlLiteral(type)}`).join(", ")}}`;
     await connection.run(
-      `COPY (SELECT * FROM read_json(${literal(jsonlPath)}, format = 'newline_delimited', columns = ${columnSpec})) TO ${literal(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (SELECT * FROM read_json(${sqlLiteral(jsonlPath)}, format = 'newline_delimited', columns = ${columnSpec})) TO ${sqlLiteral(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`,
     );
-    const result = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet(${literal(parquetPath)})`);
+    const result = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlLiteral(parquetPath)})`);
     const row = result.getRowObjects()[0];
     return Number(row?.n ?? 0);
   } finally {

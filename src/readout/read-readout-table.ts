@@ -1,5 +1,5 @@
+import { sqlIdentifier, sqlLiteral, tableSourceSql } from "../io/duckdb-sql.js";
 import { existsSync } from "node:fs";
-import { extname } from "node:path";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { GoodputError } from "../errors.js";
 import type { LabelColumn, NumericColumn, ReadoutTable, RequestLogColumns } from "./readout-table.js";
@@ -19,9 +19,7 @@ export interface ReadoutMapping {
 }
 
 /** SQL string literal (single quotes doubled). */
-const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 /** SQL identifier (double quotes doubled). */
-const ident = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 const numericTypes = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|BOOLEAN|DECIMAL.*)$/;
 const canonicalOutcomes = ["ttft_s", "e2e_s", "cost_usd"];
@@ -33,18 +31,10 @@ const requiredLogFields: readonly { readonly field: string; readonly what: strin
   { field: "fallback_reason", what: "fallback reason" },
 ];
 
-function sourceSql(file: string): { sql: string; format: ReadoutTable["format"] } {
-  const extension = extname(file).toLowerCase();
-  if (extension === ".csv" || extension === ".tsv") return { sql: `read_csv_auto(${literal(file)})`, format: "csv" };
-  if (extension === ".parquet") return { sql: `read_parquet(${literal(file)})`, format: "parquet" };
-  if (extension === ".jsonl" || extension === ".ndjson" || extension === ".json") return { sql: `read_json(${literal(file)}, format = 'newline_delimited', sample_size = -1)`, format: "jsonl" };
-  throw new GoodputError("BAD_FILE", `${file}: unknown table format "${extension}"; pass a .csv, .parquet or .jsonl file.`, { where: file });
-}
-
 /** Reads the table with DuckDB: counts and validity checks run as SQL aggregations; the analysed columns come back as typed arrays. */
 export async function readReadoutTable(file: string, mapping: ReadoutMapping): Promise<ReadoutTable> {
   if (!existsSync(file)) throw new GoodputError("FILE_NOT_FOUND", `${file}: no such file; pass the request log or table to read (CSV, Parquet or JSONL).`, { where: file });
-  const { sql, format } = sourceSql(file);
+  const { sql, format } = tableSourceSql(file);
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
@@ -78,13 +68,13 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
     return column;
   };
   const has = (column: string): boolean => typeOf.has(column);
-  const allNull = async (column: string): Promise<boolean> => Number((await query(connection, `SELECT count(${ident(column)})::BIGINT AS n FROM t`))[0]?.n ?? 0) === 0;
+  const allNull = async (column: string): Promise<boolean> => Number((await query(connection, `SELECT count(${sqlIdentifier(column)})::BIGINT AS n FROM t`))[0]?.n ?? 0) === 0;
 
   // Treatment: two arms, no nulls.
   const treatmentColumn = need(mapping.treatment ?? "arm", mapping.treatment === undefined ? "the default --treatment arm" : "--treatment");
-  const nullTreatment = await query(connection, `SELECT __row FROM t WHERE ${ident(treatmentColumn)} IS NULL ORDER BY __row LIMIT 1`);
+  const nullTreatment = await query(connection, `SELECT __row FROM t WHERE ${sqlIdentifier(treatmentColumn)} IS NULL ORDER BY __row LIMIT 1`);
   if (nullTreatment.length > 0) throw new GoodputError("BAD_INPUT", `${file}: treatment column "${treatmentColumn}" is empty at ${rowText(nullTreatment[0]?.__row)}; every row needs an arm.`, { where: `${file}:${treatmentColumn}` });
-  const arms = await query(connection, `SELECT ${ident(treatmentColumn)}::VARCHAR AS value, count(*)::BIGINT AS n FROM t GROUP BY 1 ORDER BY 1`);
+  const arms = await query(connection, `SELECT ${sqlIdentifier(treatmentColumn)}::VARCHAR AS value, count(*)::BIGINT AS n FROM t GROUP BY 1 ORDER BY 1`);
   const armValues = arms.map((row) => String(row.value));
   if (armValues.length < 2) throw new GoodputError("BAD_INPUT", `${file}: treatment column "${treatmentColumn}" has one arm only ("${armValues[0] ?? ""}" on all ${rows} rows); a readout compares two arms.`, { where: `${file}:${treatmentColumn}` });
   const controlValue = mapping.control ?? ["A", "0", "false", "control", "C"].find((value) => armValues.includes(value)) ?? armValues[0] ?? "";
@@ -92,7 +82,7 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   const treatedValues = armValues.filter((value) => value !== controlValue);
   if (treatedValues.length > 1) throw new GoodputError("BAD_INPUT", `${file}: treatment column "${treatmentColumn}" has ${armValues.length} values (${armValues.join(", ")}); a readout compares two arms — filter the table or recode the column.`, { where: `${file}:${treatmentColumn}` });
   const treatedValue = treatedValues[0] ?? "";
-  const treatedRows = await query(connection, `SELECT (${ident(treatmentColumn)}::VARCHAR <> ${literal(controlValue)})::INTEGER AS d FROM t ORDER BY __row`);
+  const treatedRows = await query(connection, `SELECT (${sqlIdentifier(treatmentColumn)}::VARCHAR <> ${sqlLiteral(controlValue)})::INTEGER AS d FROM t ORDER BY __row`);
   const treated = Uint8Array.from(treatedRows, (row) => Number(row.d));
 
   // Outcomes: numeric, finite, latencies ≥ 0; nulls are missing (counted per arm by the checks).
@@ -106,7 +96,7 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   const prePeriod = mapping.prePeriod === undefined ? null : await numericColumn(connection, file, need(mapping.prePeriod, "--pre-period"), typeOf.get(mapping.prePeriod) ?? "", rowText, { latency: false, allowNull: false, role: "pre-period covariate" });
 
   const labels = async (column: string): Promise<LabelColumn> => {
-    const result = await query(connection, `SELECT ${ident(column)}::VARCHAR AS v FROM t ORDER BY __row`);
+    const result = await query(connection, `SELECT ${sqlIdentifier(column)}::VARCHAR AS v FROM t ORDER BY __row`);
     return { name: column, labels: result.map((row) => (typeof row.v === "string" ? row.v : null)) };
   };
   const unitName = mapping.unit ?? (has("assignment_unit") && !(await allNull("assignment_unit")) ? "assignment_unit" : null);
@@ -114,15 +104,15 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   let cluster: LabelColumn | null = null;
   if (mapping.cluster !== undefined) {
     const column = need(mapping.cluster, "--cluster");
-    const nullRow = await query(connection, `SELECT __row FROM t WHERE ${ident(column)} IS NULL ORDER BY __row LIMIT 1`);
+    const nullRow = await query(connection, `SELECT __row FROM t WHERE ${sqlIdentifier(column)} IS NULL ORDER BY __row LIMIT 1`);
     if (nullRow.length > 0) throw new GoodputError("BAD_INPUT", `${file}: cluster column "${column}" is empty at ${rowText(nullRow[0]?.__row)}; every row needs a cluster.`, { where: `${file}:${column}` });
-    const distinct = Number((await query(connection, `SELECT count(DISTINCT ${ident(column)})::BIGINT AS n FROM t`))[0]?.n ?? 0);
+    const distinct = Number((await query(connection, `SELECT count(DISTINCT ${sqlIdentifier(column)})::BIGINT AS n FROM t`))[0]?.n ?? 0);
     if (distinct < 2) throw new GoodputError("BAD_INPUT", `${file}: all ${rows} rows are in one cluster of "${column}"; cluster-robust inference needs at least 2 clusters (and in practice 20+).`, { where: `${file}:${column}` });
     cluster = await labels(column);
   }
   for (const grouping of [unit, cluster]) {
     if (grouping === null) continue;
-    const mixed = await query(connection, `SELECT ${ident(grouping.name)}::VARCHAR AS g, min(__row) AS r FROM t WHERE ${ident(grouping.name)} IS NOT NULL GROUP BY 1 HAVING count(DISTINCT ${ident(treatmentColumn)}) > 1 ORDER BY r LIMIT 1`);
+    const mixed = await query(connection, `SELECT ${sqlIdentifier(grouping.name)}::VARCHAR AS g, min(__row) AS r FROM t WHERE ${sqlIdentifier(grouping.name)} IS NOT NULL GROUP BY 1 HAVING count(DISTINCT ${sqlIdentifier(treatmentColumn)}) > 1 ORDER BY r LIMIT 1`);
     if (mixed.length > 0) throw new GoodputError("BAD_INPUT", `${file}: "${grouping.name}" = "${String(mixed[0]?.g)}" (first at ${rowText(mixed[0]?.r)}) appears in both arms of "${treatmentColumn}"; an assignment unit or cluster must sit in one arm.`, { where: `${file}:${grouping.name}` });
   }
   const blockName = mapping.block ?? (has("time_block") && !(await allNull("time_block")) ? "time_block" : null);
@@ -132,7 +122,7 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   const optionalLabels = async (column: string): Promise<(string | null)[] | null> => (has(column) ? [...(await labels(column)).labels] : null);
   const optionalNumbers = async (column: string): Promise<Float64Array | null> => {
     if (!has(column) || !numericTypes.test(typeOf.get(column) ?? "")) return null;
-    const result = await query(connection, `SELECT ${ident(column)}::DOUBLE AS v FROM t ORDER BY __row`);
+    const result = await query(connection, `SELECT ${sqlIdentifier(column)}::DOUBLE AS v FROM t ORDER BY __row`);
     return Float64Array.from(result, (row) => (typeof row.v === "number" ? row.v : Number.NaN));
   };
   const log: RequestLogColumns = {
@@ -187,7 +177,7 @@ async function numericColumn(
   rowText: (row: unknown) => string,
   options: { readonly latency: boolean; readonly allowNull: boolean; readonly role: string },
 ): Promise<NumericColumn> {
-  const id = ident(column);
+  const id = sqlIdentifier(column);
   const where = `${file}:${column}`;
   let expression = `${id}::DOUBLE`;
   if (!numericTypes.test(type)) {

@@ -4,9 +4,8 @@ import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import type { CostMatrixRow } from "../experiment/cost-matrix.js";
 import type { DecisionRecord } from "../experiment/decide.js";
 import { requestRecordColumns } from "../sim/log/request-record-columns.js";
+import { sqlLiteral } from "../io/duckdb-sql.js";
 
-/** SQL string literal (single quotes doubled). */
-const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 export interface StoredRun {
   readonly runId: string;
@@ -75,9 +74,9 @@ export class LabStore {
     await this.connection.run("INSERT OR REPLACE INTO runs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)", [
       run.runId, run.experiment, run.case, run.profile, run.target, run.seed, run.requests, run.toolVersion, run.configJson, run.summaryJson, JSON.stringify(run.row), run.startedAt, run.wallSeconds, run.logPath,
     ]);
-    const columns = `{${Object.entries(requestRecordColumns).map(([name, type]) => `${literal(name)}: ${literal(type)}`).join(", ")}}`;
+    const columns = `{${Object.entries(requestRecordColumns).map(([name, type]) => `${sqlLiteral(name)}: ${sqlLiteral(type)}`).join(", ")}}`;
     await this.connection.run(`DELETE FROM requests WHERE run_id = $1`, [run.runId]);
-    await this.connection.run(`INSERT INTO requests SELECT * FROM read_json(${literal(run.logPath)}, format = 'newline_delimited', columns = ${columns})`);
+    await this.connection.run(`INSERT INTO requests SELECT * FROM read_json(${sqlLiteral(run.logPath)}, format = 'newline_delimited', columns = ${columns})`);
   }
 
   /** The experiment's config as stored at its last run (JSON), or null. */
