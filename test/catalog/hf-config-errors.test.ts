@@ -1,3 +1,4 @@
+import { goodputErrorOf } from "../goodput-error-of.js";
 import { describe, expect, it } from "vitest";
 import { modelFromHfConfig } from "../../src/catalog/hf-config.js";
 import { GoodputError } from "../../src/errors.js";
@@ -5,15 +6,7 @@ import { GoodputError } from "../../src/errors.js";
 const identity = { id: "x", name: "x", source: "test", sourceDate: "2026-11", where: "my/config.json" };
 const llama = { num_hidden_layers: 32, hidden_size: 4096, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, vocab_size: 128256, torch_dtype: "bfloat16" };
 
-function errorOf(raw: unknown): GoodputError {
-  try {
-    modelFromHfConfig(raw, identity);
-  } catch (error) {
-    if (error instanceof GoodputError) return error;
-    throw error;
-  }
-  throw new Error("expected a GoodputError");
-}
+const errorOf = (raw: unknown): GoodputError => goodputErrorOf(() => modelFromHfConfig(raw, identity));
 
 describe("modelFromHfConfig() rejects configs that cannot describe a model", () => {
   it("names the file and every missing field at once", () => {

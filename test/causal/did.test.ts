@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
+import { goodputErrorOf } from "../goodput-error-of.js";
 import { describe, expect, test } from "vitest";
 import { estimateDid } from "../../src/causal/did-estimate.js";
-import { GoodputError } from "../../src/errors.js";
-import { fixturePath, mulberry32, readCsv } from "./read-fixture.js";
+import { fixturePath, seededUniform, readCsv } from "./read-fixture.js";
 
 interface Term { estimate: number; standardError: number; df: number; ci95: [number, number] }
 interface EventExpected { window: [number, number]; eventStudy: (Term & { relativeTime: number })[]; preTrend: { F: number; df1: number; df2: number; pValue: number } }
@@ -11,15 +11,7 @@ interface DidExpected { n: number; units: number; estimate: Term; fullWindow: Ev
 const close = (actual: number, wanted: number, tolerance = 1e-6): void => {
   expect(Math.abs(actual - wanted)).toBeLessThan(tolerance * Math.max(1, Math.abs(wanted)));
 };
-const thrown = (run: () => unknown): GoodputError => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof GoodputError) return error;
-    throw error;
-  }
-  throw new Error("expected a GoodputError");
-};
+const thrown = goodputErrorOf;
 
 describe("estimateDid() against lm + sandwich::vcovCL and plm on a seeded staggered panel", () => {
   const data = readCsv("did-panel.csv");
@@ -65,7 +57,7 @@ describe("estimateDid() against lm + sandwich::vcovCL and plm on a seeded stagge
 
 /** Balanced panel: units × periods, half the units first treated at `start`; y = unit + time + effect·treated + trend·(treated unit)·t + noise. */
 function simulatePanel(options: { units: number; periods: number; start: number; effect: number; preTrend?: number; noise?: number; seed?: number }) {
-  const random = mulberry32(options.seed ?? 1);
+  const random = seededUniform(options.seed ?? 1);
   const y: number[] = [];
   const unit: string[] = [];
   const time: number[] = [];

@@ -1,3 +1,4 @@
+import { goodputErrorOfAsync } from "../goodput-error-of.js";
 import { describe, expect, test } from "vitest";
 import type { CommandContext, OptionValues } from "../../src/cli/command.js";
 import { runDidReadout, runIvReadout } from "../../src/cli/readout-iv-did.js";
@@ -5,15 +6,7 @@ import { GoodputError } from "../../src/errors.js";
 import { fixturePath } from "./read-fixture.js";
 
 const context = (values: OptionValues): CommandContext => ({ values, positionals: [], io: { stdout: () => undefined, stderr: () => undefined }, cwd: process.cwd(), env: {} });
-const rejected = async (run: Promise<unknown>): Promise<GoodputError> => {
-  try {
-    await run;
-  } catch (error) {
-    if (error instanceof GoodputError) return error;
-    throw error;
-  }
-  throw new Error("expected a GoodputError");
-};
+const rejected = (run: Promise<unknown>): Promise<GoodputError> => goodputErrorOfAsync(() => run);
 
 interface IvJson { design: string; assumption: string; estimate: { estimate: number; standardError: number; ci95: number[]; df: number; n: number }; firstStage: { F: number; coefficient: number; standardError: number }; reducedForm: { estimate: number }; itt?: { y: { estimate: number }; d: { estimate: number } }; late?: { estimate: number }; warnings: string[] }
 interface DidJson { design: string; assumption: string; estimate: { estimate: number; n: number }; eventStudy: { relativeTime: number; estimate: number; standardError: number; ci95: number[] }[]; preTrend: { F: number; df1: number; df2: number; pValue: number }; staggered: { cohorts: unknown[]; warning: string | null } }

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
+import { goodputErrorOf } from "../goodput-error-of.js";
 import { estimateIv } from "../../src/causal/iv-estimate.js";
-import { GoodputError } from "../../src/errors.js";
-import { fixturePath, mulberry32, readCsv } from "./read-fixture.js";
+import { fixturePath, seededUniform, readCsv } from "./read-fixture.js";
 
 interface Term { estimate: number; standardError: number; df: number; ci95: [number, number] }
 interface IvExpected {
@@ -87,7 +87,7 @@ describe("estimateIv() with a binary instrument (assigned arm) and the executed 
   });
 
   test("a weak instrument (F < 10) is flagged and the claim downgraded", () => {
-    const random = mulberry32(7);
+    const random = seededUniform(7);
     const n = 200;
     const z = Array.from({ length: n }, () => (random() < 0.5 ? 1 : 0));
     const d = z.map((zi) => (random() < 0.3 + 0.05 * zi ? 1 : 0));
@@ -100,15 +100,7 @@ describe("estimateIv() with a binary instrument (assigned arm) and the executed 
 });
 
 describe("estimateIv() bad input", () => {
-  const thrown = (run: () => unknown): GoodputError => {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof GoodputError) return error;
-      throw error;
-    }
-    throw new Error("expected a GoodputError");
-  };
+  const thrown = goodputErrorOf;
 
   test("a constant instrument names the column", () => {
     const error = thrown(() => estimateIv({ y: [1, 2, 3, 4], d: [0, 1, 0, 1], z: [1, 1, 1, 1], names: { instrument: "arm" } }));

@@ -3,7 +3,7 @@ import { estimateRdd, estimateRddJump } from "../../src/causal/rdd-estimate.js";
 import { selectRddBandwidth } from "../../src/causal/rdd-bandwidth.js";
 import { testRddDensity } from "../../src/causal/rdd-density-test.js";
 import { isGoodputError } from "../../src/errors.js";
-import { mulberry32, readCsv } from "./read-fixture.js";
+import { seededUniform, readCsv } from "./read-fixture.js";
 
 const senate = readCsv("senate.csv");
 const margin = senate.number("margin");
@@ -60,7 +60,7 @@ describe("RDD closed-form checks", () => {
   });
 
   test("a simulated jump of 2 with noise is covered by the 95 % CI at the selected bandwidth", () => {
-    const random = mulberry32(7);
+    const random = seededUniform(7);
     const running = Array.from({ length: 4000 }, () => 2 * random() - 1);
     const outcome = running.map((r) => Math.sin(2 * r) + (r >= 0 ? 2 : 0) + (random() - 0.5));
     const result = estimateRdd(running, outcome, { cutoff: 0 });
@@ -70,7 +70,7 @@ describe("RDD closed-form checks", () => {
   });
 
   test("testRddDensity() flags units bunching just above the cutoff", () => {
-    const random = mulberry32(11);
+    const random = seededUniform(11);
     const running = Array.from({ length: 3000 }, () => 2 * random() - 1).map((r) => (r < 0 && r > -0.2 && random() < 0.6 ? -r : r));
     const test = testRddDensity(running, { cutoff: 0 });
     expect(test.logDifference).toBeGreaterThan(0);

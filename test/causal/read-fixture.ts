@@ -1,3 +1,4 @@
+import { createRng } from "../../src/sim/rng.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
@@ -25,14 +26,8 @@ export function readCsv(name: string): { columns: string[]; text: (column: strin
   };
 }
 
-/** Deterministic PRNG (mulberry32) for simulated designs. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** The project's seeded PRNG as a plain uniform draw, for simulated designs. */
+export function seededUniform(seed: number): () => number {
+  const rng = createRng(seed, "test/causal");
+  return () => rng.next();
 }

@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { goodputErrorOfAsync } from "../goodput-error-of.js";
 import { describe, expect, it } from "vitest";
 import type { CommandContext, OptionValues } from "../../src/cli/command.js";
 import { calcCacheCommand, type CalcCacheJson } from "../../src/cli/commands/calc-cache.js";
@@ -19,15 +20,7 @@ const run = async (values: OptionValues, cwd?: string): Promise<{ json: CalcCach
   return { json: result.json as CalcCacheJson, text: result.text };
 };
 
-const failure = async (values: OptionValues, cwd?: string): Promise<GoodputError> => {
-  try {
-    await calcCacheCommand.run!(context(values, cwd));
-  } catch (error) {
-    if (error instanceof GoodputError) return error;
-    throw error;
-  }
-  throw new Error("expected a GoodputError");
-};
+const failure = (values: OptionValues, cwd?: string): Promise<GoodputError> => goodputErrorOfAsync(() => calcCacheCommand.run!(context(values, cwd)));
 
 const tempDir = mkdtempSync(join(tmpdir(), "goodput-calc-cache-"));
 const system = "You are the Acme support agent. Policy: refunds within 30 days; escalate fraud to a human.\n".repeat(8);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { goodputErrorOfAsync } from "../goodput-error-of.js";
 import { calcGoodputCommand } from "../../src/cli/commands/calc-goodput.js";
 import type { CommandContext, OptionValues } from "../../src/cli/command.js";
 import { GoodputError } from "../../src/errors.js";
@@ -28,14 +29,8 @@ async function run(values: OptionValues): Promise<Result> {
   return (await run(context)) as Result;
 }
 
-async function failure(values: OptionValues): Promise<GoodputError> {
-  try {
-    await run(values);
-  } catch (error) {
-    if (error instanceof GoodputError) return error;
-    throw error;
-  }
-  throw new Error("expected a GoodputError");
+function failure(values: OptionValues): Promise<GoodputError> {
+  return goodputErrorOfAsync(() => run(values));
 }
 
 // Six attempts; gates TTFT ≤ 0.5 s, TPOT ≤ 0.05 s.

@@ -1,3 +1,4 @@
+import { goodputErrorOfAsync } from "../goodput-error-of.js";
 import { describe, expect, it } from "vitest";
 import type { CommandContext, OptionValues } from "../../src/cli/command.js";
 import { calcLocalityCommand } from "../../src/cli/commands/calc-locality.js";
@@ -11,15 +12,7 @@ const run = async (values: OptionValues): Promise<{ json: CacheLocalityResult; t
   return { json: result.json as CacheLocalityResult, text: result.text };
 };
 
-const failure = async (values: OptionValues): Promise<GoodputError> => {
-  try {
-    await calcLocalityCommand.run!(context(values));
-  } catch (error) {
-    if (error instanceof GoodputError) return error;
-    throw error;
-  }
-  throw new Error("expected a GoodputError");
-};
+const failure = (values: OptionValues): Promise<GoodputError> => goodputErrorOfAsync(() => calcLocalityCommand.run!(context(values)));
 
 describe("calc locality", () => {
   it("uniform prefixes: round-robin hits C / K = 0.2, prefix-hash C·R / K = 0.8", async () => {
