@@ -1,12 +1,16 @@
-import { benjaminiHochberg, differenceInMeans, holm } from "../stats/index.js";
+import { GoodputError } from "../errors.js";
 import { decideReadout } from "./decide-readout.js";
-import { estimateOutcome, subsetLabels, subsetNumbers, type EstimateSettings, type OutcomeRows } from "./estimate-outcome.js";
+import type { DecisionRule } from "./decision-rule.js";
+import { estimateOutcome, subsetLabels, subsetNumbers, switchbackBlocks, type EstimateSettings, type OutcomeRows } from "./estimate-outcome.js";
 import { lintBadControls } from "./lint-bad-controls.js";
 import { isLowerBetter } from "./outcome-direction.js";
 import { assignmentCheck, balanceCheck, economicCheck, executionChecks, instrumentationCheck, lintCheck, rollbackCheck, spilloverCheck } from "./readout-checks.js";
 import type { NumericColumn, ReadoutTable } from "./readout-table.js";
-import type { OutcomeReadout, Readout, ReadoutCheck, SegmentEffect } from "./readout-types.js";
+import type { OutcomeReadout, Readout, ReadoutCheck } from "./readout-types.js";
+import { ratioReadouts } from "./ratio-readouts.js";
 import { robustReadouts, summarizeRobust } from "./robust-readouts.js";
+import { guardrailChecks, ruleRollbackCheck } from "./rule-checks.js";
+import { segmentEffects, type NetValueSettings } from "./segment-effects.js";
 import { selectDesign, type DesignKind } from "./select-design.js";
 
 export interface ReadoutOptions extends EstimateSettings {
@@ -16,9 +20,11 @@ export interface ReadoutOptions extends EstimateSettings {
   readonly treatmentShare: number | null;
   /** Smallest primary effect worth shipping, in outcome units. */
   readonly minEffect: number | null;
+  /** The pre-registered rule (--decision-rule); null keeps the built-in defaults. */
+  readonly rule: DecisionRule | null;
+  /** Money per unit of improvement of the primary outcome per row (--value-per-unit), for segment net value. */
+  readonly valuePerUnit: number | null;
 }
-
-const maxSegments = 30;
 
 /** The decision readout (SPEC §7): design, lint, estimates per outcome, checks and the decision — pure, from a read table. */
 export function buildReadout(table: ReadoutTable, options: ReadoutOptions): Readout {
@@ -28,7 +34,14 @@ export function buildReadout(table: ReadoutTable, options: ReadoutOptions): Read
   const covariates = table.covariates.filter((column) => !refused.has(column.name));
   const prePeriod = table.prePeriod !== null && !refused.has(table.prePeriod.name) ? table.prePeriod : null;
   const unitLabels = design.unitColumn === null ? null : [table.block, table.cluster, table.unit].find((column) => column?.name === design.unitColumn)?.labels ?? null;
-  const outcomes = table.outcomes.map((outcome) => readOutcome(table, outcome, { design, covariates, prePeriod, unitLabels, options }));
+  const rule = options.rule;
+  if (options.valuePerUnit !== null && table.cost === null) throw new GoodputError("BAD_USAGE", `--value-per-unit needs a per-row cost column: the table has no cost_usd; pass --cost COLUMN.`, { where: "--cost" });
+  const ordered = rule === null ? table.outcomes : [...table.outcomes].sort((a, b) => Number(b.name === rule.primary.outcome) - Number(a.name === rule.primary.outcome));
+  if (rule !== null && ordered[0]?.name !== rule.primary.outcome) throw new GoodputError("BAD_USAGE", `the decision rule's primary outcome "${rule.primary.outcome}" is not among the outcomes read (${table.outcomes.map((column) => column.name).join(", ")}); add --outcome ${rule.primary.outcome}.`, { where: "primary.outcome" });
+  const outcomes = ordered.map((outcome, index) => readOutcome(table, outcome, { design, covariates, prePeriod, unitLabels, options, lowerIsBetter: index === 0 && rule !== null ? rule.primary.direction === "decrease" : isLowerBetter(outcome.name) }));
+  const ratioNotes: string[] = [];
+  const ratios = ratioReadouts(table.ratios, table.treatment.treated, design.unitColumn === null || unitLabels === null ? null : { column: design.unitColumn, labels: unitLabels }, ratioNotes);
+  const ruleContext = { table, outcomes, ratios, unitLabels };
   const checks: ReadoutCheck[] = [
     { check: "design", name: "design vs assignment story", status: design.requestLevelValid ? (design.chosen === "observational" ? "warn" : "pass") : "fail", message: `${design.chosen} design (${design.basis.join("; ")}): ${design.validity}`, effect: design.recommendation ?? "none" },
     assignmentCheck(table, design, options.treatmentShare ?? (table.isRequestLog ? 0.5 : null)),
@@ -38,8 +51,12 @@ export function buildReadout(table: ReadoutTable, options: ReadoutOptions): Read
     lintCheck(lint),
     instrumentationCheck(table),
   ];
-  checks.push(economicCheck(table, design, outcomes[0], options.minEffect));
-  checks.push(rollbackCheck(outcomes, checks));
+  for (const note of ratioNotes) checks.push({ check: "design", name: "ratio metric skipped", status: "info", message: note, effect: "none" });
+  const alpha = rule?.alpha ?? 0.05;
+  const minEffect = options.minEffect ?? rule?.primary.minEffect ?? null;
+  checks.push(economicCheck(outcomes[0], ratios.find((ratio) => ratio.name === "cost per successful request") ?? null, minEffect, alpha));
+  if (rule !== null) checks.push(...guardrailChecks(rule, ruleContext));
+  checks.push(rule === null ? rollbackCheck(outcomes, checks) : ruleRollbackCheck(rule, ruleContext));
   let rowsTreated = 0;
   for (const arm of table.treatment.treated) rowsTreated += arm;
   const readout = {
@@ -49,8 +66,10 @@ export function buildReadout(table: ReadoutTable, options: ReadoutOptions): Read
     design,
     lint,
     outcomes,
+    ratios,
     checks,
-    settings: { seed: options.seed, bootstrap: options.bootstrap, permutations: options.permutations },
+    rule,
+    settings: { seed: options.seed, bootstrap: options.bootstrap, permutations: options.permutations, alpha, valuePerUnit: options.valuePerUnit },
   };
   return { ...readout, decision: decideReadout(table, readout) };
 }
@@ -58,7 +77,7 @@ export function buildReadout(table: ReadoutTable, options: ReadoutOptions): Read
 function readOutcome(
   table: ReadoutTable,
   outcome: NumericColumn,
-  context: { design: Readout["design"]; covariates: readonly NumericColumn[]; prePeriod: NumericColumn | null; unitLabels: readonly (string | null)[] | null; options: ReadoutOptions },
+  context: { design: Readout["design"]; covariates: readonly NumericColumn[]; prePeriod: NumericColumn | null; unitLabels: readonly (string | null)[] | null; options: ReadoutOptions; lowerIsBetter: boolean },
 ): OutcomeReadout {
   const { treated } = table.treatment;
   const keep: number[] = [];
@@ -109,38 +128,21 @@ function readOutcome(
   }
   return {
     outcome: outcome.name,
-    lowerIsBetter: isLowerBetter(outcome.name),
+    lowerIsBetter: context.lowerIsBetter,
     n: keep.length,
     missing,
     means,
     estimates,
     robust,
-    segments: rows.segment === null ? [] : segmentEffects(rows),
+    segments: rows.segment === null ? [] : segmentEffects(rows, context.lowerIsBetter, netValueSettings(table, keep, all, context.options.valuePerUnit)),
     checks,
     robustSummary: summarizeRobust(outcome.name, robust),
+    ...(context.design.chosen === "switchback" && rows.block !== null ? { blockSeries: switchbackBlocks(rows).map(({ block, arm, outcomeMean, n }) => ({ block, arm, outcomeMean, n })) } : {}),
   };
 }
 
-/** Welch effect per pre-specified segment, with Holm (family-wise) and Benjamini–Hochberg (FDR) adjusted p-values. */
-function segmentEffects(rows: OutcomeRows): SegmentEffect[] {
-  const groups = new Map<string, number[]>();
-  (rows.segment ?? []).forEach((label, index) => {
-    const key = label ?? "(missing)";
-    const list = groups.get(key) ?? [];
-    list.push(index);
-    groups.set(key, list);
-  });
-  const raw: Omit<SegmentEffect, "pHolm" | "pBH">[] = [];
-  for (const [segment, indices] of [...groups.entries()].slice(0, maxSegments)) {
-    try {
-      const estimate = differenceInMeans(subsetNumbers(rows.y, indices), Uint8Array.from(indices, (row) => rows.treated[row] ?? 0), { outcomeName: rows.outcome });
-      raw.push({ segment, n: indices.length, estimate: estimate.estimate, standardError: estimate.standardError, ci95: estimate.ci95, pValue: estimate.pValue });
-    } catch {
-      // A segment with one arm (or < 2 rows per arm) has no effect to report.
-    }
-  }
-  if (raw.length === 0) return [];
-  const pHolm = holm(raw.map((entry) => entry.pValue));
-  const pBH = benjaminiHochberg(raw.map((entry) => entry.pValue));
-  return raw.map((entry, index) => ({ ...entry, pHolm: pHolm[index] ?? 1, pBH: pBH[index] ?? 1 }));
+/** Cost per row aligned with the outcome's kept rows, for the segment net value (null without --value-per-unit or a cost column). */
+function netValueSettings(table: ReadoutTable, keep: readonly number[], all: boolean, valuePerUnit: number | null): NetValueSettings | null {
+  if (valuePerUnit === null || table.cost === null) return null;
+  return { valuePerUnit, cost: all ? table.cost.values : subsetNumbers(table.cost.values, keep), costColumn: table.cost.name };
 }

@@ -42,11 +42,23 @@ export function formatReadout(readout: Readout): string {
     }
     lines.push(`  ${outcome.robustSummary}`);
     if (outcome.segments.length > 0) {
-      lines.push("  Segments (Welch; Holm and Benjamini–Hochberg adjusted):");
-      for (const segment of outcome.segments) lines.push(`    ${segment.segment.padEnd(20)} n ${String(segment.n).padStart(7)}  ${num(segment.estimate).padStart(11)}  [${num(segment.ci95[0])}, ${num(segment.ci95[1])}]  p ${pValue(segment.pValue)}  Holm ${pValue(segment.pHolm)}  BH ${pValue(segment.pBH)}`);
+      lines.push("  Segments (Welch treated − control; Holm and Benjamini–Hochberg adjusted):");
+      for (const segment of outcome.segments) {
+        lines.push(`    ${segment.segment.padEnd(20)} n ${String(segment.n).padStart(7)}  ${num(segment.estimate).padStart(11)}  [${num(segment.ci95[0])}, ${num(segment.ci95[1])}]  p ${pValue(segment.pValue)}  Holm ${pValue(segment.pHolm)}  BH ${pValue(segment.pBH)}`);
+        const value = segment.netValue;
+        if (value !== null) lines.push(`      net value per row ${num(value.estimate)} [${num(value.ci95[0])}, ${num(value.ci95[1])}] (value × lift ${num(value.estimate + value.incrementalCost)} − incremental cost ${num(value.incrementalCost)})  p ${pValue(value.pValue)}  Holm ${pValue(value.pHolm)}  BH ${pValue(value.pBH)}${value.rowsWithoutCost > 0 ? `  (${value.rowsWithoutCost} rows without cost left out)` : ""}`);
+      }
     }
     for (const check of outcome.checks) lines.push(`  [${check.status}] ${check.name}: ${check.message} → ${check.effect}`);
   }
+  if (readout.ratios.length > 0) {
+    lines.push("", "Ratio metrics (delta method; Σnumerator/Σdenominator per arm):");
+    for (const ratio of readout.ratios) {
+      lines.push(`  ${ratio.name.padEnd(32)} control ${num(ratio.control.ratio)} (SE ${num(ratio.control.standardError)})  treated ${num(ratio.treated.ratio)} (SE ${num(ratio.treated.standardError)})  difference ${num(ratio.estimate)} [${num(ratio.ci95[0])}, ${num(ratio.ci95[1])}]  p ${pValue(ratio.pValue)}`);
+      if (ratio.note !== null) lines.push(`      ${ratio.note}`);
+    }
+  }
+  if (readout.rule !== null) lines.push("", `Decision rule${readout.rule.name === undefined ? "" : ` "${readout.rule.name}"`}: primary ${readout.rule.primary.outcome} should ${readout.rule.primary.direction} by at least ${readout.rule.primary.minEffect}; alpha ${readout.rule.alpha}; ${readout.rule.guardrails.length} guardrails, ${readout.rule.rollback.length} rollback triggers`);
   lines.push("", "Checks (SPEC §7.5):");
   for (const check of readout.checks) lines.push(`  [${check.status.toUpperCase()}] ${check.check} — ${check.name}: ${check.message}${check.effect === "none" ? "" : ` → ${check.effect}`}`);
   lines.push(

@@ -2,7 +2,7 @@ import { sqlIdentifier, sqlLiteral, tableSourceSql } from "../io/duckdb-sql.js";
 import { existsSync } from "node:fs";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { GoodputError } from "../errors.js";
-import type { LabelColumn, NumericColumn, ReadoutTable, RequestLogColumns } from "./readout-table.js";
+import type { LabelColumn, NumericColumn, RatioColumns, ReadoutTable, RequestLogColumns } from "./readout-table.js";
 import { isLatencyLike } from "./outcome-direction.js";
 
 /** Which columns play which part; unset fields fall back to the canonical request log's names. */
@@ -16,6 +16,10 @@ export interface ReadoutMapping {
   readonly covariates?: readonly string[];
   readonly prePeriod?: string;
   readonly segment?: string;
+  /** Ratio metrics "NUMERATOR/DENOMINATOR" (column names), e.g. "cost_usd/successes". */
+  readonly ratios?: readonly string[];
+  /** Per-row cost column for the segment net value (default cost_usd when present). */
+  readonly cost?: string;
 }
 
 /** SQL string literal (single quotes doubled). */
@@ -119,6 +123,21 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   const block = blockName === null ? null : await labels(need(blockName, "--block"));
   const segment = mapping.segment === undefined ? null : await labels(need(mapping.segment, "--segment"));
 
+  const ratios: RatioColumns[] = [];
+  for (const spec of mapping.ratios ?? []) {
+    const parts = spec.split("/").map((part) => part.trim());
+    if (parts.length !== 2 || parts[0] === "" || parts[1] === "") throw new GoodputError("BAD_USAGE", `--ratio "${spec}" is not NUMERATOR/DENOMINATOR (two column names); for example --ratio cost_usd/successes.`, { where: "--ratio" });
+    const [top = "", bottom = ""] = parts;
+    const numerator = await numericColumn(connection, file, need(top, "--ratio"), typeOf.get(top) ?? "", rowText, { latency: false, allowNull: false, role: "ratio numerator" });
+    const denominator = await numericColumn(connection, file, need(bottom, "--ratio"), typeOf.get(bottom) ?? "", rowText, { latency: false, allowNull: false, role: "ratio denominator" });
+    const negative = denominator.values.findIndex((value) => value < 0);
+    if (negative >= 0) throw new GoodputError("BAD_INPUT", `${file}: ratio denominator "${bottom}" is negative (${denominator.values[negative]}) at ${rowText(negative + 1)}; a ratio metric's denominator counts something (requests, tokens) and must be ≥ 0.`, { where: `${file}:${bottom}` });
+    ratios.push({ name: `${top} / ${bottom}`, numerator, denominator, lowerIsBetter: null, automatic: false });
+  }
+  if (mapping.ratios === undefined || mapping.ratios.length === 0) ratios.push(...(await canonicalRatios(connection, has)));
+  const costName = mapping.cost ?? (has("cost_usd") ? "cost_usd" : null);
+  const cost = costName === null ? null : await numericColumn(connection, file, need(costName, "--cost"), typeOf.get(costName) ?? "", rowText, { latency: false, allowNull: true, role: "cost" });
+
   const optionalLabels = async (column: string): Promise<(string | null)[] | null> => (has(column) ? [...(await labels(column)).labels] : null);
   const optionalNumbers = async (column: string): Promise<Float64Array | null> => {
     if (!has(column) || !numericTypes.test(typeOf.get(column) ?? "")) return null;
@@ -149,8 +168,27 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   return {
     file, format, rows, columns,
     treatment: { column: treatmentColumn, controlValue, treatedValue, treated },
-    outcomes, unit, cluster, block, covariates, prePeriod, segment, log, isRequestLog, missingLogFields,
+    outcomes, unit, cluster, block, covariates, prePeriod, segment, ratios, cost, log, isRequestLog, missingLogFields,
   };
+}
+
+/**
+ * Ratio metrics of the canonical log (SPEC §8 columns): cost per successful request = Σcost_usd / #(status = ok), and
+ * cache hit rate = Σcached_prompt_tokens / Σprompt_tokens. A null cost counts as 0 spend (a request rejected before it ran).
+ */
+async function canonicalRatios(connection: DuckDBConnection, has: (column: string) => boolean): Promise<RatioColumns[]> {
+  const column = async (expression: string, name: string): Promise<NumericColumn> => {
+    const result = await connection.runAndReadAll(`SELECT (${expression})::DOUBLE AS v FROM t ORDER BY __row`);
+    return { name, values: Float64Array.from(result.getColumnsJS()[0] ?? [], (value) => (typeof value === "number" ? value : 0)) };
+  };
+  const ratios: RatioColumns[] = [];
+  if (has("cost_usd") && has("status")) {
+    ratios.push({ name: "cost per successful request", numerator: await column("coalesce(cost_usd, 0)", "cost_usd"), denominator: await column("status = 'ok'", "successful requests (status ok)"), lowerIsBetter: true, automatic: true });
+  }
+  if (has("cached_prompt_tokens") && has("prompt_tokens")) {
+    ratios.push({ name: "cache hit rate", numerator: await column("coalesce(cached_prompt_tokens, 0)", "cached_prompt_tokens"), denominator: await column("coalesce(prompt_tokens, 0)", "prompt_tokens"), lowerIsBetter: false, automatic: true });
+  }
+  return ratios;
 }
 
 /** A log holding only completed requests while request ids have gaps was filtered on a post-treatment variable (SPEC §7.3). */

@@ -1,7 +1,9 @@
-import { differenceInMeans, ratioDeltaMethod, srmTest, standardizedMeanDifference } from "../stats/index.js";
+import { differenceInMeans, srmTest, standardizedMeanDifference } from "../stats/index.js";
 import type { ControlLint } from "./lint-bad-controls.js";
 import { isLatencyLike } from "./outcome-direction.js";
+import type { RatioReadout } from "./ratio-readouts.js";
 import type { ReadoutTable } from "./readout-table.js";
+import { confidenceLabel, intervalAt } from "./rule-checks.js";
 import type { OutcomeReadout, ReadoutCheck } from "./readout-types.js";
 import type { DesignChoice } from "./select-design.js";
 
@@ -139,39 +141,36 @@ export function spilloverCheck(table: ReadoutTable, design: DesignChoice): Reado
   return { check: "spillover", name: "spillover / shared state", status: "pass", values, message: `${design.sharedStateReason ?? "shared state"}; handled by the ${design.chosen} design (each ${design.chosen === "switchback" ? "time block" : "cluster"} runs one policy).${guardrails}`, effect: "none; watch carryover between blocks (washout)" };
 }
 
-/** Economic significance: cost per successful request by the delta method, and the minimum effect worth shipping. */
-export function economicCheck(table: ReadoutTable, design: DesignChoice, primary: OutcomeReadout | undefined, minEffect: number | null): ReadoutCheck {
+/**
+ * Economic significance: cost per successful request (delta-method row) and the minimum effect worth shipping, measured in
+ * the primary outcome's good direction (a large effect the wrong way is not "economically significant").
+ */
+export function economicCheck(primary: OutcomeReadout | undefined, costPerSuccess: RatioReadout | null, minEffect: number | null, alpha: number): ReadoutCheck {
   const values: Record<string, number | null> = {};
   const messages: string[] = [];
   let status: ReadoutCheck["status"] = "info";
   let effect = "none";
-  const { cost, status: requestStatus } = table.log;
-  if (cost !== null && requestStatus !== null) {
-    const successes = Float64Array.from(requestStatus, (value) => (value === "ok" ? 1 : 0));
-    const spend = Float64Array.from(cost, (value) => (Number.isFinite(value) ? value : 0));
-    const unitLabels = design.unitColumn === null ? undefined : (design.unitColumn === table.block?.name ? table.block.labels : design.unitColumn === table.cluster?.name ? table.cluster.labels : table.unit?.labels)?.map((label) => label ?? "");
-    try {
-      const ratio = ratioDeltaMethod(spend, successes, table.treatment.treated, unitLabels === undefined ? {} : { units: unitLabels });
-      Object.assign(values, { costPerSuccessControl: ratio.control.ratio, costPerSuccessTreated: ratio.treated.ratio, difference: ratio.estimate, ciLow: ratio.ci95[0], ciHigh: ratio.ci95[1] });
-      messages.push(`cost per successful request ${fmt(ratio.control.ratio)} control vs ${fmt(ratio.treated.ratio)} treated (difference ${fmt(ratio.estimate)}, 95 % CI ${fmt(ratio.ci95[0])} to ${fmt(ratio.ci95[1])}, delta method over ${unitLabels === undefined ? "rows" : "assignment units"})`);
-      if (ratio.ci95[0] > 0) {
-        status = "warn";
-        effect = "cost per success rises: ship only if the benefit is worth the extra spend";
-      }
-    } catch (error) {
-      messages.push(`cost per successful request not computed: ${error instanceof Error ? error.message : String(error)}`);
+  if (costPerSuccess !== null) {
+    const [low, high] = intervalAt(costPerSuccess, alpha);
+    Object.assign(values, { costPerSuccessControl: costPerSuccess.control.ratio, costPerSuccessTreated: costPerSuccess.treated.ratio, difference: costPerSuccess.estimate, ciLow: low, ciHigh: high });
+    messages.push(`cost per successful request ${fmt(costPerSuccess.control.ratio)} control vs ${fmt(costPerSuccess.treated.ratio)} treated (difference ${fmt(costPerSuccess.estimate)}, ${confidenceLabel(alpha)} CI ${fmt(low)} to ${fmt(high)}, delta method over ${costPerSuccess.linearizedOver})`);
+    if (low > 0) {
+      status = "warn";
+      effect = "cost per success rises: ship only if the benefit is worth the extra spend";
     }
   }
   const headline = primary?.estimates.find((entry) => entry.primary);
-  if (minEffect !== null && headline !== undefined) {
-    const size = Math.abs(headline.estimate);
+  if (minEffect !== null && headline !== undefined && primary !== undefined) {
+    const gain = primary.lowerIsBetter ? -headline.estimate : headline.estimate;
     values.minEffect = minEffect;
-    if (size < minEffect) {
+    values.gain = gain;
+    const towards = primary.lowerIsBetter ? "decrease" : "increase";
+    if (gain < minEffect) {
       status = "fail";
       effect = "below the bar → do not ship on a p-value";
-      messages.push(`primary effect |${fmt(headline.estimate)}| on ${primary?.outcome ?? ""} is below the minimum worth shipping (${minEffect})`);
-    } else messages.push(`primary effect |${fmt(headline.estimate)}| clears the minimum worth shipping (${minEffect})`);
-  } else if (minEffect === null) messages.push("no minimum effect worth shipping given (--min-effect): statistical significance is not economic significance");
+      messages.push(`primary effect on ${primary.outcome}: a ${towards} of ${fmt(gain)} is below the minimum worth shipping (${minEffect})`);
+    } else messages.push(`primary effect on ${primary.outcome}: a ${towards} of ${fmt(gain)} clears the minimum worth shipping (${minEffect})`);
+  } else if (minEffect === null) messages.push("no minimum effect worth shipping given (--min-effect or the decision rule's primary.minEffect): statistical significance is not economic significance");
   return { check: "economic", name: "economic significance", status, values, message: messages.join("; "), effect };
 }
 

@@ -26,6 +26,17 @@ export interface RequestLogColumns {
   readonly kvUtilization: Float64Array | null;
 }
 
+/** A ratio metric Σnumerator / Σdenominator (delta method), e.g. cost per successful request or cache hit rate. */
+export interface RatioColumns {
+  readonly name: string;
+  readonly numerator: NumericColumn;
+  readonly denominator: NumericColumn;
+  /** Direction of improvement when known (cost per success: lower; hit rate: higher); null for user ratios. */
+  readonly lowerIsBetter: boolean | null;
+  /** true for the ratios added automatically on canonical logs. */
+  readonly automatic: boolean;
+}
+
 /** What the reader hands the readout core. */
 export interface ReadoutTable {
   readonly file: string;
@@ -41,6 +52,10 @@ export interface ReadoutTable {
   readonly covariates: readonly NumericColumn[];
   readonly prePeriod: NumericColumn | null;
   readonly segment: LabelColumn | null;
+  /** Ratio metrics: --ratio NUM/DEN plus, on canonical logs, cost per successful request and cache hit rate. */
+  readonly ratios: readonly RatioColumns[];
+  /** Per-row cost for the segment net value (--cost, default cost_usd when present); NaN = missing. */
+  readonly cost: NumericColumn | null;
   /** Present when the file carries canonical request-log fields. */
   readonly log: RequestLogColumns;
   /** Whether the file looks like a canonical request log (it has request-level identity and policy fields). */

@@ -1,4 +1,6 @@
+import type { DecisionRule } from "./decision-rule.js";
 import type { ControlLint } from "./lint-bad-controls.js";
+import type { RatioReadout } from "./ratio-readouts.js";
 import type { DesignChoice } from "./select-design.js";
 
 /**
@@ -34,7 +36,7 @@ export type CheckStatus = "pass" | "warn" | "fail" | "info" | "skipped";
 
 /** A check that can change the decision (SPEC §7.5). */
 export interface ReadoutCheck {
-  readonly check: "assignment" | "execution" | "balance" | "spillover" | "economic" | "rollback" | "bad-controls" | "instrumentation" | "missing-outcome" | "design";
+  readonly check: "assignment" | "execution" | "balance" | "spillover" | "economic" | "guardrail" | "rollback" | "bad-controls" | "instrumentation" | "missing-outcome" | "design";
   readonly name: string;
   readonly status: CheckStatus;
   readonly message: string;
@@ -43,15 +45,34 @@ export interface ReadoutCheck {
   readonly values?: Readonly<Record<string, number | string | null>>;
 }
 
-export interface SegmentEffect {
-  readonly segment: string;
-  readonly n: number;
+/** Net value of treating a segment: value per unit × lift − incremental cost, per row, with Holm / BH over segments. */
+export interface SegmentNetValue {
   readonly estimate: number;
   readonly standardError: number;
   readonly ci95: readonly [number, number];
   readonly pValue: number;
   readonly pHolm: number;
   readonly pBH: number;
+  /** Treated − control mean cost per row in the segment. */
+  readonly incrementalCost: number;
+  /** Segment rows with an outcome but no cost, left out of the net value (and counted here). */
+  readonly rowsWithoutCost: number;
+}
+
+export interface SegmentEffect {
+  readonly segment: string;
+  readonly n: number;
+  /** Treated − control. */
+  readonly estimate: number;
+  /** The effect in the good direction (−estimate when lower is better). */
+  readonly lift: number;
+  readonly standardError: number;
+  readonly ci95: readonly [number, number];
+  readonly pValue: number;
+  readonly pHolm: number;
+  readonly pBH: number;
+  /** Present with --value-per-unit and a cost column. */
+  readonly netValue: SegmentNetValue | null;
 }
 
 export interface OutcomeReadout {
@@ -66,9 +87,11 @@ export interface OutcomeReadout {
   readonly checks: readonly ReadoutCheck[];
   /** Plain-language comparison of raw and robust estimates. */
   readonly robustSummary: string;
+  /** Switchback designs only: the per-block outcome means in time order (washout rows dropped), for the block-series chart. */
+  readonly blockSeries?: readonly { readonly block: number; readonly arm: 0 | 1; readonly outcomeMean: number; readonly n: number }[];
 }
 
-export type DecisionAction = "ship" | "ramp with holdout" | "hold" | "do not ship" | "roll back" | "pause" | "redesign" | "instrument more";
+export type DecisionAction = "ship" | "ramp with holdout" | "hold" | "do not ship" | "roll back" | "pause" | "redesign" | "instrument more" | "target a segment";
 
 export interface ReadoutDecision {
   readonly action: DecisionAction;
@@ -84,6 +107,8 @@ export interface ReadoutDecision {
   readonly tradeoff: string;
   readonly stopRamp: readonly string[];
   readonly surrogate: string;
+  /** Segments worth treating when the decision is "target a segment". */
+  readonly targetSegments: readonly string[];
   readonly reasons: readonly string[];
 }
 
@@ -94,7 +119,11 @@ export interface Readout {
   readonly design: DesignChoice;
   readonly lint: readonly ControlLint[];
   readonly outcomes: readonly OutcomeReadout[];
+  /** Ratio metrics by the delta method (cost per successful request, cache hit rate, --ratio NUM/DEN). */
+  readonly ratios: readonly RatioReadout[];
   readonly checks: readonly ReadoutCheck[];
   readonly decision: ReadoutDecision;
-  readonly settings: { readonly seed: number; readonly bootstrap: number; readonly permutations: number };
+  /** The pre-registered decision rule (--decision-rule), null when the defaults were used. */
+  readonly rule: DecisionRule | null;
+  readonly settings: { readonly seed: number; readonly bootstrap: number; readonly permutations: number; readonly alpha: number; readonly valuePerUnit: number | null };
 }

@@ -3,7 +3,8 @@ import { runDidReadout, runIvReadout } from "../readout-iv-did.js";
 import { basename, resolve } from "node:path";
 import { estimateRdd, estimateSyntheticControl, formatRddReadout, formatSyntheticControlReadout, readCausalTable } from "../../causal/index.js";
 import { GoodputError } from "../../errors.js";
-import { buildReadout, formatReadout, readReadoutTable, type DesignKind } from "../../readout/index.js";
+import { buildReadout, formatReadout, parseDecisionRule, readReadoutTable, ruleOutcomeColumns, type DesignKind } from "../../readout/index.js";
+import { readStructuredFile } from "../load-catalog-file.js";
 import { labHome } from "../../store/calibration-store.js";
 import { LabStore } from "../../store/lab-store.js";
 import type { CommandContext, CommandResult, CommandSpec } from "../command.js";
@@ -96,7 +97,11 @@ export const readoutCommand: CommandSpec = {
     "event-window": { type: "string", valueName: "A:B", description: "did: event-study window relative to adoption, written --event-window=-4:4 (endpoints binned)" },
     "assignment-story": { type: "string", valueName: "TEXT", description: 'How assignment happened, e.g. "router chosen per request by coin flip"' },
     "treatment-share": { type: "string", valueName: "P", description: "Designed treated share for the SRM test (default 0.5 for request logs, untested otherwise)" },
-    "min-effect": { type: "string", valueName: "X", description: "Smallest primary effect worth shipping, in outcome units" },
+    "min-effect": { type: "string", valueName: "X", description: "Smallest primary effect worth shipping, in outcome units (overrides the rule's primary.minEffect)" },
+    "decision-rule": { type: "string", valueName: "FILE", description: "Pre-registered decision rule (YAML/JSON): primary outcome and direction, minEffect, alpha, guardrails, rollback triggers (see examples/decision-rule.yaml)" },
+    ratio: { type: "string", valueName: "NUM/DEN", multiple: true, description: "Ratio metric Σnum/Σden by the delta method, clustered by the assignment unit (repeatable; canonical logs get cost per successful request and cache hit rate)" },
+    "value-per-unit": { type: "string", valueName: "X", description: "Money per unit of improvement of the primary outcome per row: segment net value = X × lift − incremental cost" },
+    cost: { type: "string", valueName: "COL", description: "Per-row cost column for the segment net value (default cost_usd)" },
     experiment: { type: "string", valueName: "NAME", description: "Experiment name the stored readout belongs to" },
     seed: { type: "string", valueName: "S", description: "Seed for bootstrap and permutations (default 1)" },
     bootstrap: { type: "string", valueName: "B", description: "Bootstrap replicates for quantile effects (default 1000)" },
@@ -127,8 +132,13 @@ export const readoutCommand: CommandSpec = {
       const value = stringOption(context.values, name);
       return value === undefined ? {} : { [name === "pre-period" ? "prePeriod" : name]: value };
     };
+    const rulePath = stringOption(context.values, "decision-rule");
+    const rule = rulePath === undefined ? null : parseDecisionRule(readStructuredFile(resolve(context.cwd, rulePath)), rulePath);
+    const outcomeFlags = stringList(context.values, "outcome");
     const table = await readReadoutTable(path, {
-      outcomes: stringList(context.values, "outcome"),
+      outcomes: rule === null ? outcomeFlags : [...new Set([...ruleOutcomeColumns(rule), ...outcomeFlags])],
+      ratios: stringList(context.values, "ratio"),
+      ...optional("cost"),
       covariates: stringList(context.values, "covariate"),
       ...optional("treatment"), ...optional("control"), ...optional("unit"), ...optional("cluster"), ...optional("block"), ...optional("pre-period"), ...optional("segment"),
     });
@@ -140,6 +150,8 @@ export const readoutCommand: CommandSpec = {
       permutations: numberOr(context.values, "permutations", 2000, { rule: "positive-int", example: "2000" }),
       treatmentShare: numberOption(context.values, "treatment-share", { rule: "probability", example: "0.5" }) ?? null,
       minEffect: numberOption(context.values, "min-effect", { rule: "nonnegative", example: "0.01" }) ?? null,
+      rule,
+      valuePerUnit: numberOption(context.values, "value-per-unit", { rule: "nonnegative", example: "0.002" }) ?? null,
     });
     const createdAt = new Date().toISOString();
     const store = await LabStore.open(labHome(context.cwd, context.env));

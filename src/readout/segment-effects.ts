@@ -1,0 +1,69 @@
+import { benjaminiHochberg, differenceInMeans, holm } from "../stats/index.js";
+import { subsetNumbers, type OutcomeRows } from "./estimate-outcome.js";
+import type { SegmentEffect, SegmentNetValue } from "./readout-types.js";
+
+const maxSegments = 30;
+
+/** What the net value of a segment needs: the value of one outcome unit and the per-row cost. */
+export interface NetValueSettings {
+  /** Money per unit of improvement of the outcome, per row (e.g. USD per second of TTFT saved per request). */
+  readonly valuePerUnit: number;
+  /** Per-row cost aligned with `rows.y` (NaN = missing). */
+  readonly cost: Float64Array;
+  readonly costColumn: string;
+}
+
+/**
+ * Welch effect per pre-specified segment, with Holm (family-wise) and Benjamini–Hochberg (FDR) adjusted p-values; with a
+ * value per unit, the per-row net value v = value × (improvement of y) − cost, compared by Welch so the SE carries the
+ * covariance of lift and cost: E[v₁] − E[v₀] = value × lift − incremental cost (heterogeneity net value, SPEC §7.4).
+ */
+export function segmentEffects(rows: OutcomeRows, lowerIsBetter: boolean, net: NetValueSettings | null): SegmentEffect[] {
+  const groups = new Map<string, number[]>();
+  (rows.segment ?? []).forEach((label, index) => {
+    const key = label ?? "(missing)";
+    const list = groups.get(key) ?? [];
+    list.push(index);
+    groups.set(key, list);
+  });
+  const direction = lowerIsBetter ? -1 : 1;
+  const raw: Omit<SegmentEffect, "pHolm" | "pBH">[] = [];
+  const netRaw: (Omit<SegmentNetValue, "pHolm" | "pBH"> | null)[] = [];
+  for (const [segment, indices] of [...groups.entries()].slice(0, maxSegments)) {
+    const treated = Uint8Array.from(indices, (row) => rows.treated[row] ?? 0);
+    let estimate;
+    try {
+      estimate = differenceInMeans(subsetNumbers(rows.y, indices), treated, { outcomeName: rows.outcome });
+    } catch {
+      continue; // A segment with one arm (or < 2 rows per arm) has no effect to report.
+    }
+    raw.push({ segment, n: indices.length, estimate: estimate.estimate, lift: direction * estimate.estimate, standardError: estimate.standardError, ci95: estimate.ci95, pValue: estimate.pValue, netValue: null });
+    netRaw.push(net === null ? null : segmentNetValue(rows, indices, direction, net));
+  }
+  if (raw.length === 0) return [];
+  const pHolm = holm(raw.map((entry) => entry.pValue));
+  const pBH = benjaminiHochberg(raw.map((entry) => entry.pValue));
+  const netP = netRaw.filter((entry): entry is Omit<SegmentNetValue, "pHolm" | "pBH"> => entry !== null).map((entry) => entry.pValue);
+  const netHolm = holm(netP);
+  const netBH = benjaminiHochberg(netP);
+  let netIndex = 0;
+  return raw.map((entry, index) => {
+    const value = netRaw[index] ?? null;
+    const adjusted = value === null ? null : { ...value, pHolm: netHolm[netIndex] ?? 1, pBH: netBH[netIndex++] ?? 1 };
+    return { ...entry, pHolm: pHolm[index] ?? 1, pBH: pBH[index] ?? 1, netValue: adjusted };
+  });
+}
+
+function segmentNetValue(rows: OutcomeRows, indices: readonly number[], direction: number, net: NetValueSettings): Omit<SegmentNetValue, "pHolm" | "pBH"> | null {
+  const kept = indices.filter((row) => Number.isFinite(net.cost[row] ?? Number.NaN));
+  const values = Float64Array.from(kept, (row) => net.valuePerUnit * direction * (rows.y[row] ?? 0) - (net.cost[row] ?? 0));
+  const costs = Float64Array.from(kept, (row) => net.cost[row] ?? 0);
+  const treated = Uint8Array.from(kept, (row) => rows.treated[row] ?? 0);
+  try {
+    const value = differenceInMeans(values, treated, { outcomeName: "net value" });
+    const incrementalCost = differenceInMeans(costs, treated, { outcomeName: net.costColumn });
+    return { estimate: value.estimate, standardError: value.standardError, ci95: value.ci95, pValue: value.pValue, incrementalCost: incrementalCost.estimate, rowsWithoutCost: indices.length - kept.length };
+  } catch {
+    return null;
+  }
+}
