@@ -28,6 +28,11 @@ export interface CommandContext {
 export interface CommandResult {
   readonly json: unknown;
   readonly text: string;
+  /**
+   * What `--report FILE` builds from when the report needs more than `--json` prints (e.g. the decision record beside
+   * an experiment's matrix rows, or the SLO a roofline was judged by); absent → the report is built from `json`.
+   */
+  readonly reportInput?: unknown;
 }
 
 export interface CommandSpec {
@@ -50,4 +55,5 @@ export const globalOptions: Readonly<Record<string, OptionSpec>> = {
 
 export const resultOptions: Readonly<Record<string, OptionSpec>> = {
   json: { type: "boolean", description: "Print machine-readable JSON instead of tables" },
+  report: { type: "string", valueName: "FILE", description: "Also write a report: FILE.html (self-contained page, charts inline) or FILE.md" },
 };

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { GoodputError } from "../errors.js";
 import { globalOptions, resultOptions, type CliIo, type CommandSpec } from "./command.js";
 import { formatHelp } from "./help.js";
+import { writeCommandReport, checkReportRequest } from "./write-command-report.js";
 
 export interface RunEnvironment {
   readonly io: CliIo;
@@ -54,6 +55,8 @@ export async function runCommandTree(root: CommandSpec, argv: readonly string[],
   if (!command.positionals && parsed.positionals.length > 0) {
     throw new GoodputError("BAD_USAGE", `Unexpected argument "${parsed.positionals[0] ?? ""}" for '${path.join(" ")}'; run '${path.join(" ")} --help'.`);
   }
+  const reportPath = typeof parsed.values.report === "string" ? parsed.values.report : undefined;
+  if (reportPath !== undefined) checkReportRequest(path, reportPath);
   const result = await command.run({
     values: parsed.values as Record<string, string | boolean | string[] | undefined>,
     positionals: parsed.positionals,
@@ -62,5 +65,9 @@ export async function runCommandTree(root: CommandSpec, argv: readonly string[],
     env: environment.env,
   });
   environment.io.stdout(parsed.values.json === true ? JSON.stringify(result.json, null, 2) + "\n" : result.text);
+  if (reportPath !== undefined) {
+    const written = await writeCommandReport({ path, argv, reportPath, result, cwd: environment.cwd });
+    environment.io.stderr(`report written to ${written}\n`);
+  }
   return 0;
 }

@@ -19,9 +19,10 @@ dl.key-values dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap:
 .table-wrap { overflow-x: auto; margin: 0.75rem 0 1.25rem; }
 table { border-collapse: collapse; font-size: 0.9rem; font-variant-numeric: tabular-nums; }
 caption { caption-side: top; text-align: left; font-weight: 600; padding-bottom: 0.35rem; }
-th, td { padding: 0.35rem 0.7rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { padding: 0.35rem 0.7rem; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
+td { max-width: 28rem; overflow-wrap: break-word; }
 th { background: var(--panel); font-weight: 600; }
-td.num, th.num { text-align: right; }
+td.num, th.num { text-align: right; white-space: nowrap; overflow-wrap: normal; }
 tbody tr:nth-child(even) td { background: #fbfcfd; }
 .callout { border-left: 4px solid var(--info); background: var(--info-bg); padding: 0.6rem 0.9rem; margin: 1rem 0; border-radius: 0 4px 4px 0; }
 .callout p { margin: 0.2rem 0; }

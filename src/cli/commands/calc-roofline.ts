@@ -51,21 +51,31 @@ export const calcRooflineCommand: CommandSpec = {
       point.meetsSlo === null ? "-" : point.meetsSlo ? "yes" : "no",
     ]);
     const op = result.operatingPoint;
+    const zonesText = `weight-bound below batch ${fixed(result.zones.weightBoundBelowBatch, 1)}; amortization sweet spot up to ${fixed(result.zones.floorFromBatch, 1)}; floor beyond (ceiling ${fixed(result.zones.ceilingTokensPerSecond, 0)} tok/s).`;
+    const headline = op
+      ? `$${fixed(op.costUsdPerMTok, 3)}/M tokens ($${fixed(op.costUsdPerMAcceptedTok, 3)}/M accepted) at batch ${op.batch}, TPOT ${ms(op.tpotSeconds)} ms — ${op.reason}.`
+      : "no batch meets the TPOT SLO at this context — the SLO is infeasible on this deployment.";
     const lines = [
       `${deployment.model.name} on ${deployment.tensorParallel} × ${deployment.gpu.name} — context ${result.points[0]?.contextTokens ?? ""} tokens, $${resolved.priceUsdPerGpuHour}/GPU-hour, profile "${resolved.profile.name}"`,
       `KV pool ${gib(result.pool.poolBytes)} (${result.pool.blocks} blocks of ${result.pool.blockSizeTokens} tokens); max feasible batch ${result.maxFeasibleBatch}`,
       "",
       formatTable(["batch", "step ms", "tok/s", "$/M tok", "$/M accepted", "bottleneck", "zone", "fits KV", "meets SLO"], rows),
-      `Zones: weight-bound below batch ${fixed(result.zones.weightBoundBelowBatch, 1)}; amortization sweet spot up to ${fixed(result.zones.floorFromBatch, 1)}; floor beyond (ceiling ${fixed(result.zones.ceilingTokensPerSecond, 0)} tok/s).`,
-      op
-        ? `Headline: $${fixed(op.costUsdPerMTok, 3)}/M tokens ($${fixed(op.costUsdPerMAcceptedTok, 3)}/M accepted) at batch ${op.batch}, TPOT ${ms(op.tpotSeconds)} ms — ${op.reason}.`
-        : "Headline: no batch meets the TPOT SLO at this context — the SLO is infeasible on this deployment.",
+      `Zones: ${zonesText}`,
+      `Headline: ${headline}`,
       ...resolved.notes.map((note) => `Note: ${note}`),
       "",
     ];
     // The interface other tools rely on: one object per batch; the headline is flagged on its point.
     const json = result.points.map((point) => ({ ...point, operatingPoint: point.batch === op?.batch }));
-    return { json, text: lines.join("\n") };
+    const reportInput = {
+      points: json,
+      deployment: `${deployment.model.name} on ${deployment.tensorParallel} × ${deployment.gpu.name}, $${resolved.priceUsdPerGpuHour}/GPU-hour`,
+      sloTpotSeconds: sloMs === undefined ? null : sloMs / 1000,
+      headline,
+      zonesText: `Zones: ${zonesText}`,
+      notes: resolved.notes,
+    };
+    return { json, text: lines.join("\n"), reportInput };
   },
 };
 

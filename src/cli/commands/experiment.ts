@@ -105,7 +105,7 @@ const runCommand: CommandSpec = {
         formatMatrix(rows, config.evidenceBoundary),
         record ? formatDecision(record) : "Decision: not recorded (run the whole matrix to record one).\n",
       ].join("\n");
-      return { json: rows, text };
+      return { json: rows, text, reportInput: { experiment: config.name, rows, decision: record, evidenceBoundary: config.evidenceBoundary } };
     } finally {
       process.removeListener("SIGINT", onSigint);
       store.close();
@@ -128,7 +128,7 @@ const showCommand: CommandSpec = {
       const storedConfig = await store.experimentConfigJson(name);
       const evidenceBoundary = storedConfig === null ? "not recorded" : (JSON.parse(storedConfig) as ExperimentConfig).evidenceBoundary;
       const text = [formatMatrix(rows, evidenceBoundary), record ? formatDecision(record) : "Decision: none recorded yet.\n"].join("\n");
-      return { json: rows, text };
+      return { json: rows, text, reportInput: { experiment: name, rows, decision: record, evidenceBoundary } };
     } finally {
       store.close();
     }

@@ -5,6 +5,7 @@ import { fixed, formatTable } from "../format-table.js";
 import { loadScenario } from "../load-scenario.js";
 import { numberOption, requiredString, stringOption } from "../parse-values.js";
 import { runScenario } from "../run-scenario.js";
+import { loadSimReportInput } from "../sim-report-input.js";
 
 const ms = (seconds: number): string => (Number.isFinite(seconds) ? (seconds * 1000).toFixed(1) : "-");
 
@@ -70,7 +71,10 @@ export const simCommand: CommandSpec = {
       }
       if (result.files.length > 0) lines.push("", `Wrote ${result.files.join(", ")}`);
       lines.push("");
-      return { json: { ...s, counterfactual: result.counterfactual, files: result.files }, text: lines.join("\n") };
+      const json = { ...s, counterfactual: result.counterfactual, files: result.files };
+      // Only a report reads the log back (CDFs, series); a plain run does not pay for it.
+      const reportInput = context.values.report === undefined ? undefined : await loadSimReportInput(json, result.files);
+      return { json, text: lines.join("\n"), ...(reportInput === undefined ? {} : { reportInput }) };
     } finally {
       process.removeListener("SIGINT", onSigint);
     }

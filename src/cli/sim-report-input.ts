@@ -1,0 +1,47 @@
+import { createReadStream, existsSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { latencyCdf } from "../report/latency-cdf.js";
+import type { SimCdfRow, SimSeriesRow } from "../report/builders/sim-report.js";
+
+/**
+ * What `sim --report` draws beyond the summary, read from the files the run wrote (--out DIR): latency CDFs per arm
+ * from requests.jsonl (successful requests) and the pool-level rows of series.jsonl. Streams line by line, so a
+ * million-request log is never one string. Without --out there are no files and the report uses the percentiles.
+ */
+export async function loadSimReportInput(summary: unknown, files: readonly string[]): Promise<{ summary: unknown; cdf: SimCdfRow[]; series: SimSeriesRow[] }> {
+  const requestsPath = files.find((file) => file.endsWith("requests.jsonl"));
+  const seriesPath = files.find((file) => file.endsWith("series.jsonl"));
+  const samples = new Map<string, number[]>();
+  if (requestsPath !== undefined && existsSync(requestsPath)) {
+    for await (const line of lines(requestsPath)) {
+      const record = JSON.parse(line) as { status: string; arm: string | null; ttft_s: number | null; tpot_s: number | null; e2e_s: number | null };
+      if (record.status !== "ok") continue;
+      for (const [metric, value] of [["ttft", record.ttft_s], ["tpot", record.tpot_s], ["e2e", record.e2e_s]] as const) {
+        if (value === null || !Number.isFinite(value)) continue;
+        const key = `${metric}\u0000${record.arm ?? "all"}`;
+        const list = samples.get(key) ?? [];
+        list.push(value);
+        samples.set(key, list);
+      }
+    }
+  }
+  const cdf = [...samples.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([key, values]) => {
+      const [metric = "", arm = "all"] = key.split("\u0000");
+      return latencyCdf(values).map((point) => ({ metric, arm, ...point }));
+    });
+  const series: SimSeriesRow[] = [];
+  if (seriesPath !== undefined && existsSync(seriesPath)) {
+    for await (const line of lines(seriesPath)) {
+      const row = JSON.parse(line) as SimSeriesRow & { replica: number | null };
+      if (row.replica === null) series.push({ t_s: row.t_s, pool: row.pool, queue_depth: row.queue_depth, kv_utilization: row.kv_utilization });
+    }
+  }
+  return { summary, cdf, series };
+}
+
+async function* lines(path: string): AsyncGenerator<string> {
+  const reader = createInterface({ input: createReadStream(path, "utf8"), crlfDelay: Infinity });
+  for await (const line of reader) if (line.trim() !== "") yield line;
+}

@@ -1,0 +1,57 @@
+import { GoodputError } from "../errors.js";
+import { buildBenchReport } from "./builders/bench-report.js";
+import { buildCacheReport } from "./builders/cache-report.js";
+import { buildCalcTableReport } from "./builders/calc-table-report.js";
+import { buildCostMatrixReport } from "./builders/cost-matrix-report.js";
+import { buildKvReport } from "./builders/kv-report.js";
+import { buildRooflineReport } from "./builders/roofline-report.js";
+import { buildSimReport } from "./builders/sim-report.js";
+import type { ReportDocument } from "./report-document.js";
+import type { ReportMeta } from "./report-meta.js";
+
+export type { ReportMeta } from "./report-meta.js";
+export { reportFormatForPath, writeReport } from "./write-report.js";
+
+type ReportBuilder = (input: unknown, meta: ReportMeta) => ReportDocument;
+
+const calcTable = (title: string): ReportBuilder => (input, meta) => buildCalcTableReport(input, meta, { title });
+
+/** Which builder turns which command's result into a report; keys are the command path without "goodput". */
+const buildersByCommand: Readonly<Record<string, ReportBuilder>> = {
+  "calc roofline": buildRooflineReport,
+  "calc kv": buildKvReport,
+  "calc cache": buildCacheReport,
+  "calc prefill": calcTable("Prefill and decode economics"),
+  "calc moe": calcTable("MoE topology"),
+  "calc disagg": calcTable("Disaggregated prefill/decode readiness"),
+  "calc goodput": calcTable("Goodput and LCPR"),
+  "calc locality": calcTable("Cache-locality routing"),
+  "calc calibrate": calcTable("Calibration fit"),
+  sim: buildSimReport,
+  bench: buildBenchReport,
+  "experiment run": buildCostMatrixReport,
+  "experiment show": buildCostMatrixReport,
+};
+
+function commandKey(commandPath: readonly string[]): string {
+  return (commandPath[0] === "goodput" ? commandPath.slice(1) : commandPath).join(" ");
+}
+
+/** Whether `--report` is available for a command (checked before the command runs, so no work is wasted). */
+export function hasReportBuilder(commandPath: readonly string[]): boolean {
+  return Object.hasOwn(buildersByCommand, commandKey(commandPath));
+}
+
+/**
+ * The report document for a command's result (its `reportInput`, else its `--json` output). Pure: the time shown is
+ * the one passed in `meta`.
+ */
+export function buildReportForCommand(commandPath: readonly string[], json: unknown, meta: ReportMeta): ReportDocument {
+  const key = commandKey(commandPath);
+  const builder = Object.hasOwn(buildersByCommand, key) ? buildersByCommand[key] : undefined;
+  if (builder === undefined) {
+    const known = Object.keys(buildersByCommand).map((name) => `goodput ${name}`).join(", ");
+    throw new GoodputError("BAD_USAGE", `no report for this command ("goodput ${key}"); --report works on: ${known}.`, { where: "--report" });
+  }
+  return builder(json, meta);
+}
