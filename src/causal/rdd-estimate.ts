@@ -2,6 +2,7 @@ import type { NumericArray } from "../stats/estimate.js";
 import { normalCdf, normalQuantile } from "../stats/normal-distribution.js";
 import { _fail } from "../stats/_validate.js";
 import { _coefficientVariance, _localPolyFit, _makeSide, type _RddSide, type RddVarianceType } from "./_rdd-local-fit.js";
+import { rddBinnedMeans, type RddBinnedMean } from "./_rdd-binned-means.js";
 import { selectRddBandwidth, type RddBandwidth } from "./rdd-bandwidth.js";
 import { testRddDensity, type RddDensityTest } from "./rdd-density-test.js";
 
@@ -19,6 +20,9 @@ export interface RddJump {
   readonly nRight: number;
   readonly interceptLeft: number;
   readonly interceptRight: number;
+  /** Slopes of the local-linear fits (outcome per unit of the running variable), for drawing the fitted lines. */
+  readonly slopeLeft: number;
+  readonly slopeRight: number;
 }
 
 export interface RddOptions {
@@ -56,6 +60,8 @@ export interface RddResult {
   readonly warnings: readonly string[];
   /** Rows dropped because the running variable or outcome was missing. */
   readonly droppedRows: number;
+  /** Outcome means in equal-width bins of the running variable on each side (the binned scatter of an RD plot). */
+  readonly binnedMeans: readonly RddBinnedMean[];
 }
 
 const z975 = normalQuantile(0.975);
@@ -103,6 +109,7 @@ function jumpAt(where: string, left: _RddSide, right: _RddSide, cutoff: number, 
     ci95: [estimate - z975 * standardError, estimate + z975 * standardError],
     pValue: 2 * normalCdf(-Math.abs(estimate / standardError)),
     n: fitLeft.n + fitRight.n, nLeft: fitLeft.n, nRight: fitRight.n, interceptLeft, interceptRight,
+    slopeLeft: fitLeft.beta[1] ?? Number.NaN, slopeRight: fitRight.beta[1] ?? Number.NaN,
   };
 }
 
@@ -170,5 +177,6 @@ export function estimateRdd(running: NumericArray, outcome: NumericArray, option
     estimate, bandwidthSelection, sensitivity, densityTest, covariates,
     caveat: `This is a local effect for units at the cutoff ${cutoff}: it says nothing by itself about units far from the threshold, so it supports moving the threshold a little, not a broad rollout.`,
     warnings, droppedRows: dropped,
+    binnedMeans: [...rddBinnedMeans(left, "left"), ...rddBinnedMeans(right, "right")],
   };
 }

@@ -31,6 +31,8 @@ export interface SyntheticControlFit {
   readonly predictorWeights: readonly { readonly predictor: string; readonly weight: number }[];
   readonly rmspe: { readonly pre: number; readonly post: number; readonly ratio: number };
   readonly gaps: readonly { readonly time: number; readonly gap: number }[];
+  /** The treated unit's outcome and its synthetic counterpart per period (for the treated-vs-synthetic chart; gap = treated − synthetic). */
+  readonly series: readonly { readonly time: number; readonly treated: number; readonly synthetic: number }[];
   /** Treated, synthetic and donor-average predictor values (the balance table). */
   readonly balance: readonly { readonly predictor: string; readonly treated: number; readonly synthetic: number; readonly donorMean: number }[];
 }
@@ -48,7 +50,8 @@ export interface SyntheticControlResult extends SyntheticControlFit {
     readonly pValue: number;
     /** Rank of the treated unit's post/pre RMSPE ratio among all units (1 = largest). */
     readonly rank: number;
-    readonly units: readonly { readonly unit: string; readonly preRmspe: number; readonly postRmspe: number; readonly ratio: number }[];
+    /** `gaps[t]` is the unit's gap (as if treated) at the period `gaps[t].time` of the result, for the placebo-gaps chart. */
+    readonly units: readonly { readonly unit: string; readonly preRmspe: number; readonly postRmspe: number; readonly ratio: number; readonly gaps: readonly number[] }[];
   } | null;
   readonly caveat: string;
   readonly warnings: readonly string[];
@@ -186,6 +189,7 @@ function fitSyntheticControl(panel: Panel, treated: number, donors: readonly num
     predictorWeights: panel.predictorNames.map((predictor, k) => ({ predictor, weight: v[keep.findIndex((entry) => entry.k === k)] ?? 0 })),
     rmspe: { pre, post, ratio: post / pre },
     gaps: panel.times.map((time, t) => ({ time, gap: gapsByIndex[t] ?? Number.NaN })),
+    series: panel.times.map((time, t) => ({ time, treated: panel.outcome[treated]?.[t] ?? Number.NaN, synthetic: (panel.outcome[treated]?.[t] ?? Number.NaN) - (gapsByIndex[t] ?? Number.NaN) })),
     balance: panel.predictorNames.map((predictor, k) => {
       const row = panel.predictorValues[k] ?? [];
       return { predictor, treated: row[treated] ?? Number.NaN, synthetic: donors.reduce((sum, u, j) => sum + (w[j] ?? 0) * (row[u] ?? 0), 0), donorMean: mean(donors.map((u) => row[u] ?? 0)) };
@@ -222,10 +226,10 @@ export function estimateSyntheticControl(data: SyntheticControlPanel, options: S
   const fit = fitSyntheticControl(panel, treated, donors);
   let placebo: SyntheticControlResult["placebo"] = null;
   if (options.placebo ?? true) {
-    const units = [{ unit: options.treatedUnit, preRmspe: fit.rmspe.pre, postRmspe: fit.rmspe.post, ratio: fit.rmspe.ratio }];
+    const units = [{ unit: options.treatedUnit, preRmspe: fit.rmspe.pre, postRmspe: fit.rmspe.post, ratio: fit.rmspe.ratio, gaps: fit.gapsByIndex }];
     for (const donor of donors) {
       const placeboFit = fitSyntheticControl(panel, donor, donors.filter((u) => u !== donor));
-      units.push({ unit: panel.units[donor] ?? "", preRmspe: placeboFit.rmspe.pre, postRmspe: placeboFit.rmspe.post, ratio: placeboFit.rmspe.ratio });
+      units.push({ unit: panel.units[donor] ?? "", preRmspe: placeboFit.rmspe.pre, postRmspe: placeboFit.rmspe.post, ratio: placeboFit.rmspe.ratio, gaps: placeboFit.gapsByIndex });
     }
     const rank = units.filter((entry) => entry.ratio >= fit.rmspe.ratio).length;
     placebo = { pValue: rank / units.length, rank, units };
