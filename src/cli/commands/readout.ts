@@ -1,4 +1,5 @@
 import { runOpeReadout } from "../readout-ope.js";
+import { runObservationalReadout } from "../readout-observational.js";
 import { runDidReadout, runIvReadout } from "../readout-iv-did.js";
 import { basename, resolve } from "node:path";
 import { estimateRdd, estimateSyntheticControl, formatRddReadout, formatSyntheticControlReadout, readCausalTable } from "../../causal/index.js";
@@ -94,6 +95,9 @@ export const readoutCommand: CommandSpec = {
     "target-policy": { type: "string", valueName: "NAME", description: "ope: uniform | logged-greedy | prefix-affine | replica-N — the policy to evaluate from the log" },
     clip: { type: "string", valueName: "M", description: "ope: cap importance weights at M (IPS, SNIPS, DR)" },
     instrument: { type: "string", valueName: "COL", description: "iv: the instrument (e.g. the assigned arm; --treatment is the executed action)" },
+    estimand: { type: "string", valueName: "ate|att", description: "observational: average effect over everyone (ate, default) or on the treated (att)" },
+    trim: { type: "string", valueName: "A", description: "observational: drop rows with estimated propensity outside [A, 1 − A] and refit (default 0.01; 0 keeps all; dropped rows are reported)" },
+    folds: { type: "string", valueName: "K", description: "observational: cross-fitting folds for double ML (default 5; assignment seeded by --seed)" },
     "event-window": { type: "string", valueName: "A:B", description: "did: event-study window relative to adoption, written --event-window=-4:4 (endpoints binned)" },
     "assignment-story": { type: "string", valueName: "TEXT", description: 'How assignment happened, e.g. "router chosen per request by coin flip"' },
     "treatment-share": { type: "string", valueName: "P", description: "Designed treated share for the SRM test (default 0.5 for request logs, untested otherwise)" },
@@ -127,6 +131,7 @@ export const readoutCommand: CommandSpec = {
     if (design === "iv") return runIvReadout(context, path);
     if (design === "did") return runDidReadout(context, path);
     if (design === "ope") return runOpeReadout(context, path);
+    if (design === "observational") return runObservationalReadout(context, path);
     if (!designs.includes(design as DesignKind)) throw new GoodputError("BAD_USAGE", `--design "${design}" is not one of ${[...designs, ...quasiExperiments, "iv", "did", "ope"].join(", ")}.`, { where: "--design" });
     const optional = (name: string): Record<string, string> => {
       const value = stringOption(context.values, name);

@@ -1,0 +1,74 @@
+import { readCausalTable, type CausalTable } from "../causal/read-causal-table.js";
+import { GoodputError } from "../errors.js";
+import { estimateObservational, formatObservationalReadout, type ObservationalEstimand, type ObservationalResult } from "../observational/index.js";
+import type { CommandContext, CommandResult } from "./command.js";
+import { numberOption, numberOr, requiredString, stringList, stringOption } from "./parse-values.js";
+
+/** The numeric column, rejecting a missing cell with the column, its flag and the 1-based data row. */
+function completeColumn(table: CausalTable, column: string, flag: string): Float64Array {
+  const values = table.numbers.get(column) ?? new Float64Array(0);
+  const row = values.findIndex((value) => !Number.isFinite(value));
+  if (row >= 0) throw new GoodputError("BAD_INPUT", `${table.file}: column "${column}" (from ${flag}) is missing at row ${row + 1}; drop or fill incomplete rows first — the readout does not drop them for you.`, { where: `${table.file}:${column}` });
+  return values;
+}
+
+/**
+ * A covariate as model columns: numeric text stays one column; any other text (or a boolean) becomes one 0/1 dummy per level
+ * except the first in sorted order (R's treatment coding), named "COL=LEVEL". Returns the columns and a note for categorical ones.
+ */
+function covariateColumns(table: CausalTable, column: string): { columns: Record<string, Float64Array>; note: string | null } {
+  const labels = table.labels.get(column) ?? [];
+  const numbers = labels.map((label) => (label.trim() === "" ? Number.NaN : Number(label)));
+  if (numbers.every((value) => Number.isFinite(value))) return { columns: { [column]: Float64Array.from(numbers) }, note: null };
+  const levels = [...new Set(labels)].sort();
+  if (levels.length > 50) {
+    const bad = numbers.findIndex((value) => !Number.isFinite(value));
+    throw new GoodputError("BAD_INPUT", `${table.file}: covariate "${column}" is not numeric ("${labels[bad] ?? ""}" at row ${bad + 1}) and has ${levels.length} distinct values — too many levels for dummies; pass a numeric or coarser column.`, { where: `${table.file}:${column}` });
+  }
+  if (levels.length < 2) throw new GoodputError("BAD_INPUT", `${table.file}: covariate "${column}" has a single value "${levels[0] ?? ""}" on every row; it cannot adjust for anything — drop it.`, { where: `${table.file}:${column}` });
+  const columns = Object.fromEntries(levels.slice(1).map((level) => [`${column}=${level}`, Float64Array.from(labels, (label) => (label === level ? 1 : 0))]));
+  return { columns, note: `covariate "${column}" is categorical: ${levels.length - 1} dummies, reference level "${levels[0] ?? ""}"` };
+}
+
+/**
+ * `readout FILE --design observational --outcome Y --treatment T --covariate X … [--estimand ate|att] [--trim A] [--folds K] [--seed S]`:
+ * propensity (IRLS) with trimming, OLS adjustment, regression imputation, IPW, AIPW and double ML, with overlap, balance,
+ * ESS and the E-value (src/observational).
+ */
+export async function runObservationalReadout(context: CommandContext, file: string): Promise<CommandResult> {
+  const outcome = stringList(context.values, "outcome")[0];
+  if (outcome === undefined) throw new GoodputError("BAD_USAGE", "--design observational needs --outcome COL.", { where: "--outcome" });
+  const treatment = requiredString(context.values, "treatment", "treat");
+  const covariates = stringList(context.values, "covariate");
+  if (covariates.length === 0) throw new GoodputError("BAD_USAGE", "--design observational needs the pre-treatment confounders: --covariate COL (repeatable); without them the readout would be a raw difference in means.", { where: "--covariate" });
+  const estimandText = stringOption(context.values, "estimand") ?? "ate";
+  if (estimandText !== "ate" && estimandText !== "att") throw new GoodputError("BAD_USAGE", `--estimand "${estimandText}" is not ate or att.`, { where: "--estimand" });
+  const estimand: ObservationalEstimand = estimandText;
+  const trim = numberOption(context.values, "trim", { rule: "nonnegative", example: "0.01" }) ?? 0.01;
+  if (trim >= 0.5) throw new GoodputError("BAD_USAGE", `--trim ${trim} would drop every row; use a level below 0.5, e.g. --trim 0.01 (0 keeps every row).`, { where: "--trim" });
+  const folds = numberOr(context.values, "folds", 5, { rule: "positive-int", example: "5" });
+  if (folds < 2) throw new GoodputError("BAD_USAGE", `--folds ${folds}: cross-fitting needs at least 2 folds; for example --folds 5.`, { where: "--folds" });
+  const seed = numberOr(context.values, "seed", 1, { rule: "nonnegative", example: "1" });
+  const table = await readCausalTable(file, {
+    numeric: [{ column: outcome, flag: "--outcome" }, { column: treatment, flag: "--treatment" }],
+    labels: covariates.map((column) => ({ column, flag: "--covariate" })),
+  });
+  const expanded = covariates.map((column) => covariateColumns(table, column));
+  const input = {
+    outcome: completeColumn(table, outcome, "--outcome"),
+    treatment: completeColumn(table, treatment, "--treatment"),
+    covariates: Object.assign({}, ...expanded.map((entry) => entry.columns)) as Record<string, Float64Array>,
+    names: { outcome, treatment },
+  };
+  let result: ObservationalResult;
+  try {
+    result = estimateObservational(input, { estimand, trim, doubleMl: { folds, seed } });
+  } catch (error) {
+    // The core names the column and row; add the file so the message stands on its own.
+    if (error instanceof GoodputError) throw new GoodputError(error.code, `${table.file}: ${error.message}`, { where: `${table.file}${error.where === undefined ? "" : ` (${error.where})`}`, issues: error.issues });
+    throw error;
+  }
+  const notes = expanded.flatMap((entry) => (entry.note === null ? [] : [entry.note]));
+  const withNotes = { ...result, warnings: [...notes, ...result.warnings] };
+  return { json: { ...withNotes, file: table.file }, text: formatObservationalReadout(withNotes) };
+}

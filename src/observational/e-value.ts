@@ -1,0 +1,34 @@
+/** How strong an unmeasured confounder would have to be to explain an estimate away. */
+export interface EValue {
+  /** Standardized effect d = estimate / SD of the outcome. */
+  readonly standardizedEffect: number;
+  /** Approximate risk ratio exp(0.91 d). */
+  readonly riskRatio: number;
+  /** E-value of the point estimate. */
+  readonly estimate: number;
+  /** E-value of the confidence limit closer to zero (1 when the interval includes zero). */
+  readonly ciLimit: number;
+}
+
+const eValueOfRatio = (ratio: number): number => {
+  const rr = ratio >= 1 ? ratio : 1 / ratio;
+  return rr + Math.sqrt(rr * (rr - 1));
+};
+
+/**
+ * E-value for a difference in a continuous outcome (VanderWeele & Ding 2017, Ann Intern Med 167:268, Table;
+ * VanderWeele 2017 for d → RR ≈ exp(0.91 d)): the minimum risk-ratio association a confounder would need with both the
+ * treatment and the outcome, beyond the measured covariates, to move the estimate (or its CI limit) to zero.
+ */
+export function eValueForDifference(estimate: number, ci95: readonly [number, number], outcomeSd: number): EValue {
+  const d = estimate / outcomeSd;
+  const riskRatio = Math.exp(0.91 * d);
+  const crossesZero = ci95[0] <= 0 && ci95[1] >= 0;
+  const nearLimit = estimate >= 0 ? ci95[0] : ci95[1];
+  return {
+    standardizedEffect: d,
+    riskRatio,
+    estimate: eValueOfRatio(riskRatio),
+    ciLimit: crossesZero ? 1 : eValueOfRatio(Math.exp((0.91 * nearLimit) / outcomeSd)),
+  };
+}
