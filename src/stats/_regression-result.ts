@@ -20,7 +20,7 @@ export interface RegressionEstimate extends Estimate {
 }
 
 /** Packs a sandwich covariance into the shared result shape. */
-export function _regressionEstimate(fit: LeastSquaresFit, covariance: Float64Array, dfs: readonly (number | null)[], text: { estimand: string; method: string; assumptions: readonly string[] }): RegressionEstimate {
+export function _regressionEstimate(fit: Pick<LeastSquaresFit, "n" | "k" | "names" | "coefficients" | "treatmentIndex">, covariance: Float64Array, dfs: readonly (number | null)[], text: { estimand: string; method: string; assumptions: readonly string[] }): RegressionEstimate {
   const { k } = fit;
   const coefficients = fit.names.map((name, index): RegressionCoefficient => {
     const estimate = fit.coefficients[index] ?? Number.NaN;

@@ -1,5 +1,5 @@
 import { _symmetricEigen } from "./_dense.js";
-import { _fitLeastSquares, type Design } from "./_least-squares.js";
+import { _fitLeastSquares, type Design, type LeastSquaresFit } from "./_least-squares.js";
 import { _regressionEstimate, type RegressionEstimate } from "./_regression-result.js";
 import { _checkLengths, _fail, _unitCodes } from "./_validate.js";
 import { _sandwich } from "./ols-robust.js";
@@ -109,25 +109,16 @@ export function clusterRobust(y: NumericArray, design: Design, cluster: UnitLabe
   const type = options.type ?? "CR2";
   _checkLengths(where, { y, cluster });
   const fit = _fitLeastSquares(where, y, design, options.treatmentColumn, options.intercept ?? true);
-  const { n, k, x, bread, residuals } = fit;
+  const { n, k, x, residuals } = fit;
   const { codes, count: clusterCount } = _unitCodes(where, "cluster", cluster);
   if (clusterCount < 2) _fail(where, `all ${n} rows are in one cluster; cluster-robust SEs need at least 2 clusters (and in practice many more)`);
   const { order, starts } = groupRows(codes, clusterCount);
-  const gram = new Float64Array(k * k);
-  const score = new Float64Array(k);
-  const adjusted = new Float64Array(k);
-  const meat = new Float64Array(k * k);
-  const accumulators: DfAccumulator[] = Array.from({ length: type === "CR2" ? k : 0 }, (_, l) => {
-    const direction = new Float64Array(k);
-    for (let i = 0; i < k; i++) direction[i] = bread[i * k + l] ?? 0;
-    return { direction, sumQ: 0, sumQSquared: 0, sumQTimesPMP: 0, outer: new Float64Array(k * k) };
-  });
-  const a = new Float64Array(k);
-  const p = new Float64Array(k);
-  const temp = new Float64Array(k);
+  // Per-cluster Gram matrices X_gᵀX_g and scores X_gᵀe_g: the only row-level quantities CR1/CR2 need.
+  const grams = new Float64Array(clusterCount * k * k);
+  const scores = new Float64Array(clusterCount * k);
   for (let g = 0; g < clusterCount; g++) {
-    gram.fill(0);
-    score.fill(0);
+    const gram = grams.subarray(g * k * k, (g + 1) * k * k);
+    const score = scores.subarray(g * k, (g + 1) * k);
     for (let position = starts[g] ?? 0; position < (starts[g + 1] ?? 0); position++) {
       const row = order[position] ?? 0;
       const base = row * k;
@@ -139,6 +130,32 @@ export function clusterRobust(y: NumericArray, design: Design, cluster: UnitLabe
       }
     }
     for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) gram[j * k + i] = gram[i * k + j] ?? 0;
+  }
+  return _clusterRobustFromClusters(fit, grams, scores, clusterCount, type, options.treatmentColumn);
+}
+
+/** The fit summary CR1/CR2 need besides the per-cluster Gram matrices and scores. */
+export type ClusterFit = Pick<LeastSquaresFit, "n" | "k" | "names" | "coefficients" | "bread" | "treatmentIndex">;
+
+/**
+ * CR1 / CR2 from per-cluster sufficient statistics: Gram matrices X_gᵀX_g (G·k·k) and scores X_gᵀe_g (G·k). The row
+ * path and the aggregated path (cluster sums from DuckDB) share this, so both give the same SE and Bell–McCaffrey df.
+ */
+export function _clusterRobustFromClusters(fit: ClusterFit, grams: Float64Array, scores: Float64Array, clusterCount: number, type: ClusterSeType, treatmentColumn: string): RegressionEstimate {
+  const { n, k, bread } = fit;
+  const adjusted = new Float64Array(k);
+  const meat = new Float64Array(k * k);
+  const accumulators: DfAccumulator[] = Array.from({ length: type === "CR2" ? k : 0 }, (_, l) => {
+    const direction = new Float64Array(k);
+    for (let i = 0; i < k; i++) direction[i] = bread[i * k + l] ?? 0;
+    return { direction, sumQ: 0, sumQSquared: 0, sumQTimesPMP: 0, outer: new Float64Array(k * k) };
+  });
+  const a = new Float64Array(k);
+  const p = new Float64Array(k);
+  const temp = new Float64Array(k);
+  for (let g = 0; g < clusterCount; g++) {
+    const gram = grams.subarray(g * k * k, (g + 1) * k * k);
+    const score = scores.subarray(g * k, (g + 1) * k);
     if (type === "CR1") adjusted.set(score);
     else {
       const factor = adjustmentFactor(gram, bread, k);
@@ -169,7 +186,7 @@ export function clusterRobust(y: NumericArray, design: Design, cluster: UnitLabe
   const covariance = _sandwich(bread, meat, k, scale);
   const dfs = type === "CR1" ? fit.names.map(() => clusterCount - 1) : accumulators.map((accumulator) => bellMcCaffreyDf(accumulator, bread, k));
   return _regressionEstimate(fit, covariance, dfs, {
-    estimand: `coefficient on ${options.treatmentColumn} with clusters as the independent units (ATE when clusters are randomized)`,
+    estimand: `coefficient on ${treatmentColumn} with clusters as the independent units (ATE when clusters are randomized)`,
     method: type === "CR1" ? `OLS, CR1 cluster-robust SE (Stata small-sample factor), t(G − 1 = ${clusterCount - 1})` : `OLS, CR2 bias-reduced cluster-robust SE, Bell–McCaffrey df`,
     assumptions: [
       `clusters (${clusterCount}) are independent; rows within a cluster may be arbitrarily correlated`,

@@ -21,3 +21,5 @@ export { quantileSorted } from "./quantile.js";
 export { studentTCdf, studentTQuantile, studentTTwoSidedP } from "./student-t.js";
 export { normalCdf, normalDensity, normalQuantile } from "./normal-distribution.js";
 export { chiSquareSurvival } from "./chi-square.js";
+export { clusterRobustFromClusterSums, cupedFromClusterSums, randomizationFromClusterSums, welchFromClusterSums, type ClusterSums } from "./cluster-sufficient-statistics.js";
+export { quantileEffectsFromBins, type BinnedArm, type BinReader, type BinRows } from "./quantile-bootstrap-binned.js";

@@ -115,10 +115,27 @@ export function quantileTreatmentEffects(y: NumericArray, treated: TreatmentArra
     resampledQuantiles(controlArm, ascending, rng, controlDraws, controlQuantiles);
     for (let j = 0; j < k; j++) samples[j * replicates + b] = (treatedQuantiles[j] ?? 0) - (controlQuantiles[j] ?? 0);
   }
+  return _qteFromBootstrap(samples, replicates, probabilities, {
+    quantileTreated: ascending.map((p) => quantileSorted(treatedArm.values, p)),
+    quantileControl: ascending.map((p) => quantileSorted(controlArm.values, p)),
+    n,
+    seed: options.seed,
+    unitWord: options.units === undefined ? "rows" : "assignment units",
+  });
+}
+
+/**
+ * Packs bootstrap draws (samples[j·B + b] = effect at the j-th ascending probability in replicate b) and the point
+ * quantiles (ascending order) as results in the caller's probability order; shared by the row and the aggregated path.
+ */
+export function _qteFromBootstrap(samples: Float64Array, replicates: number, probabilities: readonly number[], point: { quantileTreated: readonly number[]; quantileControl: readonly number[]; n: number; seed: number; unitWord: string }): QuantileTreatmentEffect[] {
+  const { n } = point;
+  const order = probabilities.map((p, index) => ({ p, index })).sort((a, b) => a.p - b.p);
+  const k = order.length;
   const results = new Array<QuantileTreatmentEffect>(k);
   order.forEach(({ p, index }, j) => {
-    const quantileTreated = quantileSorted(treatedArm.values, p);
-    const quantileControl = quantileSorted(controlArm.values, p);
+    const quantileTreated = point.quantileTreated[j] ?? Number.NaN;
+    const quantileControl = point.quantileControl[j] ?? Number.NaN;
     const estimate = quantileTreated - quantileControl;
     const draws = samples.subarray(j * replicates, (j + 1) * replicates);
     let sum = 0;
@@ -135,7 +152,7 @@ export function quantileTreatmentEffects(y: NumericArray, treated: TreatmentArra
     const sorted = Float64Array.from(draws).sort();
     results[index] = {
       estimand: `difference in the p${p * 100} of the outcome distribution, treated − control (not the effect on a p${p * 100} unit)`,
-      method: `difference of type-7 sample quantiles; percentile bootstrap (${replicates} replicates, seed ${options.seed}) resampling ${options.units === undefined ? "rows" : "assignment units"} within arm`,
+      method: `difference of type-7 sample quantiles; percentile bootstrap (${replicates} replicates, seed ${point.seed}) resampling ${point.unitWord} within arm`,
       estimate,
       standardError: Math.sqrt(squares / (replicates - 1)),
       ci95: [quantileSorted(sorted, 0.025), quantileSorted(sorted, 0.975)],
@@ -143,7 +160,7 @@ export function quantileTreatmentEffects(y: NumericArray, treated: TreatmentArra
       pValue: Math.min(1, (2 * (Math.min(atOrBelowZero, atOrAboveZero) + 1)) / (replicates + 1)),
       n,
       assumptions: [
-        options.units === undefined ? "rows are independent and are the assignment units" : "assignment units are independent; rows within a unit may be correlated",
+        point.unitWord === "rows" ? "rows are independent and are the assignment units" : "assignment units are independent; rows within a unit may be correlated",
         "extreme quantiles (p99) need many rows per arm: the bootstrap understates uncertainty in sparse tails",
       ],
       probability: p,

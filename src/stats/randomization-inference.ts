@@ -55,6 +55,23 @@ export function randomizationInference(y: NumericArray, treated: TreatmentArray,
       else if (seen !== block) _fail(where, `row ${index} puts unit #${unit} in block #${block} but an earlier row put it in block #${seen}; units must be nested in blocks`);
     }
   }
+  const draw = _permuteUnits(sums, rows, arm, unitBlock, blockCount, permutations, options.seed);
+  return _randomizationResult(draw, { n, unitCount, permutations, seed: options.seed, unitWord: options.units === undefined ? "rows" : "units", blocks: options.blocks === undefined ? null : blockCount });
+}
+
+/** The observed statistic and its randomization distribution's summary. */
+interface PermutationDraw {
+  readonly observed: number;
+  readonly extremeCount: number;
+  readonly nullStandardError: number;
+}
+
+/**
+ * Re-randomizations from unit-level sufficient statistics (Σy and row count per unit): the row path and the aggregated
+ * path (cluster sums from DuckDB) share it, so with the same units in the same order and seed they give the same p-value.
+ */
+export function _permuteUnits(sums: Float64Array, rows: Float64Array, arm: Uint8Array, unitBlock: Int32Array, blockCount: number, permutations: number, seed: number): PermutationDraw {
+  const unitCount = arm.length;
   // Units grouped by block, with each block's treated count.
   const blockStarts = new Int32Array(blockCount + 1);
   for (const block of unitBlock) blockStarts[block + 1] = (blockStarts[block + 1] ?? 0) + 1;
@@ -84,7 +101,7 @@ export function randomizationInference(y: NumericArray, treated: TreatmentArray,
   const statistic = (treatedSum: number, treatedRows: number): number => treatedSum / treatedRows - (totalSum - treatedSum) / (totalRows - treatedRows);
   const observed = statistic(observedTreatedSum, observedTreatedRows);
   const tolerance = 1e-10 * Math.max(1, Math.abs(observed));
-  const rng = createRng(options.seed, "stats/randomization-inference");
+  const rng = createRng(seed, "stats/randomization-inference");
   let extremeCount = 0;
   let sum = 0;
   let squares = 0;
@@ -110,12 +127,18 @@ export function randomizationInference(y: NumericArray, treated: TreatmentArray,
     squares += value * value;
     if (Math.abs(value) >= Math.abs(observed) - tolerance) extremeCount++;
   }
-  const pValue = (extremeCount + 1) / (permutations + 1);
   const nullMean = sum / permutations;
-  const nullStandardError = Math.sqrt(Math.max(0, squares / permutations - nullMean * nullMean));
+  return { observed, extremeCount, nullStandardError: Math.sqrt(Math.max(0, squares / permutations - nullMean * nullMean)) };
+}
+
+/** Packs a permutation draw as the shared result shape. */
+export function _randomizationResult(draw: PermutationDraw, context: { n: number; unitCount: number; permutations: number; seed: number; unitWord: string; blocks: number | null }): RandomizationInference {
+  const { observed, extremeCount, nullStandardError } = draw;
+  const { permutations, unitCount, n } = context;
+  const pValue = (extremeCount + 1) / (permutations + 1);
   return {
     estimand: "difference in mean outcome per row, treated − control; the p-value tests the sharp null of no effect on any unit",
-    method: `Fisher randomization test, ${permutations} re-randomizations of ${unitCount} ${options.units === undefined ? "rows" : "units"}${options.blocks === undefined ? "" : ` within ${blockCount} blocks`} (seed ${options.seed})`,
+    method: `Fisher randomization test, ${permutations} re-randomizations of ${unitCount} ${context.unitWord}${context.blocks === null ? "" : ` within ${context.blocks} blocks`} (seed ${context.seed})`,
     estimate: observed,
     standardError: nullStandardError,
     ci95: [observed - 1.959963984540054 * nullStandardError, observed + 1.959963984540054 * nullStandardError],
