@@ -1,3 +1,4 @@
+import { hasReportBuilder } from "../report/build-report.js";
 import { globalOptions, resultOptions, type CommandSpec, type OptionSpec } from "./command.js";
 
 function formatOption(name: string, option: OptionSpec): [string, string] {
@@ -24,7 +25,10 @@ export function formatHelp(path: readonly string[], command: CommandSpec): strin
     lines.push("", "Commands:", columns(command.subcommands.map((sub) => [sub.name, sub.summary])));
     lines.push("", `Run '${fullName} <command> --help' for a command's options.`);
   }
-  const options = { ...(command.options ?? {}), ...(command.run ? resultOptions : {}), ...globalOptions };
+  // --report is listed only where a report exists (elsewhere it is refused with the list of commands that have one).
+  const { report: _report, ...jsonOnly } = resultOptions;
+  const results = command.run ? (hasReportBuilder(path) ? resultOptions : jsonOnly) : {};
+  const options = { ...(command.options ?? {}), ...results, ...globalOptions };
   lines.push("", "Options:", columns(Object.entries(options).map(([name, option]) => formatOption(name, option))));
   if (command.examples?.length) {
     lines.push("", "Examples:", ...command.examples.map((example) => `  ${example}`));

@@ -23,13 +23,13 @@ export async function writeCommandReport(options: {
   readonly cwd: string;
 }): Promise<string> {
   const input = options.result.reportInput ?? options.result.json;
-  const doc = buildReportForCommand(options.path, input, { source: commandLine(options.path, options.argv), createdAt: new Date().toISOString() });
+  const doc = buildReportForCommand(options.path, input, { source: reportSourceLine(options.path, options.argv), createdAt: new Date().toISOString() });
   await writeReport(isAbsolute(options.reportPath) ? options.reportPath : resolve(options.cwd, options.reportPath), doc);
   return options.reportPath;
 }
 
 /** The command as typed, minus the report/JSON flags, with credentials in URLs removed (SPEC §10: no secrets in reports). */
-function commandLine(path: readonly string[], argv: readonly string[]): string {
+export function reportSourceLine(path: readonly string[], argv: readonly string[]): string {
   const words: string[] = [];
   const rest = argv.slice(path.length - 1);
   for (let index = 0; index < rest.length; index++) {

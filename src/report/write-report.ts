@@ -1,7 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, extname } from "node:path";
 import { GoodputError } from "../errors.js";
-import { renderReportHtml, renderReportMarkdown } from "./render-report.js";
 import type { ReportDocument } from "./report-document.js";
 
 export type ReportFormat = "html" | "markdown";
@@ -22,9 +21,14 @@ export function reportFormatForPath(path: string): ReportFormat {
   return format;
 }
 
-/** Renders the document in the format its file name asks for. */
+/**
+ * Renders the document in the format its file name asks for. The renderers (and vega, ~0.3 s to load) are imported
+ * only here, so commands run without --report start as fast as before.
+ */
 export async function renderReportForPath(path: string, doc: ReportDocument): Promise<string> {
-  return reportFormatForPath(path) === "html" ? renderReportHtml(doc) : renderReportMarkdown(doc);
+  const format = reportFormatForPath(path);
+  const { renderReportHtml, renderReportMarkdown } = await import("./render-report.js");
+  return format === "html" ? renderReportHtml(doc) : renderReportMarkdown(doc);
 }
 
 /** Renders and writes a report file (creating its folder), choosing HTML or Markdown by the extension. */

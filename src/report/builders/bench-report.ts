@@ -40,7 +40,7 @@ function offeredLoad(mode: unknown): { kind: "rate" | "concurrency"; value: numb
  * The sweep point to run at: the highest goodput among points whose SLO attainment is at least 90 %; with no SLO set,
  * the highest goodput (then it is plain throughput). Null when no point qualifies.
  */
-export function recommendedPoint<T extends Pick<BenchPointJson, "summary">>(points: readonly T[]): T | null {
+export function recommendedPoint<T extends { readonly summary: { readonly goodputRequestsPerSecond: number; readonly sloAttainment: number | null } }>(points: readonly T[]): T | null {
   const eligible = points.filter((point) => point.summary.sloAttainment === null || point.summary.sloAttainment >= recommendedAttainment);
   return eligible.reduce<T | null>((best, point) => (best === null || point.summary.goodputRequestsPerSecond > best.summary.goodputRequestsPerSecond ? point : best), null);
 }
