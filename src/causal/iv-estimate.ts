@@ -43,6 +43,8 @@ export interface IvResult {
   /** Present when z is binary: Wald estimator ITT_Y / ITT_D with a delta-method SE (joint HC1 covariance of the two ITTs). */
   readonly late?: IvTerm;
   readonly caveat: string;
+  /** "downgraded" when the first stage is weak (F < 10): the 2SLS number is then not a usable effect size; "supported" otherwise (still under the IV assumptions). */
+  readonly claim: "supported" | "downgraded";
   readonly warnings: readonly string[];
 }
 
@@ -170,6 +172,7 @@ export function estimateIv(input: IvInput): IvResult {
     estimate: { ...headline, n },
     coefficients,
     firstStage: { F: firstF, coefficient: pi, standardError: piSe, strength: weak ? "weak" : "strong" },
+    claim: weak ? "downgraded" : "supported",
     reducedForm,
     ...(itt === undefined ? {} : { itt }),
     ...(late === undefined ? {} : { late }),
