@@ -33,6 +33,7 @@ export interface AggregatedEstimates {
   readonly rows: number;
   readonly welch: DifferenceInMeans;
   readonly cr2: RegressionEstimate;
+  readonly cr1: RegressionEstimate;
   readonly winsorized: DifferenceInMeans & { readonly upperCap: number };
   readonly cuped: CupedEstimate | null;
   readonly qte: readonly QuantileTreatmentEffect[];
@@ -90,6 +91,7 @@ export async function aggregatedEstimates(connection: DuckDBConnection, columns:
   start = performance.now();
   const cr2 = clusterRobustFromClusterSums(sums, "CR2", "treated");
   clock("CR2", start);
+  const cr1 = clusterRobustFromClusterSums(sums, "CR1", "treated");
   start = performance.now();
   const winsorized = { ...welchFromClusterSums(capped, { estimand: `difference in means of ${columns.outcome} capped at the pooled p${settings.winsorize * 100} (${cap})`, method: "Welch t on winsorized outcome, from cluster sums" }), upperCap: cap };
   clock("winsorized", start);
@@ -105,7 +107,7 @@ export async function aggregatedEstimates(connection: DuckDBConnection, columns:
   clock("QTE cluster bootstrap (DuckDB rank bins + resampling)", start);
   let rows = 0;
   for (const count of base.rows) rows += count;
-  return { clusters: clusters.length, rows, welch, cr2, winsorized, cuped, qte, randomization, seconds };
+  return { clusters: clusters.length, rows, welch, cr2, cr1, winsorized, cuped, qte, randomization, seconds };
 }
 
 /** Rank bins per arm in DuckDB (window rank), per-cluster histograms, then the shared bootstrap; reads only the wanted bins' rows. */
