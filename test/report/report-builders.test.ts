@@ -52,6 +52,15 @@ describe("report builders", () => {
     expect(blocksOf(doc, "callout")[0]).toMatchObject({ tone: "pass", title: "$0.25 per million accepted tokens at batch 16" });
   });
 
+  it("roofline: a frontier between swept batches (from the command) is the headline and the rule", async () => {
+    const points = rooflinePoints.map((point) => ({ ...point, operatingPoint: false }));
+    const doc = buildRooflineReport({ points, operatingPoint: { batch: 24, tpotSeconds: 0.017, costUsdPerMAcceptedTok: 4 / 24 } }, meta);
+    expect(blocksOf(doc, "callout")[0]).toMatchObject({ tone: "pass", title: "$0.1667 per million accepted tokens at batch 24" });
+    const [costChart] = svgsOf(await renderReportHtml(doc));
+    expect(costChart).toContain("SLO frontier: batch 24");
+    expect(countMarks(costChart ?? "", "rule mark")).toBe(1);
+  });
+
   it("roofline: the bare --json array (as stored) is enough; a wrong shape is a BAD_INPUT naming the field", () => {
     expect(buildRooflineReport(rooflinePoints, meta).sections[0]?.blocks.length).toBeGreaterThan(2);
     const error = goodputErrorOf(() => buildRooflineReport([{ batch: 1 }], meta));

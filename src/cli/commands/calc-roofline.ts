@@ -71,6 +71,7 @@ export const calcRooflineCommand: CommandSpec = {
       points: json,
       deployment: `${deployment.model.name} on ${deployment.tensorParallel} × ${deployment.gpu.name}, $${resolved.priceUsdPerGpuHour}/GPU-hour`,
       sloTpotSeconds: sloMs === undefined ? null : sloMs / 1000,
+      operatingPoint: op,
       headline,
       zonesText: `Zones: ${zonesText}`,
       notes: resolved.notes,

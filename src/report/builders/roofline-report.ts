@@ -27,6 +27,8 @@ interface RooflineContext {
   readonly headline?: string;
   readonly zonesText?: string;
   readonly notes?: readonly string[];
+  /** The SLO frontier from the command: it may fall between swept batches (the largest batch meeting the SLO). */
+  readonly operatingPoint?: { readonly batch: number; readonly tpotSeconds: number; readonly costUsdPerMAcceptedTok: number } | null;
 }
 
 const zoneOrder = ["weight-bound", "amortization", "floor"];
@@ -39,7 +41,7 @@ export function buildRooflineReport(input: unknown, meta: ReportMeta): ReportDoc
   const pointsInput = isRecord(input) && "points" in input ? input.points : input;
   const context: RooflineContext = isRecord(input) && "points" in input ? input : {};
   const points = requireRecords(pointsInput, "calc roofline points", ["batch", "costUsdPerMTok", "tpotSeconds", "zone", "feasible", "meetsSlo"]) as unknown as RooflinePointJson[];
-  const frontier = points.find((point) => point.operatingPoint === true) ?? null;
+  const frontier = context.operatingPoint ?? points.find((point) => point.operatingPoint === true) ?? null;
   const status = (point: RooflinePointJson): string => (!point.feasible ? "exceeds KV" : point.meetsSlo === false ? "misses SLO" : "meets SLO");
   const data = points.map((point) => ({
     batch: point.batch,
@@ -168,7 +170,7 @@ function tpotSpec(data: readonly Record<string, unknown>[], sloTpotSeconds: numb
         data: { values: data },
         transform: [{ fold: ["tpotMs", "tailTpotMs"], as: ["measure", "ms"] }, { calculate: "datum.measure === 'tpotMs' ? 'mean TPOT' : 'tail TPOT'", as: "series" }],
         mark: { type: "line", point: true },
-        encoding: { x, y: { field: "ms", type: "quantitative", title: "TPOT (ms)" }, color: { field: "series", type: "nominal", title: null }, strokeDash: { field: "series", type: "nominal", legend: null } },
+        encoding: { x, y: { field: "ms", type: "quantitative", title: "TPOT (ms)" }, color: { field: "series", type: "nominal", title: null }, strokeDash: { field: "series", type: "nominal", title: null } },
       },
       ...(sloTpotSeconds === null
         ? []
