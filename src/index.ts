@@ -44,4 +44,5 @@ export { estimateRdd, estimateSyntheticControl, selectRddBandwidth, testRddDensi
 export * from "./ope/index.js";
 export { estimateIv } from "./causal/iv-estimate.js";
 export { estimateDid } from "./causal/did-estimate.js";
+export { estimateObservational, fitLogisticPropensity, estimateDoubleMl, type ObservationalResult } from "./observational/index.js";
 export { main } from "./cli/main.js";
