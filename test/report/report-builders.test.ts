@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildReportForCommand } from "../../src/report/build-report.js";
-import { recommendedPoint } from "../../src/report/builders/bench-report.js";
+import { buildBenchReport, recommendedPoint } from "../../src/report/builders/bench-report.js";
 import { buildCacheReport, cacheCostAtReads } from "../../src/report/builders/cache-report.js";
 import { buildCostMatrixReport, costPer1kAccepted } from "../../src/report/builders/cost-matrix-report.js";
 import { buildRooflineReport } from "../../src/report/builders/roofline-report.js";
@@ -116,6 +116,25 @@ describe("report builders", () => {
     expect(recommendedPoint([point(1, 0.5)])).toBeNull();
     const noSlo = [point(2, null), point(5, null)];
     expect(recommendedPoint(noSlo)).toBe(noSlo[1]);
+  });
+
+  it("bench sweep: goodput and completed lines with one point per rate, the recommended point marked", async () => {
+    const sample = { n: 10, mean: 100, p50: 100, p90: 150, p95: 160, p99: 200, max: 250 };
+    const point = (rate: number, goodput: number, attainment: number) => ({
+      label: `rate ${rate}`,
+      mode: { kind: "open", ratePerSecond: rate },
+      stopReason: "count",
+      scheduled: 100,
+      sent: 100,
+      summary: { requests: 100, statuses: { ok: 100, error: 0, incomplete: 0 }, requestsPerSecond: rate, goodputRequestsPerSecond: goodput, outputTokensPerSecond: rate * 64, sloAttainment: attainment, latencies: { ttftMs: sample, tpotMs: sample, e2eMs: sample }, warnings: [] },
+    });
+    const report = { target: "http://127.0.0.1:8000/", api: "chat", model: "m", points: [point(1, 1, 1), point(2, 1.96, 0.98), point(4, 3.6, 0.9), point(8, 4, 0.5)], maxRate: null, legend: [] };
+    const doc = buildBenchReport(report, meta);
+    expect(blocksOf(doc, "callout")[0]).toMatchObject({ title: "Recommended operating point: rate 4" });
+    const [chart] = svgsOf(await renderReportHtml(doc));
+    expect(countMarks(chart ?? "", "line mark")).toBe(2);
+    expect(countMarks(chart ?? "", "point")).toBe(8);
+    expect(countMarks(chart ?? "", "rule mark")).toBe(1);
   });
 
   it("every builder's page is self-contained and has no script", async () => {
