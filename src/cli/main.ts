@@ -13,9 +13,11 @@ import { benchCommand } from "./commands/bench.js";
 import { catalogCommand } from "./commands/catalog.js";
 import { experimentCommand } from "./commands/experiment.js";
 import { readoutCommand } from "./commands/readout.js";
+import { reportCommand } from "./commands/report.js";
 import { serveCommand } from "./commands/serve.js";
 import { simCommand } from "./commands/sim.js";
 import { tourCommand } from "./commands/tour.js";
+import { uiCommand } from "./commands/ui.js";
 import { runCommandTree } from "./run-command-tree.js";
 
 const calcCommand: CommandSpec = {
@@ -28,7 +30,7 @@ const calcCommand: CommandSpec = {
 export const rootCommand: CommandSpec = {
   name: "goodput",
   summary: "Inference decision lab: cost per accepted result, goodput under the SLO, policies under shared state.",
-  subcommands: [experimentCommand, tourCommand, calcCommand, simCommand, serveCommand, benchCommand, readoutCommand, catalogCommand],
+  subcommands: [experimentCommand, tourCommand, calcCommand, simCommand, serveCommand, benchCommand, readoutCommand, reportCommand, uiCommand, catalogCommand],
 };
 
 const processIo: CliIo = {

@@ -32,6 +32,30 @@ export interface StoredExperiment {
   readonly decisions: number;
 }
 
+export type StoredItemKind = "experiment" | "run" | "readout" | "decision";
+
+/** One row of the store's index (goodput report --list, the viewer's front page). */
+export interface StoredItemSummary {
+  readonly kind: StoredItemKind;
+  readonly id: string;
+  readonly experiment: string | null;
+  readonly createdAt: string | null;
+  /** A short description: the experiment file, a run's case × profile, a decision's status. */
+  readonly label: string | null;
+}
+
+/** One stored item with its JSON: a readout, a decision record, a run (config, summary, matrix row) or an experiment (config, latest matrix and decision). */
+export interface StoredItem {
+  readonly kind: StoredItemKind;
+  readonly id: string;
+  readonly experiment: string | null;
+  readonly createdAt: string | null;
+  readonly json: unknown;
+}
+
+/** A VARCHAR cell as a string (DuckDB returns strings for VARCHAR; anything else is stringified as JSON, never "[object Object]"). */
+const nullableString = (value: unknown): string | null => (value === null || value === undefined ? null : typeof value === "string" ? value : JSON.stringify(value));
+
 /**
  * The lab's local store: one DuckDB file (lab.duckdb under the lab home) with experiments, runs
  * (exact config, seed, tool version, summary and matrix row), every run's per-request log, and
@@ -124,6 +148,54 @@ export class LabStore {
   async requestCount(runId: string): Promise<number> {
     const result = await this.connection.runAndReadAll("SELECT count(*)::INTEGER AS n FROM requests WHERE run_id = $1", [runId]);
     return Number(result.getRowObjects()[0]?.n ?? 0);
+  }
+
+  /** Every item the store holds — experiments, runs, readouts, decision records — newest first within each kind (read-only). */
+  async listItems(): Promise<StoredItemSummary[]> {
+    const result = await this.connection.runAndReadAll(`
+      SELECT 'experiment' AS kind, name AS id, name AS experiment, registered_at AS created_at, file AS label FROM experiments
+      UNION ALL SELECT 'run', run_id, experiment, started_at, "case" || ' × ' || profile || ' on ' || target FROM runs
+      UNION ALL SELECT 'readout', id, experiment, created_at, NULL FROM readouts
+      UNION ALL SELECT 'decision', id, experiment, created_at, status FROM decision_records
+      ORDER BY kind, created_at DESC, id`);
+    return result.getRowObjects().map((row) => ({
+      kind: String(row.kind) as StoredItemKind,
+      id: String(row.id),
+      experiment: row.experiment === null ? null : String(row.experiment),
+      createdAt: row.created_at === null ? null : String(row.created_at),
+      label: row.label === null ? null : String(row.label),
+    }));
+  }
+
+  /**
+   * One item by its exact id (ids are bound as SQL parameters, never used as paths), with its stored JSON parsed;
+   * null when no item has that id. Experiments come with their latest matrix and decision, runs with their summary.
+   */
+  async getItem(id: string): Promise<StoredItem | null> {
+    const one = async (sql: string): Promise<Record<string, unknown> | null> => (await this.connection.runAndReadAll(sql, [id])).getRowObjects()[0] ?? null;
+    const readout = await one("SELECT id, experiment, created_at, readout_json FROM readouts WHERE id = $1");
+    if (readout) return { kind: "readout", id, experiment: nullableString(readout.experiment), createdAt: nullableString(readout.created_at), json: JSON.parse(String(readout.readout_json)) as unknown };
+    const decision = await one("SELECT id, experiment, created_at, record_json FROM decision_records WHERE id = $1");
+    if (decision) return { kind: "decision", id, experiment: nullableString(decision.experiment), createdAt: nullableString(decision.created_at), json: JSON.parse(String(decision.record_json)) as unknown };
+    const run = await one('SELECT run_id, experiment, "case", profile, target, seed, requests, tool_version, config_json, summary_json, row_json, started_at, wall_seconds FROM runs WHERE run_id = $1');
+    if (run) {
+      return {
+        kind: "run", id, experiment: nullableString(run.experiment), createdAt: nullableString(run.started_at),
+        json: {
+          runId: id, experiment: nullableString(run.experiment), case: String(run.case), profile: String(run.profile), target: String(run.target), seed: Number(run.seed), requests: Number(run.requests),
+          toolVersion: String(run.tool_version), startedAt: nullableString(run.started_at), wallSeconds: Number(run.wall_seconds),
+          config: JSON.parse(String(run.config_json)) as unknown, summary: JSON.parse(String(run.summary_json)) as unknown, row: JSON.parse(String(run.row_json)) as unknown,
+        },
+      };
+    }
+    const experiment = await one("SELECT name, file, config_json, registered_at FROM experiments WHERE name = $1");
+    if (experiment) {
+      return {
+        kind: "experiment", id, experiment: id, createdAt: nullableString(experiment.registered_at),
+        json: { name: id, file: nullableString(experiment.file), config: JSON.parse(String(experiment.config_json)) as unknown, matrix: await this.latestMatrix(id), decision: await this.latestDecision(id) },
+      };
+    }
+    return null;
   }
 
   close(): void {

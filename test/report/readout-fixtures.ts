@@ -16,4 +16,5 @@ export const readoutFixtureArgs = {
   did: [causal("did-panel.csv"), "--design", "did", "--outcome", "y", "--unit", "unit", "--time", "time", "--treatment", "treated", "--event-window=-4:4"],
   rdd: [causal("senate.csv"), "--design", "rdd", "--running", "margin", "--cutoff", "0", "--outcome", "vote", "--covariate", "population"],
   syntheticControl: [causal("basque.csv"), "--design", "synthetic-control", "--unit", "regionname", "--time", "year", "--outcome", "gdpcap", "--treated-unit", "Basque Country (Pais Vasco)", "--treatment-start", "1970", "--pre-period", "1960-1969", "--predictor", "invest", "--exclude-unit", "Spain (Espana)"],
+  observational: ["test/fixtures/observational/lalonde.csv", "--design", "observational", "--outcome", "re78", "--treatment", "treat", ...["age", "educ", "race", "married", "nodegree", "re74", "re75"].flatMap((name) => ["--covariate", name])],
 } as const;

@@ -194,6 +194,24 @@ describe("readout reports of quasi-experiments", () => {
     expect(blocks(doc).find((block) => block.kind === "callout" && block.title === "instrument strong")).toMatchObject({ tone: "pass" });
   });
 
+  test("observational: the overlap histogram's bars are R's glm propensities (MatchIt lalonde) binned per arm; balance has a before and after dot per covariate", async () => {
+    const doc = buildReadoutReport(await readoutFixtureJson(readoutFixtureArgs.observational), meta);
+    const bars = chartData(chartTitled(doc, /^Propensity overlap/));
+    const fitted = (expected("test/fixtures/observational/lalonde.expected.json").propensity as { fitted: number[] }).fitted;
+    const treat = readCsv("test/fixtures/observational/lalonde.csv").map((row) => Number(row.treat));
+    const counts = { treated: new Array<number>(20).fill(0), control: new Array<number>(20).fill(0) };
+    fitted.forEach((p, row) => {
+      counts[treat[row] === 1 ? "treated" : "control"][Math.min(19, Math.floor(p * 20))]! += 1;
+    });
+    expect(bars).toHaveLength(40);
+    expect(bars.filter((bar) => bar.arm === "treated").map((bar) => bar.count)).toEqual(counts.treated);
+    expect(bars.filter((bar) => bar.arm === "control").map((bar) => -Number(bar.count))).toEqual(counts.control);
+    expect(counts.treated.reduce((a, b) => a + b, 0)).toBe(185);
+    const balance = chartData(chartTitled(doc, /^Covariate balance/));
+    expect(balance.filter((row) => row.stage === "before weighting")).toHaveLength(balance.length / 2);
+    expect(chartData(chartTitled(doc, /^Estimates of the ATE/)).filter((row) => String(row.status).startsWith("quoted"))).toHaveLength(1);
+  });
+
   test("a JSON that is no readout, or a readout missing its chart fields, is a BAD_INPUT naming what is missing", () => {
     expect(goodputErrorOf(() => buildReadoutReport(42, meta)).code).toBe("BAD_INPUT");
     const error = goodputErrorOf(() => buildReadoutReport({ design: "rdd", cutoff: 0, estimate: {} }, meta));

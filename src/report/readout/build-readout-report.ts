@@ -1,11 +1,13 @@
 import type { DidResult } from "../../causal/did-estimate.js";
 import type { RddResult, SyntheticControlResult } from "../../causal/index.js";
 import type { IvResult } from "../../causal/iv-estimate.js";
+import type { ObservationalResult } from "../../observational/index.js";
 import { GoodputError } from "../../errors.js";
 import type { ReportDocument } from "../report-document.js";
 import { buildDidReport } from "./build-did-report.js";
 import { buildExperimentReadoutReport, type StoredReadout } from "./build-experiment-readout-report.js";
 import { buildIvReport } from "./build-iv-report.js";
+import { buildObservationalReport } from "./build-observational-report.js";
 import { buildOpeReport, type OpeReadoutJson } from "./build-ope-report.js";
 import { buildRddReport } from "./build-rdd-report.js";
 import { buildSyntheticControlReport } from "./build-synthetic-control-report.js";
@@ -19,6 +21,7 @@ const requiredFields = {
   iv: ["estimate", "coefficients", "firstStage", "reducedForm"],
   did: ["estimate", "eventStudy", "eventWindow", "staggered"],
   ope: ["target", "reward", "estimates", "diagnostics"],
+  observational: ["names", "estimates", "diagnostics", "sensitivity", "decision", "assumptions"],
   experiment: ["file", "design", "treatment", "outcomes", "checks", "decision", "settings"],
 } as const;
 
@@ -31,7 +34,7 @@ function requireFields(json: Record<string, unknown>, kind: keyof typeof require
 
 /**
  * The report of any `goodput readout` result, chosen by the JSON's shape: quasi-experiments and OPE carry a `design`
- * string (rdd, synthetic-control, iv, did, ope); experiment readouts (request, user, cluster, switchback, observational)
+ * string (rdd, synthetic-control, iv, did, ope, observational); experiment readouts (request, user, cluster, switchback, observational)
  * carry `design.chosen`. Pure: the time is passed in.
  */
 export function buildReadoutReport(json: unknown, meta: { readonly source: string; readonly createdAt?: string }): ReportDocument {
@@ -53,11 +56,14 @@ export function buildReadoutReport(json: unknown, meta: { readonly source: strin
     case "ope":
       requireFields(json, "ope");
       return buildOpeReport(json as unknown as OpeReadoutJson, meta);
+    case "observational":
+      requireFields(json, "observational");
+      return buildObservationalReport(json as unknown as ObservationalResult, meta);
     default:
       if (isRecord(design) && typeof design.chosen === "string") {
         requireFields(json, "experiment");
         return buildExperimentReadoutReport(json as unknown as StoredReadout, meta);
       }
-      throw new GoodputError("BAD_INPUT", `not a readout: "design" is ${design === undefined ? "missing" : JSON.stringify(design)}; expected rdd, synthetic-control, iv, did, ope or an experiment readout's { chosen: … }.`, { where: "readout JSON" });
+      throw new GoodputError("BAD_INPUT", `not a readout: "design" is ${design === undefined ? "missing" : JSON.stringify(design)}; expected rdd, synthetic-control, iv, did, ope, observational or an experiment readout's { chosen: … }.`, { where: "readout JSON" });
   }
 }

@@ -1,0 +1,110 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { escapeHtml } from "../report/escape-html.js";
+import { renderReportHtml, renderReportMarkdown } from "../report/render-report.js";
+import type { StoredItem, StoredItemSummary } from "../store/lab-store.js";
+import { buildItemReport } from "./build-item-report.js";
+import { renderIndexPage } from "./render-index-page.js";
+import { routeRequest } from "./route-request.js";
+
+/** The store as the viewer sees it: two read-only queries. */
+export interface ViewerStore {
+  readonly listItems: () => Promise<StoredItemSummary[]>;
+  readonly getItem: (id: string) => Promise<StoredItem | null>;
+}
+
+export interface ViewerOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Shown on the index page. */
+  readonly home: string;
+  /** Opens the store for one request and closes it after, so the viewer never holds the DuckDB file between requests. */
+  readonly withStore: <T>(use: (store: ViewerStore) => Promise<T>) => Promise<T>;
+}
+
+export interface RunningViewer {
+  readonly url: string;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * Same policy as the report files' meta tag, as a header: nothing may be fetched or run — inline styles and data: images
+ * (the Markdown view's charts) only. nosniff keeps browsers from guessing a type other than the one sent.
+ */
+const securityHeaders = {
+  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+  "X-Content-Type-Options": "nosniff",
+  "Referrer-Policy": "no-referrer",
+  "Cache-Control": "no-store",
+} as const;
+
+function send(response: ServerResponse, method: string | undefined, status: number, contentType: string, body: string, extra: Record<string, string> = {}): void {
+  const bytes = Buffer.from(body, "utf8");
+  response.writeHead(status, { ...securityHeaders, "Content-Type": contentType, "Content-Length": String(bytes.length), ...extra });
+  response.end(method === "HEAD" ? undefined : bytes);
+}
+
+function errorPage(status: number, message: string): string {
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${status}</title></head><body><h1>${status}</h1><p>${escapeHtml(message)}</p><p><a href="/">Back to the index</a></p></body></html>\n`;
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, options: ViewerOptions): Promise<void> {
+  const route = routeRequest(request.method, request.url);
+  const html = "text/html; charset=utf-8";
+  switch (route.kind) {
+    case "method-not-allowed":
+      send(response, request.method, 405, html, errorPage(405, "The viewer is read-only: GET and HEAD only."), { Allow: "GET, HEAD" });
+      return;
+    case "not-found":
+      send(response, request.method, 404, html, errorPage(404, "No such page. The viewer serves / and /item/ID only."));
+      return;
+    case "index": {
+      const items = await options.withStore((store) => store.listItems());
+      send(response, request.method, 200, html, renderIndexPage(items, options.home));
+      return;
+    }
+    case "item": {
+      const item = await options.withStore((store) => store.getItem(route.id));
+      if (item === null) {
+        send(response, request.method, 404, html, errorPage(404, `No stored item has the id "${route.id}". The index at / lists every id.`));
+        return;
+      }
+      const doc = buildItemReport(item);
+      if (route.format === "md") send(response, request.method, 200, "text/markdown; charset=utf-8", await renderReportMarkdown(doc));
+      else send(response, request.method, 200, html, await renderReportHtml(doc));
+      return;
+    }
+  }
+}
+
+/** Starts the read-only viewer (node:http) and resolves once it listens. */
+export async function startViewer(options: ViewerOptions): Promise<RunningViewer> {
+  const server = createServer((request, response) => {
+    handle(request, response, options).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!response.headersSent) send(response, request.method, 500, "text/html; charset=utf-8", errorPage(500, `Could not render this page: ${message}`));
+      else response.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => {
+          if (error) reject(error);
+          else resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
