@@ -110,6 +110,16 @@ export async function aggregatedEstimates(connection: DuckDBConnection, columns:
   return { clusters: clusters.length, rows, welch, cr2, cr1, winsorized, cuped, qte, randomization, seconds };
 }
 
+/**
+ * Only the quantile effects (the one row-level estimator whose cost grows with rows × resamples): the production readout
+ * uses this when rows are many; the table (or subquery) must carry `__row`.
+ */
+export async function aggregatedQuantileEffects(connection: DuckDBConnection, columns: AggregateColumns, settings: AggregateSettings): Promise<QuantileTreatmentEffect[]> {
+  const cluster = `${sqlIdentifier(columns.cluster)}::VARCHAR`;
+  await connection.run(`CREATE OR REPLACE TEMP TABLE __clusters AS SELECT ${cluster} AS c, min(__row) AS first_row, min(${columns.treatedSql}) AS d FROM ${columns.table} GROUP BY 1`);
+  return binnedQuantileEffects(connection, columns, settings, `${sqlIdentifier(columns.outcome)}::DOUBLE`, cluster);
+}
+
 /** Rank bins per arm in DuckDB (window rank), per-cluster histograms, then the shared bootstrap; reads only the wanted bins' rows. */
 async function binnedQuantileEffects(connection: DuckDBConnection, columns: AggregateColumns, settings: AggregateSettings, y: string, cluster: string): Promise<QuantileTreatmentEffect[]> {
   const binCount = settings.bins ?? 512;

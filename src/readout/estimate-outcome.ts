@@ -1,6 +1,6 @@
 import {
   clusterRobust, differenceInMeans, olsRobust, switchbackEstimate,
-  type Design, type Estimate, type HcType, type SwitchbackBlock,
+  type Design, type Estimate, type HcType, type QuantileTreatmentEffect, type SwitchbackBlock,
 } from "../stats/index.js";
 import type { NumericColumn } from "./readout-table.js";
 import type { ReadoutEstimate } from "./readout-types.js";
@@ -27,6 +27,8 @@ export interface EstimateSettings {
   readonly seed: number;
   readonly bootstrap: number;
   readonly permutations: number;
+  /** Quantile effects already computed on DuckDB aggregates (many rows), by outcome; the row path is skipped for them. */
+  readonly aggregatedQte?: ReadonlyMap<string, readonly QuantileTreatmentEffect[]>;
 }
 
 /** Packs a stats Estimate as a readout entry. */

@@ -10,3 +10,5 @@ export { selectDesign, type DesignChoice, type DesignKind } from "./select-desig
 export { decisionRuleSchema, parseDecisionRule, ruleOutcomeColumns, type DecisionRule, type GuardrailRule, type RollbackRule } from "./decision-rule.js";
 export type { RatioReadout } from "./ratio-readouts.js";
 export type { SegmentNetValue } from "./readout-types.js";
+export { aggregatedEstimates, aggregatedQuantileEffects, type AggregateColumns, type AggregatedEstimates, type AggregateSettings } from "./aggregate-readout.js";
+export { defaultAggregateAboveRows, heavyReadoutsInDuckDb } from "./aggregate-heavy-readouts.js";

@@ -31,11 +31,12 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
   if (winsorized) output.push(toEntry("winsorized mean (pooled p99 cap)", winsorized, { note: `changes the estimand: values above the pooled p99 (${winsorized.upperCap.toPrecision(4)}) count as the cap, so tail spend above it is ignored`, extra: { upperCap: winsorized.upperCap } }));
   const trimmed = attempt(notes, "trimmed mean", () => trimmedMeanDifference(y, treated, { trim: 0.2 }));
   if (trimmed) output.push(toEntry("trimmed mean (Yuen 20%)", trimmed, { note: "changes the estimand: the middle 60 % of each arm — a typical-request effect, blind to both tails" }));
-  const qte = attempt(notes, "quantile treatment effects", () => quantileTreatmentEffects(y, treated, qteProbabilities, { bootstrap: settings.bootstrap, seed: settings.seed, ...(units === undefined ? {} : { units }) }));
+  const aggregated = settings.aggregatedQte?.get(rows.outcome);
+  const qte = aggregated ?? attempt(notes, "quantile treatment effects", () => quantileTreatmentEffects(y, treated, qteProbabilities, { bootstrap: settings.bootstrap, seed: settings.seed, ...(units === undefined ? {} : { units }) }));
   for (const effect of qte ?? []) {
     const label = `p${Math.round(effect.probability * 100)}`;
     output.push(toEntry(`QTE ${label}`, effect, {
-      note: `changes the estimand: the shift of the ${label} of the outcome distribution (bootstrap over ${unitWords}), not any request's effect`,
+      note: `changes the estimand: the shift of the ${label} of the outcome distribution (bootstrap over ${unitWords}${aggregated === undefined ? "" : ", from per-unit rank-bin aggregates in DuckDB — same draws as the row path"}), not any request's effect`,
       extra: { quantileTreated: effect.quantileTreated, quantileControl: effect.quantileControl },
     }));
   }

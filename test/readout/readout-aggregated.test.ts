@@ -65,3 +65,21 @@ describe("aggregated readout path (cluster sufficient statistics in DuckDB) equa
     }
   });
 });
+
+describe("the production readout uses the aggregated QTE when rows are many (--aggregate-above)", () => {
+  it("gives the same quantile effects and CIs as the row path, and says where they came from", async () => {
+    const { readoutJson } = await import("./run-readout.js");
+    const args = ["test/fixtures/stats/clustered-rct.csv", "--outcome", "cost", "--treatment", "treated", "--cluster", "cluster", "--bootstrap", "300", "--permutations", "100"];
+    const rowPath = await readoutJson(args);
+    const aggregatedPath = await readoutJson([...args, "--aggregate-above", "1"]);
+    const qte = (readout: typeof rowPath) => readout.outcomes[0]!.robust.filter((entry) => entry.method.startsWith("QTE"));
+    expect(qte(aggregatedPath).length).toBe(4);
+    qte(aggregatedPath).forEach((entry, index) => {
+      const expected = qte(rowPath)[index]!;
+      expect(entry.method).toBe(expected.method);
+      sameEstimate(entry, expected);
+      expect(entry.note).toMatch(/rank-bin aggregates in DuckDB/);
+      expect(expected.note).not.toMatch(/DuckDB/);
+    });
+  });
+});

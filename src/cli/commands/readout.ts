@@ -4,7 +4,7 @@ import { runDidReadout, runIvReadout } from "../readout-iv-did.js";
 import { basename, resolve } from "node:path";
 import { estimateRdd, estimateSyntheticControl, formatRddReadout, formatSyntheticControlReadout, readCausalTable } from "../../causal/index.js";
 import { GoodputError } from "../../errors.js";
-import { buildReadout, formatReadout, parseDecisionRule, readReadoutTable, ruleOutcomeColumns, type DesignKind } from "../../readout/index.js";
+import { buildReadout, defaultAggregateAboveRows, formatReadout, heavyReadoutsInDuckDb, parseDecisionRule, readReadoutTable, ruleOutcomeColumns, selectDesign, type DesignKind } from "../../readout/index.js";
 import { readStructuredFile } from "../load-catalog-file.js";
 import { labHome } from "../../store/calibration-store.js";
 import { LabStore } from "../../store/lab-store.js";
@@ -106,6 +106,7 @@ export const readoutCommand: CommandSpec = {
     ratio: { type: "string", valueName: "NUM/DEN", multiple: true, description: "Ratio metric Σnum/Σden by the delta method, clustered by the assignment unit (repeatable; canonical logs get cost per successful request and cache hit rate)" },
     "value-per-unit": { type: "string", valueName: "X", description: "Money per unit of improvement of the primary outcome per row: segment net value = X × lift − incremental cost" },
     cost: { type: "string", valueName: "COL", description: "Per-row cost column for the segment net value (default cost_usd)" },
+    "aggregate-above": { type: "string", valueName: "ROWS", description: `From this many rows, the cluster bootstrap of quantile effects runs on DuckDB per-unit aggregates (default ${defaultAggregateAboveRows})` },
     experiment: { type: "string", valueName: "NAME", description: "Experiment name the stored readout belongs to" },
     seed: { type: "string", valueName: "S", description: "Seed for bootstrap and permutations (default 1)" },
     bootstrap: { type: "string", valueName: "B", description: "Bootstrap replicates for quantile effects (default 1000)" },
@@ -147,11 +148,17 @@ export const readoutCommand: CommandSpec = {
       covariates: stringList(context.values, "covariate"),
       ...optional("treatment"), ...optional("control"), ...optional("unit"), ...optional("cluster"), ...optional("block"), ...optional("pre-period"), ...optional("segment"),
     });
+    const story = stringOption(context.values, "assignment-story") ?? null;
+    const seed = numberOr(context.values, "seed", 1, { rule: "nonnegative", example: "1" });
+    const bootstrap = numberOr(context.values, "bootstrap", 1000, { rule: "positive-int", example: "1000" });
+    const aggregateAboveRows = numberOr(context.values, "aggregate-above", defaultAggregateAboveRows, { rule: "positive-int", example: "1000000" });
+    const aggregatedQte = await heavyReadoutsInDuckDb(path, table, selectDesign(table, { requested: design as DesignKind | "auto", story }), { seed, bootstrap, aggregateAboveRows });
     const readout = buildReadout({ ...table, file }, {
       design: design as DesignKind | "auto",
-      story: stringOption(context.values, "assignment-story") ?? null,
-      seed: numberOr(context.values, "seed", 1, { rule: "nonnegative", example: "1" }),
-      bootstrap: numberOr(context.values, "bootstrap", 1000, { rule: "positive-int", example: "1000" }),
+      story,
+      seed,
+      bootstrap,
+      aggregatedQte,
       permutations: numberOr(context.values, "permutations", 2000, { rule: "positive-int", example: "2000" }),
       treatmentShare: numberOption(context.values, "treatment-share", { rule: "probability", example: "0.5" }) ?? null,
       minEffect: numberOption(context.values, "min-effect", { rule: "nonnegative", example: "0.01" }) ?? null,
