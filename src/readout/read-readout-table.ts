@@ -81,7 +81,9 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   const arms = await query(connection, `SELECT ${sqlIdentifier(treatmentColumn)}::VARCHAR AS value, count(*)::BIGINT AS n FROM t GROUP BY 1 ORDER BY 1`);
   const armValues = arms.map((row) => String(row.value));
   if (armValues.length < 2) throw new GoodputError("BAD_INPUT", `${file}: treatment column "${treatmentColumn}" has one arm only ("${armValues[0] ?? ""}" on all ${rows} rows); a readout compares two arms.`, { where: `${file}:${treatmentColumn}` });
-  const controlValue = mapping.control ?? ["A", "0", "false", "control", "C"].find((value) => armValues.includes(value)) ?? armValues[0] ?? "";
+  // Control by convention, case-insensitively (0/1, FALSE/TRUE, control/treated, A/B, no/yes); else the first value in sort order.
+  const controlNames = ["a", "0", "false", "control", "c", "no", "untreated", "baseline"];
+  const controlValue = mapping.control ?? controlNames.map((name) => armValues.find((value) => value.trim().toLowerCase() === name)).find((value) => value !== undefined) ?? armValues[0] ?? "";
   if (!armValues.includes(controlValue)) throw new GoodputError("BAD_INPUT", `${file}: --control "${controlValue}" is not a value of "${treatmentColumn}" (values: ${armValues.join(", ")}).`, { where: `${file}:${treatmentColumn}` });
   const treatedValues = armValues.filter((value) => value !== controlValue);
   if (treatedValues.length > 1) throw new GoodputError("BAD_INPUT", `${file}: treatment column "${treatmentColumn}" has ${armValues.length} values (${armValues.join(", ")}); a readout compares two arms — filter the table or recode the column.`, { where: `${file}:${treatmentColumn}` });
