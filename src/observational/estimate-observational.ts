@@ -152,6 +152,8 @@ export function estimateObservational(input: ObservationalInput, options: Observ
     });
     sample = subset(full, kept, covariateNames.filter((name) => !constantAfterTrim.includes(name)));
     propensity = fitLogisticPropensity(sample.t, sample.covariates);
+    const outside = propensity.fitted.filter((e) => e < trim || e > 1 - trim).length;
+    if (outside > 0) warnings.push(`After the refit, ${outside} kept row(s) have a propensity outside [${trim}, ${1 - trim}] again; trimming is done once (on the first fit), so they stay in — see the maximum weights.`);
     warnings.push(`Trimming removed ${dropped.length} row(s) (${droppedTreated} treated, ${dropped.length - droppedTreated} control) with estimated propensity outside [${trim}, ${1 - trim}]; the estimates describe the remaining ${kept.length} rows (the overlap population), and the propensity model was refitted on them.`);
     if (constantAfterTrim.length > 0) warnings.push(`After trimming, ${constantAfterTrim.map((name) => `"${name}"`).join(", ")} is constant in the kept rows and was left out of every model.`);
   }

@@ -1,7 +1,11 @@
 import type { ObservationalResult } from "./estimate-observational.js";
+import type { ObservationalEstimate } from "./observational-estimate.js";
 
 const fixed = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
 const significant = (value: number, digits = 5): string => (Number.isFinite(value) ? value.toPrecision(digits) : "n/a");
+
+/** The estimand column of the table: long model-coefficient estimands get a short tag (the full text is in the JSON). */
+const shortEstimand = (e: ObservationalEstimate): string => (e.method === "double-ml" ? "θ (PLR)" : e.method === "ols-adjustment" ? "coef" : e.estimand);
 
 /** Human-readable observational readout: identification assumptions first, then diagnostics, estimates, sensitivity, decision. */
 export function formatObservationalReadout(result: ObservationalResult): string {
@@ -13,7 +17,7 @@ export function formatObservationalReadout(result: ObservationalResult): string 
     "",
     "Diagnostics",
     `  propensity model: logistic on ${names.covariates.join(", ")}; ${result.propensityModel.iterations} Newton steps, deviance ${fixed(result.propensityModel.deviance, 3)}${result.propensityModel.refitAfterTrim ? " (refitted after trimming)" : ""}`,
-    `  propensity range: treated [${significant(d.propensityRange.treated[0], 3)}, ${significant(d.propensityRange.treated[1], 3)}], control [${significant(d.propensityRange.control[0], 3)}, ${significant(d.propensityRange.control[1], 3)}]`,
+    `  propensity range before trimming: treated [${significant(d.propensityRange.treated[0], 3)}, ${significant(d.propensityRange.treated[1], 3)}], control [${significant(d.propensityRange.control[0], 3)}, ${significant(d.propensityRange.control[1], 3)}]`,
     `  trimming at [${d.trimmed.level}, ${1 - d.trimmed.level}]: dropped ${d.trimmed.droppedTreated} treated and ${d.trimmed.droppedControl} control row(s)${d.trimmed.rows.length > 0 ? ` (rows ${d.trimmed.rows.slice(0, 10).join(", ")}${d.trimmed.rows.length > 10 ? ", …" : ""})` : ""}`,
     "  overlap (rows per propensity bin, before trimming):",
     "    bin           treated  control",
@@ -26,7 +30,7 @@ export function formatObservationalReadout(result: ObservationalResult): string 
     "",
     "Estimates",
     "  method                 estimand  estimate     SE           95% CI",
-    ...result.estimates.map((e) => `  ${e.method.padEnd(22)} ${(e.estimand.length > 8 ? e.method === "double-ml" ? "θ (PLR)" : "coef" : e.estimand).padEnd(9)} ${significant(e.estimate).padStart(11)}  ${significant(e.standardError, 4).padStart(11)}  [${significant(e.ci95[0])}, ${significant(e.ci95[1])}]`),
+    ...result.estimates.map((e) => `  ${e.method.padEnd(22)} ${shortEstimand(e).padEnd(9)} ${significant(e.estimate).padStart(11)}  ${significant(e.standardError, 4).padStart(11)}  [${significant(e.ci95[0])}, ${significant(e.ci95[1])}]`),
     ...result.estimates.map((e) => `    ${e.method}: ${e.label}; SE: ${e.standardErrorMethod}. Needs: ${e.assumptions.join("; ")}.`),
     "",
     "Sensitivity",

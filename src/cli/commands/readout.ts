@@ -108,7 +108,7 @@ export const readoutCommand: CommandSpec = {
     cost: { type: "string", valueName: "COL", description: "Per-row cost column for the segment net value (default cost_usd)" },
     "aggregate-above": { type: "string", valueName: "ROWS", description: `From this many rows, the cluster bootstrap of quantile effects runs on DuckDB per-unit aggregates (default ${defaultAggregateAboveRows})` },
     experiment: { type: "string", valueName: "NAME", description: "Experiment name the stored readout belongs to" },
-    seed: { type: "string", valueName: "S", description: "Seed for bootstrap and permutations (default 1)" },
+    seed: { type: "string", valueName: "S", description: "Seed for bootstrap, permutations and double-ML folds (default 1)" },
     bootstrap: { type: "string", valueName: "B", description: "Bootstrap replicates for quantile effects (default 1000)" },
     permutations: { type: "string", valueName: "P", description: "Re-randomizations for randomization inference (default 2000)" },
   },
