@@ -71,7 +71,8 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
         return;
       }
       const doc = buildItemReport(item);
-      if (route.format === "md") send(response, request.method, 200, "text/markdown; charset=utf-8", await renderReportMarkdown(doc));
+      // Markdown as text/plain: browsers show it instead of downloading it; the bytes are the same as goodput report --out FILE.md.
+      if (route.format === "md") send(response, request.method, 200, "text/plain; charset=utf-8", await renderReportMarkdown(doc));
       else send(response, request.method, 200, html, await renderReportHtml(doc));
       return;
     }

@@ -85,7 +85,7 @@ describe("the viewer over HTTP", () => {
     expect(response.body).toBe(await renderReportHtml(buildItemReport(item!)));
     expect(response.body).toContain("<svg");
     const markdown = await rawRequest(viewer.url, itemHref(id, "md"));
-    expect(markdown.headers["content-type"]).toBe("text/markdown; charset=utf-8");
+    expect(markdown.headers["content-type"]).toBe("text/plain; charset=utf-8");
     expect(markdown.body.startsWith("# Decision: cost")).toBe(true);
     const head = await rawRequest(viewer.url, itemHref(id), "HEAD");
     expect(head.status).toBe(200);

@@ -66,7 +66,7 @@ export function buildObservationalReport(result: ObservationalResult & { readonl
             layer: [
               { mark: { type: "rule", strokeDash: [4, 4], color: "#777777" }, encoding: { x: { datum: balanceThreshold } } },
               { mark: { type: "rule", strokeDash: [4, 4], color: "#777777" }, encoding: { x: { datum: -balanceThreshold } } },
-              { mark: { type: "point", filled: true, size: 60, opacity: 1 }, encoding: { y: { field: "covariate", type: "nominal", sort: null, title: null }, x: { field: "smd", type: "quantitative", title: "standardized mean difference" }, color: { field: "stage", type: "nominal", title: null, scale: { domain: ["before weighting", "after weighting"], range: ["#b0b0b0", "#c0392b"] }, legend: { orient: "bottom" } } } },
+              { mark: { type: "point", filled: true, size: 60, opacity: 1 }, encoding: { y: { field: "covariate", type: "nominal", sort: null, title: null }, x: { field: "smd", type: "quantitative", title: "standardized mean difference" }, color: { field: "stage", type: "nominal", title: null, scale: { domain: ["before weighting", "after weighting"], range: ["#b0b0b0", "#c0392b"] }, legend: { orient: "bottom", labelLimit: 400 } } } },
             ],
           }),
           {
