@@ -12,6 +12,28 @@ function completeColumn(table: CausalTable, column: string, flag: string): Float
   return values;
 }
 
+const defaultControls = ["0", "A", "false", "control"];
+
+/**
+ * The treatment as 0/1: a numeric column passes through (the estimator refuses values other than 0/1, naming the row); a
+ * column with two text values (e.g. arm A/B, true/false) is coded 1 for the value that is not --control (default A, 0, false
+ * or control when one of them is present).
+ */
+function treatmentColumn(table: CausalTable, column: string, control: string | undefined): { values: Float64Array; note: string | null } {
+  const labels = table.labels.get(column) ?? [];
+  const numbers = labels.map(Number);
+  if (control === undefined && numbers.every((value) => Number.isFinite(value))) return { values: Float64Array.from(numbers), note: null };
+  const levels = [...new Set(labels)].sort();
+  if (levels.length !== 2) {
+    throw new GoodputError("BAD_INPUT", `${table.file}: treatment "${column}" has ${levels.length} distinct value(s) (${levels.slice(0, 5).map((level) => `"${level}"`).join(", ")}${levels.length > 5 ? ", …" : ""}); it needs exactly two — control and treated (0/1, A/B, false/true).`, { where: `${table.file}:${column}` });
+  }
+  const reference = control ?? levels.find((level) => defaultControls.includes(level));
+  if (reference === undefined) throw new GoodputError("BAD_USAGE", `treatment "${column}" has the values "${levels[0] ?? ""}" and "${levels[1] ?? ""}"; say which one is the control with --control VALUE.`, { where: "--control" });
+  if (!levels.includes(reference)) throw new GoodputError("BAD_USAGE", `--control "${reference}" is not a value of "${column}" (values: "${levels[0] ?? ""}", "${levels[1] ?? ""}").`, { where: "--control" });
+  const treated = levels.find((level) => level !== reference) ?? "";
+  return { values: Float64Array.from(labels, (label) => (label === reference ? 0 : 1)), note: `treatment "${column}": control "${reference}", treated "${treated}"` };
+}
+
 /**
  * A covariate as model columns: numeric text stays one column; any other text (or a boolean) becomes one 0/1 dummy per level
  * except the first in sorted order (R's treatment coding), named "COL=LEVEL". Returns the columns and a note for categorical ones.
@@ -50,13 +72,14 @@ export async function runObservationalReadout(context: CommandContext, file: str
   if (folds < 2) throw new GoodputError("BAD_USAGE", `--folds ${folds}: cross-fitting needs at least 2 folds; for example --folds 5.`, { where: "--folds" });
   const seed = numberOr(context.values, "seed", 1, { rule: "nonnegative", example: "1" });
   const table = await readCausalTable(file, {
-    numeric: [{ column: outcome, flag: "--outcome" }, { column: treatment, flag: "--treatment" }],
-    labels: covariates.map((column) => ({ column, flag: "--covariate" })),
+    numeric: [{ column: outcome, flag: "--outcome" }],
+    labels: [{ column: treatment, flag: "--treatment" }, ...covariates.map((column) => ({ column, flag: "--covariate" }))],
   });
+  const arms = treatmentColumn(table, treatment, stringOption(context.values, "control"));
   const expanded = covariates.map((column) => covariateColumns(table, column));
   const input = {
     outcome: completeColumn(table, outcome, "--outcome"),
-    treatment: completeColumn(table, treatment, "--treatment"),
+    treatment: arms.values,
     covariates: Object.assign({}, ...expanded.map((entry) => entry.columns)) as Record<string, Float64Array>,
     names: { outcome, treatment },
   };
@@ -68,7 +91,7 @@ export async function runObservationalReadout(context: CommandContext, file: str
     if (error instanceof GoodputError) throw new GoodputError(error.code, `${table.file}: ${error.message}`, { where: `${table.file}${error.where === undefined ? "" : ` (${error.where})`}`, issues: error.issues });
     throw error;
   }
-  const notes = expanded.flatMap((entry) => (entry.note === null ? [] : [entry.note]));
+  const notes = [arms, ...expanded].flatMap((entry) => (entry.note === null ? [] : [entry.note]));
   const withNotes = { ...result, warnings: [...notes, ...result.warnings] };
   return { json: { ...withNotes, file: table.file }, text: formatObservationalReadout(withNotes) };
 }

@@ -67,6 +67,21 @@ describe("goodput readout --design observational", () => {
     expect(order.every((position, index) => position >= 0 && (index === 0 || position > (order[index - 1] ?? 0)))).toBe(true);
   });
 
+  test("a two-valued text treatment (arm A/B) is coded by --control, default A; otherwise --control is asked for", async () => {
+    const rows = "arm,y,x\nA,1,1\nB,2,2\nA,3,1.5\nB,4,2.5\nA,2,3\nB,5,1\nA,1,2\nB,3,3.5\nA,2,0.5\nB,4,2.2\n";
+    const path = csv("arm-ab.csv", rows);
+    const argv = ["readout", path, "--design", "observational", "--outcome", "y", "--treatment", "arm", "--covariate", "x", "--folds", "2", "--json"];
+    const json = JSON.parse((await runCli(argv)).stdout) as ReadoutJson & { nTreated: number };
+    expect(json.nTreated).toBe(5);
+    expect(json.warnings[0]).toBe('treatment "arm": control "A", treated "B"');
+    const flipped = JSON.parse((await runCli([...argv, "--control", "B"])).stdout) as ReadoutJson;
+    const aipw = (result: ReadoutJson): number => result.estimates.find((estimate) => estimate.method === "aipw")?.estimate ?? Number.NaN;
+    expect(aipw(flipped)).toBeCloseTo(-aipw(json), 10);
+    const unknown = await runCli(["readout", csv("arm-xy.csv", rows.replaceAll("A,", "X,")), "--design", "observational", "--outcome", "y", "--treatment", "arm", "--covariate", "x"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/treatment "arm" has the values "B" and "X"; say which one is the control with --control VALUE/);
+  });
+
   test("bad input is exit 2 naming the column, the row or the fix", async () => {
     const cases: [string[], RegExp][] = [
       [["readout", lalonde, "--design", "observational", "--outcome", "re78", "--treatment", "treat"], /--covariate COL/],
