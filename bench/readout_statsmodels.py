@@ -9,6 +9,7 @@ Bell-McCaffrey adjustment in numpy (statsmodels has no CR2), winsorized Welch, C
 The bootstrap and the permutations are too slow to run in full on 10M rows: a fraction is timed and the full
 count extrapolated linearly (said so in the output).
 """
+import functools
 import resource
 import sys
 import time
@@ -18,6 +19,7 @@ import pandas as pd
 import statsmodels.api as sm
 from statsmodels.stats.weightstats import ttest_ind
 
+print = functools.partial(print, flush=True)
 path, node_total = sys.argv[1], float(sys.argv[2])
 BOOTSTRAP, PERMUTATIONS = 200, 10_000
 BOOTSTRAP_TIMED, PERMUTATIONS_TIMED = 4, 20
@@ -64,12 +66,11 @@ def cr2():
     for rows in np.split(order, bounds):
         xg = design[rows]
         eg = residual[rows]
-        h = xg @ bread @ xg.T
-        values, vectors = np.linalg.eigh(np.eye(len(rows)) - h) if len(rows) <= 64 else (None, None)
-        if values is None:
+        if len(rows) > 64:
             lever = (xg[0] @ bread @ xg[0]) * len(rows)  # the one non-zero eigenvalue of H_gg
             adjusted = eg + (1 / np.sqrt(1 - lever) - 1) * eg.mean()
         else:
+            values, vectors = np.linalg.eigh(np.eye(len(rows)) - xg @ bread @ xg.T)
             adjusted = vectors @ np.diag(1 / np.sqrt(np.clip(values, 1e-12, None))) @ vectors.T @ eg
         score = xg.T @ adjusted
         meat += np.outer(score, score)
