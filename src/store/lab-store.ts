@@ -177,13 +177,13 @@ export class LabStore {
     if (readout) return { kind: "readout", id, experiment: nullableString(readout.experiment), createdAt: nullableString(readout.created_at), json: JSON.parse(String(readout.readout_json)) as unknown };
     const decision = await one("SELECT id, experiment, created_at, record_json FROM decision_records WHERE id = $1");
     if (decision) return { kind: "decision", id, experiment: nullableString(decision.experiment), createdAt: nullableString(decision.created_at), json: JSON.parse(String(decision.record_json)) as unknown };
-    const run = await one('SELECT run_id, experiment, "case", profile, target, seed, requests, tool_version, config_json, summary_json, row_json, started_at, wall_seconds FROM runs WHERE run_id = $1');
+    const run = await one('SELECT run_id, experiment, "case", profile, target, seed, requests, tool_version, config_json, summary_json, row_json, started_at, wall_seconds, log_path FROM runs WHERE run_id = $1');
     if (run) {
       return {
         kind: "run", id, experiment: nullableString(run.experiment), createdAt: nullableString(run.started_at),
         json: {
           runId: id, experiment: nullableString(run.experiment), case: String(run.case), profile: String(run.profile), target: String(run.target), seed: Number(run.seed), requests: Number(run.requests),
-          toolVersion: String(run.tool_version), startedAt: nullableString(run.started_at), wallSeconds: Number(run.wall_seconds),
+          toolVersion: String(run.tool_version), startedAt: nullableString(run.started_at), wallSeconds: Number(run.wall_seconds), logPath: nullableString(run.log_path),
           config: JSON.parse(String(run.config_json)) as unknown, summary: JSON.parse(String(run.summary_json)) as unknown, row: JSON.parse(String(run.row_json)) as unknown,
         },
       };

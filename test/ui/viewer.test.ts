@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { LabStore } from "../../src/store/lab-store.js";
 import { buildItemReport } from "../../src/ui/build-item-report.js";
+import { loadStoredItem } from "../../src/ui/load-stored-item.js";
 import { itemHref } from "../../src/ui/render-index-page.js";
 import { routeRequest } from "../../src/ui/route-request.js";
 import { startViewer, type RunningViewer, type ViewerStore } from "../../src/ui/start-viewer.js";
@@ -20,7 +21,7 @@ beforeAll(async () => {
   const withStore = async <T>(use: (store: ViewerStore) => Promise<T>): Promise<T> => {
     const store = await LabStore.open(lab.home);
     try {
-      return await use(store);
+      return await use({ listItems: () => store.listItems(), getItem: (id) => loadStoredItem(store, id) });
     } finally {
       store.close();
     }
@@ -98,6 +99,14 @@ describe("the viewer over HTTP", () => {
     expect(response.status).toBe(404);
     expect(response.body).not.toContain('"name": "goodput"');
     expect(response.body).not.toContain("root:");
+  });
+
+  test("a run's report draws the full latency CDF from its stored request log, not the summary's five percentiles", async () => {
+    const id = lab.idOf("run", (item) => item.id.startsWith("cost-steady-cost-efficiency-optimized"));
+    const response = await rawRequest(viewer.url, itemHref(id));
+    expect(response.status).toBe(200);
+    expect(response.body).not.toContain("drawn through the summary");
+    expect(response.body).toContain("Queue depth");
   });
 
   test("other methods get 405 with Allow: GET, HEAD and change nothing", async () => {

@@ -6,6 +6,7 @@ import { writeReport } from "../../report/write-report.js";
 import { labHome } from "../../store/calibration-store.js";
 import { LabStore, type StoredItemSummary } from "../../store/lab-store.js";
 import { buildItemReport } from "../../ui/build-item-report.js";
+import { loadStoredItem } from "../../ui/load-stored-item.js";
 import type { CommandSpec } from "../command.js";
 import { stringOption } from "../parse-values.js";
 
@@ -41,7 +42,7 @@ export const reportCommand: CommandSpec = {
         if (id === undefined && context.values.list !== true) throw new GoodputError("BAD_USAGE", `Missing ID: goodput report ID [--out FILE.html]; goodput report --list shows the ${items.length} stored id(s).`, { where: "ID" });
         return { json: items, text: listText(items, home) };
       }
-      const item = await store.getItem(id);
+      const item = await loadStoredItem(store, id);
       if (item === null) {
         const nearest = nearestNames(id, items.map((entry) => entry.id));
         const hint = nearest.length === 0 ? "the lab store is empty" : `nearest: ${nearest.map((name) => `"${name}"`).join(", ")}`;

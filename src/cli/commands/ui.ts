@@ -1,6 +1,7 @@
 import { GoodputError } from "../../errors.js";
 import { labHome } from "../../store/calibration-store.js";
 import { LabStore } from "../../store/lab-store.js";
+import { loadStoredItem } from "../../ui/load-stored-item.js";
 import { startViewer, type ViewerStore } from "../../ui/start-viewer.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { numberOption, stringOption } from "../parse-values.js";
@@ -41,7 +42,7 @@ export const uiCommand: CommandSpec = {
     const withStore = async <T>(use: (store: ViewerStore) => Promise<T>): Promise<T> => {
       const store = await LabStore.open(home);
       try {
-        return await use(store);
+        return await use({ listItems: () => store.listItems(), getItem: (id) => loadStoredItem(store, id) });
       } finally {
         store.close();
       }

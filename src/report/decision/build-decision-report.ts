@@ -54,7 +54,8 @@ export function buildDecisionReport(json: unknown, meta: { readonly source: stri
             {
               data: { values },
               mark: { type: "bar" },
-              height: Math.max(80, 24 * values.length),
+              // Height of one case's panel: a bar per profile.
+              height: Math.max(48, 28 * Math.max(1, ...[...new Set(values.map((row) => row.case))].map((name) => values.filter((row) => row.case === name).length))),
               encoding: {
                 row: { field: "case", type: "nominal", title: null, header: { labelAngle: 0, labelAlign: "left", labelFontWeight: "bold" } },
                 y: { field: "profile", type: "nominal", title: null, axis: { labelLimit: 260 } },
