@@ -38,6 +38,7 @@ export function formatObservationalReadout(result: ObservationalResult): string 
     ...(result.warnings.length === 0 ? [] : ["", "Warnings", ...result.warnings.map((text) => `  ! ${text}`)]),
     "",
     `Decision (${result.decision.claim}): ${result.decision.statement}`,
+    ...result.decision.notes.map((text) => `  Note: ${text}`),
   ];
   return lines.join("\n") + "\n";
 }

@@ -9,6 +9,8 @@ export interface ObservationalDecision {
   /** The estimator the statement quotes (AIPW: consistent if either nuisance model is right). */
   readonly primary: ObservationalEstimate["method"];
   readonly reasons: readonly string[];
+  /** Observations that do not downgrade the claim but change how to read it. */
+  readonly notes: readonly string[];
   readonly statement: string;
 }
 
@@ -38,11 +40,17 @@ export function observationalDecision(input: {
   const imbalanced = balance.filter((row) => Math.abs(row.after) > balanceThreshold);
   if (imbalanced.length > 0) reasons.push(`residual imbalance after weighting: ${imbalanced.map((row) => `${row.covariate} (SMD ${row.after.toFixed(2)})`).join(", ")} — the propensity model does not balance them; add terms or interactions`);
   const aipw = estimates.find((estimate) => estimate.method === "aipw");
-  const comparable = estimates.filter((estimate) => estimate.method !== "ols-adjustment");
+  // Only estimators of the same estimand are compared; OLS and double ML target a model coefficient (equal only under a constant effect).
+  const comparable = estimates.filter((estimate) => estimate.method === "regression-imputation" || estimate.method === "ipw" || estimate.method === "aipw");
   const values = comparable.map((estimate) => estimate.estimate);
   const spread = Math.max(...values) - Math.min(...values);
   if (aipw !== undefined && spread > 2 * aipw.standardError) {
     reasons.push(`model dependence: the estimators span ${spread.toPrecision(3)} (${comparable.map((estimate) => `${estimate.method} ${estimate.estimate.toPrecision(4)}`).join(", ")}), more than twice the AIPW standard error`);
+  }
+  const notes: string[] = [];
+  const doubleMl = estimates.find((estimate) => estimate.method === "double-ml");
+  if (aipw !== undefined && doubleMl !== undefined && Math.abs(doubleMl.estimate - aipw.estimate) > 2 * Math.max(aipw.standardError, doubleMl.standardError)) {
+    notes.push(`double ML's θ (${doubleMl.estimate.toPrecision(4)}) differs from AIPW (${aipw.estimate.toPrecision(4)}) by more than two SEs: either the effect varies with the covariates (θ weights units by their treatment variance) or the linear outcome/propensity models miss a nonlinearity the splines catch`);
   }
   const claim = reasons.length > 0 ? "downgraded" : "conditional";
   const headline =
@@ -55,5 +63,5 @@ export function observationalDecision(input: {
       ? ` DOWNGRADED — do not act on this number alone: ${reasons.join("; ")}.`
       : " Overlap, balance and agreement between estimators are adequate, but that does not make it causal:";
   const confounding = ` It is an effect only if no unmeasured confounder drives both treatment and outcome — an E-value of ${input.eValue.estimate.toFixed(2)} says how strong one would have to be; if a decision rides on it, run a randomized test.`;
-  return { claim, primary: "aipw", reasons, statement: headline + trimmed + verdict + confounding };
+  return { claim, primary: "aipw", reasons, notes, statement: headline + trimmed + verdict + confounding };
 }

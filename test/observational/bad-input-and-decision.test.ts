@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { eValueForDifference, estimateObservational, fitLogisticPropensity } from "../../src/observational/index.js";
+import { eValueForDifference, estimateObservational, fitLogisticPropensity, observationalDecision, type ObservationalEstimate } from "../../src/observational/index.js";
 import { createRng } from "../../src/sim/rng.js";
 import { goodputErrorOf } from "../goodput-error-of.js";
 
@@ -68,6 +68,18 @@ describe("decision and sensitivity", () => {
     expect(result.decision.claim).toBe("downgraded");
     expect(result.decision.reasons.join("\n")).toMatch(/weak overlap/);
     expect(result.decision.statement).toMatch(/DOWNGRADED/);
+  });
+
+  test("estimators of the same estimand more than 2 AIPW SEs apart downgrade the claim; a distant double-ML θ only adds a note", () => {
+    const estimate = (method: ObservationalEstimate["method"], value: number): ObservationalEstimate => ({ method, label: method, estimand: "ATE", estimate: value, standardError: 0.1, ci95: [value - 0.196, value + 0.196], pValue: 0, df: null, n: 100, standardErrorMethod: "", assumptions: [] });
+    const common = { estimand: "ate" as const, balance: [], eValue: eValueForDifference(1.5, [1.3, 1.7], 1), trimmedRows: 0, n: 100 };
+    const weights = { ess: { treated: 40, control: 40 }, essShare: { treated: 0.8, control: 0.8 }, maxWeight: { treated: 2, control: 2 }, maxWeightShare: { treated: 0.04, control: 0.04 } };
+    const split = observationalDecision({ ...common, weights, estimates: [estimate("regression-imputation", 1.0), estimate("ipw", 1.5), estimate("aipw", 1.45), estimate("double-ml", 1.5)] });
+    expect(split.claim).toBe("downgraded");
+    expect(split.reasons.join("\n")).toMatch(/model dependence: the estimators span 0\.500/);
+    const agree = observationalDecision({ ...common, weights, estimates: [estimate("regression-imputation", 1.5), estimate("ipw", 1.52), estimate("aipw", 1.5), estimate("ols-adjustment", 0.2), estimate("double-ml", 2.5)] });
+    expect(agree.claim).toBe("conditional");
+    expect(agree.notes.join("\n")).toMatch(/double ML's θ \(2\.500\) differs from AIPW/);
   });
 
   test("E-value for a difference (VanderWeele & Ding 2017): d = 0.5 SD → RR = e^0.455 = 1.57617, E = 2.52914; CI limit d = 0.2 → 1.68896", () => {
