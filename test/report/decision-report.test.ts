@@ -48,7 +48,7 @@ describe("decision-record report", () => {
     ]);
     expect(chart.description).toMatch(/1 run\(s\) served nothing/);
     const runs = blocks(record).find((block) => block.kind === "table" && block.caption === "Runs");
-    expect(runs?.kind === "table" && runs.rows[2]?.[3]).toBe("∞ (nothing served)");
+    expect(runs?.kind === "table" && runs.rows[2]?.[2]).toBe("∞ (nothing served)");
     const perCase = blocks(record).find((block) => block.kind === "table" && block.caption?.startsWith("Cheapest"));
     expect(perCase?.kind === "table" && perCase.rows.map((row) => row[2])).toEqual([8.05, "∞"]);
     const html = await renderReportHtml(buildDecisionReport(record, { source: "test" }));

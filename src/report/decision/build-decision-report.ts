@@ -68,8 +68,8 @@ export function buildDecisionReport(json: unknown, meta: { readonly source: stri
           {
             kind: "table",
             caption: "Runs",
-            columns: ["case", "profile", "run", metric, "SLO", "summary"],
-            rows: record.evidence.map((entry) => [entry.case, entry.profile, entry.runId, entry.metric === null || !Number.isFinite(entry.metric) ? "∞ (nothing served)" : roundSignificant(entry.metric, 4), entry.sloPassed ? "passed" : "missed", entry.summary]),
+            columns: ["case", "profile", metric, "SLO", "summary", "run"],
+            rows: record.evidence.map((entry) => [entry.case, entry.profile, entry.metric === null || !Number.isFinite(entry.metric) ? "∞ (nothing served)" : roundSignificant(entry.metric, 4), entry.sloPassed ? "passed" : "missed", entry.summary, entry.runId]),
           },
           {
             kind: "table",

@@ -4,6 +4,15 @@ import { chartBlock, intervalChartSpec } from "./_chart-specs.js";
 import { warningCallouts } from "./_checks.js";
 import { formatInterval, formatNumber, roundSignificant } from "./_round.js";
 
+/** Short chart labels; the table keeps each estimator's full description. */
+const shortLabels: Readonly<Record<ObservationalResult["estimates"][number]["method"], string>> = {
+  "ols-adjustment": "OLS adjustment",
+  "regression-imputation": "regression imputation",
+  ipw: "IPW (Hájek)",
+  aipw: "AIPW (doubly robust)",
+  "double-ml": "double ML",
+};
+
 /** |SMD| above this after weighting is residual imbalance (Austin 2009's 0.1 convention, as src/observational uses). */
 const balanceThreshold = 0.1;
 
@@ -15,7 +24,7 @@ const balanceThreshold = 0.1;
 export function buildObservationalReport(result: ObservationalResult & { readonly file?: string }, meta: { readonly source: string; readonly createdAt?: string }): ReportDocument {
   const d = result.diagnostics;
   const primary = result.estimates.find((entry) => entry.method === result.decision.primary);
-  const rows = result.estimates.map((entry) => ({ label: entry.label, estimate: entry.estimate, low: entry.ci95[0], high: entry.ci95[1], status: entry.method === result.decision.primary ? ("primary" as const) : ("valid" as const) }));
+  const rows = result.estimates.map((entry) => ({ label: shortLabels[entry.method], estimate: entry.estimate, low: entry.ci95[0], high: entry.ci95[1], status: entry.method === result.decision.primary ? ("primary" as const) : ("valid" as const) }));
   const overlap = d.overlap.flatMap((bin) => [
     { from: roundSignificant(bin.from), to: roundSignificant(bin.to), count: bin.treated, arm: "treated" },
     { from: roundSignificant(bin.from), to: roundSignificant(bin.to), count: -bin.control, arm: "control" },
