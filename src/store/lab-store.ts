@@ -155,7 +155,8 @@ export class LabStore {
     const result = await this.connection.runAndReadAll(`
       SELECT 'experiment' AS kind, name AS id, name AS experiment, registered_at AS created_at, file AS label FROM experiments
       UNION ALL SELECT 'run', run_id, experiment, started_at, "case" || ' × ' || profile || ' on ' || target FROM runs
-      UNION ALL SELECT 'readout', id, experiment, created_at, NULL FROM readouts
+      UNION ALL SELECT 'readout', id, experiment, created_at,
+        coalesce(json_extract_string(readout_json, '$.design.chosen'), json_extract_string(readout_json, '$.design')) || ' design' || coalesce(' — ' || json_extract_string(readout_json, '$.decision.action'), '') FROM readouts
       UNION ALL SELECT 'decision', id, experiment, created_at, status FROM decision_records
       ORDER BY kind, created_at DESC, id`);
     return result.getRowObjects().map((row) => ({

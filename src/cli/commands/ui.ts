@@ -22,7 +22,7 @@ export const uiCommand: CommandSpec = {
     "Serves the lab store on http://127.0.0.1:PORT: / lists every stored item, /item/ID shows its HTML report and\n" +
     "/item/ID.md its Markdown. GET and HEAD only; ids are looked up by exact match (never used as file paths), every\n" +
     "page is sent with a Content-Security-Policy that forbids scripts and fetches. Ctrl-C stops.\n" +
-    "It binds to loopback only: the store holds prompts and logs, so serving another interface needs --allow-remote.",
+    "It binds to loopback by default: the store holds prompts and logs and the viewer has no login, so another interface needs --allow-remote.",
   options: {
     port: { type: "string", valueName: "N", description: "Port (default 8765; 0 picks a free one)" },
     host: { type: "string", valueName: "HOST", description: "Interface to bind (default 127.0.0.1; non-loopback needs --allow-remote)" },
