@@ -68,13 +68,6 @@ export function _rowDot(x: _Matrix, row: number, coefficients: ArrayLike<number>
   return sum;
 }
 
-/** Ordinary least squares of y on X (normal equations, Cholesky); null when X is rank deficient. */
-export function _leastSquares(x: _Matrix, y: ArrayLike<number>): Float64Array | null {
-  const { xtx, xty } = _weightedCrossProducts(x, y, null);
-  const inverse = _inverseSpd(xtx, x.k);
-  return inverse === null ? null : _matrixVector(inverse, xty, x.k);
-}
-
 /** Mean and sample SD (n − 1) of the values at `rows` (all rows when omitted). */
 export function _meanSd(values: ArrayLike<number>, rows?: ArrayLike<number>): { mean: number; sd: number } {
   const n = rows === undefined ? values.length : rows.length;
