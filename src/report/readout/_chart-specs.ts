@@ -31,7 +31,7 @@ export function intervalChartSpec(
   const legendLabel = (status: IntervalStatus): string => options.legend?.[status] ?? status;
   const present = statusOrder.filter((status) => rows.some((row) => row.status === status));
   const values = rows.map((row) => ({ label: row.label, estimate: roundSignificant(row.estimate), low: roundSignificant(row.low), high: roundSignificant(row.high), status: legendLabel(row.status) }));
-  const y = { field: "label", type: "nominal", sort: null, title: null, axis: { labelLimit: 320 } };
+  const y = { field: "label", type: "nominal", sort: null, title: null, axis: { labelLimit: 480 } };
   // The legend lists only the kinds drawn, in a fixed order and colour, so "primary" is red in every chart.
   const color = { field: "status", type: "nominal", title: null, scale: { domain: present.map(legendLabel), range: present.map((status) => statusColors[status]) }, legend: { orient: "bottom", direction: "horizontal", labelLimit: 400 } };
   return {
