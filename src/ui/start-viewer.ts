@@ -19,6 +19,12 @@ export interface ViewerOptions {
   readonly port: number;
   /** Shown on the index page. */
   readonly home: string;
+  /**
+   * Only answer requests whose Host header names the loopback address it listens on (127.0.0.1, localhost, [::1] with its
+   * port). A web page the user visits could otherwise point its own domain at 127.0.0.1 (DNS rebinding) and read the store
+   * through the browser. Off for --allow-remote, where the host is whatever name the server is reached by.
+   */
+  readonly loopbackHostOnly: boolean;
   /** Opens the store for one request and closes it after, so the viewer never holds the DuckDB file between requests. */
   readonly withStore: <T>(use: (store: ViewerStore) => Promise<T>) => Promise<T>;
 }
@@ -49,9 +55,13 @@ function errorPage(status: number, message: string): string {
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${status}</title></head><body><h1>${status}</h1><p>${escapeHtml(message)}</p><p><a href="/">Back to the index</a></p></body></html>\n`;
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, options: ViewerOptions): Promise<void> {
+async function handle(request: IncomingMessage, response: ServerResponse, options: ViewerOptions, allowedHosts: ReadonlySet<string> | null): Promise<void> {
   const route = routeRequest(request.method, request.url);
   const html = "text/html; charset=utf-8";
+  if (allowedHosts !== null && !allowedHosts.has((request.headers.host ?? "").toLowerCase())) {
+    send(response, request.method, 403, html, errorPage(403, "This viewer answers only requests addressed to its loopback address (Host 127.0.0.1 or localhost)."));
+    return;
+  }
   switch (route.kind) {
     case "method-not-allowed":
       send(response, request.method, 405, html, errorPage(405, "The viewer is read-only: GET and HEAD only."), { Allow: "GET, HEAD" });
@@ -81,8 +91,9 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
 
 /** Starts the read-only viewer (node:http) and resolves once it listens. */
 export async function startViewer(options: ViewerOptions): Promise<RunningViewer> {
+  let allowedHosts: ReadonlySet<string> | null = null;
   const server = createServer((request, response) => {
-    handle(request, response, options).catch((error: unknown) => {
+    handle(request, response, options, allowedHosts).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       if (!response.headersSent) send(response, request.method, 500, "text/html; charset=utf-8", errorPage(500, `Could not render this page: ${message}`));
       else response.destroy();
@@ -97,6 +108,7 @@ export async function startViewer(options: ViewerOptions): Promise<RunningViewer
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  if (options.loopbackHostOnly) allowedHosts = new Set(["127.0.0.1", "localhost", "[::1]"].map((name) => `${name}:${address.port}`));
   return {
     url: `http://${host}:${address.port}`,
     close: () =>

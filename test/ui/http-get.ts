@@ -7,10 +7,10 @@ export interface RawResponse {
 }
 
 /** One request with the path sent exactly as written (fetch and URL would normalise `..` and percent-escapes away). */
-export function rawRequest(baseUrl: string, path: string, method = "GET"): Promise<RawResponse> {
+export function rawRequest(baseUrl: string, path: string, method = "GET", headers: Readonly<Record<string, string>> = {}): Promise<RawResponse> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const outgoing = request({ host: url.hostname, port: url.port, path, method }, (response) => {
+    const outgoing = request({ host: url.hostname, port: url.port, path, method, headers }, (response) => {
       let body = "";
       response.setEncoding("utf8");
       response.on("data", (chunk: string) => (body += chunk));

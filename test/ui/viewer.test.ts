@@ -26,7 +26,7 @@ beforeAll(async () => {
       store.close();
     }
   };
-  viewer = await startViewer({ host: "127.0.0.1", port: 0, home: lab.home, withStore });
+  viewer = await startViewer({ host: "127.0.0.1", port: 0, home: lab.home, withStore, loopbackHostOnly: true });
 }, 60_000);
 
 afterAll(async () => {
@@ -107,6 +107,14 @@ describe("the viewer over HTTP", () => {
     expect(response.status).toBe(200);
     expect(response.body).not.toContain("drawn through the summary");
     expect(response.body).toContain("Queue depth");
+  });
+
+  test("a request naming another host (DNS rebinding: evil.example resolved to 127.0.0.1) is refused with 403", async () => {
+    const port = new URL(viewer.url).port;
+    expect((await rawRequest(viewer.url, "/", "GET", { host: "evil.example" })).status).toBe(403);
+    expect((await rawRequest(viewer.url, "/", "GET", { host: `evil.example:${port}` })).status).toBe(403);
+    expect((await rawRequest(viewer.url, "/", "GET", { host: `localhost:${port}` })).status).toBe(200);
+    expect((await rawRequest(viewer.url, "/", "GET", { host: `127.0.0.1:${port}` })).status).toBe(200);
   });
 
   test("other methods get 405 with Allow: GET, HEAD and change nothing", async () => {

@@ -21,7 +21,8 @@ export const uiCommand: CommandSpec = {
   description:
     "Serves the lab store on http://127.0.0.1:PORT: / lists every stored item, /item/ID shows its HTML report and\n" +
     "/item/ID.md its Markdown. GET and HEAD only; ids are looked up by exact match (never used as file paths), every\n" +
-    "page is sent with a Content-Security-Policy that forbids scripts and fetches. Ctrl-C stops.\n" +
+    "page is sent with a Content-Security-Policy that forbids scripts and fetches; a Host header other than its loopback\n" +
+    "address is refused (403), so a web page cannot reach it by DNS rebinding. Ctrl-C stops.\n" +
     "It binds to loopback by default: the store holds prompts and logs and the viewer has no login, so another interface needs --allow-remote.",
   options: {
     port: { type: "string", valueName: "N", description: "Port (default 8765; 0 picks a free one)" },
@@ -49,7 +50,7 @@ export const uiCommand: CommandSpec = {
     };
     // Open once before listening: a store that cannot be opened (locked, unreadable) fails here with its reason, not on the first page.
     const items = await withStore((store) => store.listItems());
-    const viewer = await startViewer({ host, port: portOption(context), home, withStore });
+    const viewer = await startViewer({ host, port: portOption(context), home, withStore, loopbackHostOnly: loopbackHosts.has(host) });
     let stop: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => {
       stop = resolve;
