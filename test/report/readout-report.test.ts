@@ -74,6 +74,15 @@ describe("readout report of an experiment readout (LaLonde NSW, request design)"
     expect(blocks(doc).some((block) => block.kind === "paragraph" && block.text.startsWith("Raw mean difference"))).toBe(true);
   });
 
+  test("a readout stored before ratio metrics, decision rules and segment targeting existed still renders (those parts left out)", async () => {
+    const json = (await readoutFixtureJson(readoutFixtureArgs.lalonde)) as { ratios?: unknown; rule?: unknown; decision: { targetSegments?: unknown } };
+    delete json.ratios;
+    delete json.rule;
+    delete json.decision.targetSegments;
+    const old = buildReadoutReport(json, meta);
+    expect(old.sections.map((section) => section.title.replace(/ —.*/, ""))).toEqual(["Decision", "Design", "Outcome re78", "Checks", "Settings"]);
+  });
+
   test("checks become callouts coloured by status (balance warns at |SMD| > 0.1, skipped SRM is a note)", () => {
     const checks = doc.sections.find((section) => section.title === "Checks")!.blocks;
     expect(checks.every((block) => block.kind === "callout")).toBe(true);
