@@ -125,53 +125,62 @@ export const readoutCommand: CommandSpec = {
   async run(context) {
     const file = context.positionals[0];
     if (file === undefined || context.positionals.length > 1) throw new GoodputError("BAD_USAGE", "readout takes one FILE (CSV, Parquet or JSONL); for example goodput readout runs/ab/requests.parquet.", { where: "FILE" });
-    const design = stringOption(context.values, "design") ?? "auto";
-    const path = resolve(context.cwd, file);
-    const quasi = quasiExperiments.find((kind) => kind === design);
-    if (quasi !== undefined) return runQuasiExperiment(context, quasi, path);
-    if (design === "iv") return runIvReadout(context, path);
-    if (design === "did") return runDidReadout(context, path);
-    if (design === "ope") return runOpeReadout(context, path);
-    if (design === "observational") return runObservationalReadout(context, path);
-    if (!designs.includes(design as DesignKind)) throw new GoodputError("BAD_USAGE", `--design "${design}" is not one of ${[...designs, ...quasiExperiments, "iv", "did", "ope"].join(", ")}.`, { where: "--design" });
-    const optional = (name: string): Record<string, string> => {
-      const value = stringOption(context.values, name);
-      return value === undefined ? {} : { [name === "pre-period" ? "prePeriod" : name]: value };
-    };
-    const rulePath = stringOption(context.values, "decision-rule");
-    const rule = rulePath === undefined ? null : parseDecisionRule(readStructuredFile(resolve(context.cwd, rulePath)), rulePath);
-    const outcomeFlags = stringList(context.values, "outcome");
-    const table = await readReadoutTable(path, {
-      outcomes: rule === null ? outcomeFlags : [...new Set([...ruleOutcomeColumns(rule), ...outcomeFlags])],
-      ratios: stringList(context.values, "ratio"),
-      ...optional("cost"),
-      covariates: stringList(context.values, "covariate"),
-      ...optional("treatment"), ...optional("control"), ...optional("unit"), ...optional("cluster"), ...optional("block"), ...optional("pre-period"), ...optional("segment"),
-    });
-    const story = stringOption(context.values, "assignment-story") ?? null;
-    const seed = numberOr(context.values, "seed", 1, { rule: "nonnegative", example: "1" });
-    const bootstrap = numberOr(context.values, "bootstrap", 1000, { rule: "positive-int", example: "1000" });
-    const aggregateAboveRows = numberOr(context.values, "aggregate-above", defaultAggregateAboveRows, { rule: "positive-int", example: "1000000" });
-    const aggregatedQte = await heavyReadoutsInDuckDb(path, table, selectDesign(table, { requested: design as DesignKind | "auto", story }), { seed, bootstrap, aggregateAboveRows });
-    const readout = buildReadout({ ...table, file }, {
-      design: design as DesignKind | "auto",
-      story,
-      seed,
-      bootstrap,
-      aggregatedQte,
-      permutations: numberOr(context.values, "permutations", 2000, { rule: "positive-int", example: "2000" }),
-      treatmentShare: numberOption(context.values, "treatment-share", { rule: "probability", example: "0.5" }) ?? null,
-      minEffect: numberOption(context.values, "min-effect", { rule: "nonnegative", example: "0.01" }) ?? null,
-      rule,
-      valuePerUnit: numberOption(context.values, "value-per-unit", { rule: "nonnegative", example: "0.002" }) ?? null,
-    });
+    const result = await runDesign(context, file);
+    // Every design's readout is kept in the lab store, so `goodput report ID` and `goodput ui` can show it later.
     const createdAt = new Date().toISOString();
+    const id = `readout-${basename(file)}-${createdAt}`;
     const store = await LabStore.open(labHome(context.cwd, context.env));
     try {
-      await store.saveReadout(`readout-${basename(file)}-${createdAt}`, stringOption(context.values, "experiment") ?? null, createdAt, JSON.stringify(readout));
+      await store.saveReadout(id, stringOption(context.values, "experiment") ?? null, createdAt, JSON.stringify(result.json));
     } finally {
       store.close();
     }
-    return { json: readout, text: formatReadout(readout) };
+    context.io.stderr(`readout stored as ${id} (goodput report "${id}" renders it)\n`);
+    return result;
   },
 };
+
+/** Reads FILE and runs the readout of the requested design (the experimental designs, or a quasi-experiment / OPE / observational). */
+async function runDesign(context: CommandContext, file: string): Promise<CommandResult> {
+  const design = stringOption(context.values, "design") ?? "auto";
+  const path = resolve(context.cwd, file);
+  const quasi = quasiExperiments.find((kind) => kind === design);
+  if (quasi !== undefined) return runQuasiExperiment(context, quasi, path);
+  if (design === "iv") return runIvReadout(context, path);
+  if (design === "did") return runDidReadout(context, path);
+  if (design === "ope") return runOpeReadout(context, path);
+  if (design === "observational") return runObservationalReadout(context, path);
+  if (!designs.includes(design as DesignKind)) throw new GoodputError("BAD_USAGE", `--design "${design}" is not one of ${[...designs, ...quasiExperiments, "iv", "did", "ope"].join(", ")}.`, { where: "--design" });
+  const optional = (name: string): Record<string, string> => {
+    const value = stringOption(context.values, name);
+    return value === undefined ? {} : { [name === "pre-period" ? "prePeriod" : name]: value };
+  };
+  const rulePath = stringOption(context.values, "decision-rule");
+  const rule = rulePath === undefined ? null : parseDecisionRule(readStructuredFile(resolve(context.cwd, rulePath)), rulePath);
+  const outcomeFlags = stringList(context.values, "outcome");
+  const table = await readReadoutTable(path, {
+    outcomes: rule === null ? outcomeFlags : [...new Set([...ruleOutcomeColumns(rule), ...outcomeFlags])],
+    ratios: stringList(context.values, "ratio"),
+    ...optional("cost"),
+    covariates: stringList(context.values, "covariate"),
+    ...optional("treatment"), ...optional("control"), ...optional("unit"), ...optional("cluster"), ...optional("block"), ...optional("pre-period"), ...optional("segment"),
+  });
+  const story = stringOption(context.values, "assignment-story") ?? null;
+  const seed = numberOr(context.values, "seed", 1, { rule: "nonnegative", example: "1" });
+  const bootstrap = numberOr(context.values, "bootstrap", 1000, { rule: "positive-int", example: "1000" });
+  const aggregateAboveRows = numberOr(context.values, "aggregate-above", defaultAggregateAboveRows, { rule: "positive-int", example: "1000000" });
+  const aggregatedQte = await heavyReadoutsInDuckDb(path, table, selectDesign(table, { requested: design as DesignKind | "auto", story }), { seed, bootstrap, aggregateAboveRows });
+  const readout = buildReadout({ ...table, file }, {
+    design: design as DesignKind | "auto",
+    story,
+    seed,
+    bootstrap,
+    aggregatedQte,
+    permutations: numberOr(context.values, "permutations", 2000, { rule: "positive-int", example: "2000" }),
+    treatmentShare: numberOption(context.values, "treatment-share", { rule: "probability", example: "0.5" }) ?? null,
+    minEffect: numberOption(context.values, "min-effect", { rule: "nonnegative", example: "0.01" }) ?? null,
+    rule,
+    valuePerUnit: numberOption(context.values, "value-per-unit", { rule: "nonnegative", example: "0.002" }) ?? null,
+  });
+  return { json: readout, text: formatReadout(readout) };
+}
