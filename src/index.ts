@@ -45,4 +45,10 @@ export * from "./ope/index.js";
 export { estimateIv } from "./causal/iv-estimate.js";
 export { estimateDid } from "./causal/did-estimate.js";
 export { estimateObservational, fitLogisticPropensity, estimateDoubleMl, type ObservationalResult } from "./observational/index.js";
+// Reports (SPEC §9): result → document → self-contained HTML / Markdown
+export type { ReportBlock, ReportDocument, ReportSection, VegaLiteSpec } from "./report/report-document.js";
+export { buildReportForCommand, writeReport, type ReportMeta } from "./report/build-report.js";
+export { renderReportHtml, renderReportMarkdown } from "./report/render-report.js";
+export { buildReadoutReport } from "./report/readout/build-readout-report.js";
+export { buildDecisionReport } from "./report/decision/build-decision-report.js";
 export { main } from "./cli/main.js";

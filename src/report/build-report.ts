@@ -6,6 +6,7 @@ import { buildCostMatrixReport } from "./builders/cost-matrix-report.js";
 import { buildKvReport } from "./builders/kv-report.js";
 import { buildRooflineReport } from "./builders/roofline-report.js";
 import { buildSimReport } from "./builders/sim-report.js";
+import { buildDecisionReport } from "./decision/build-decision-report.js";
 import { buildReadoutReport } from "./readout/build-readout-report.js";
 import type { ReportDocument } from "./report-document.js";
 import type { ReportMeta } from "./report-meta.js";
@@ -32,6 +33,7 @@ const buildersByCommand: Readonly<Record<string, ReportBuilder>> = {
   bench: buildBenchReport,
   "experiment run": buildCostMatrixReport,
   "experiment show": buildCostMatrixReport,
+  "experiment decision": buildDecisionReport,
   readout: buildReadoutReport,
 };
 

@@ -63,6 +63,13 @@ describe("--report FILE", () => {
     expect(matrix).toContain("<title>Useful-work cost matrix</title>");
     expect(countMarks(matrix ?? "", "rect mark")).toBe(4);
     expect(html).toMatch(/Decision: (supported|not supported|inconclusive)/);
+
+    // The decision record of the same run renders as Markdown with its unit-cost chart inline (a data-URI SVG).
+    const decision = await runCli(["experiment", "decision", "cost", "--report", "decision.md"], env, dir);
+    expect(decision.code).toBe(0);
+    const markdown = readFileSync(join(dir, "decision.md"), "utf8");
+    expect(markdown).toMatch(/^# /);
+    expect(markdown).toContain("data:image/svg+xml");
   });
 
   it("sim --out DIR --report: latency CDFs from the request log and queue/KV series", async () => {
