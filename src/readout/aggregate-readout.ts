@@ -35,7 +35,11 @@ export interface AggregatedEstimates {
   readonly cr2: RegressionEstimate;
   readonly cr1: RegressionEstimate;
   readonly winsorized: DifferenceInMeans & { readonly upperCap: number };
+  /** The winsorized difference with its SE over clusters (CR2) — the one a cluster design reports. */
+  readonly winsorizedCr2: RegressionEstimate;
   readonly cuped: CupedEstimate | null;
+  /** CUPED's adjusted outcome y − θ(x − x̄) with its SE over clusters (CR2). */
+  readonly cupedCr2: RegressionEstimate | null;
   readonly qte: readonly QuantileTreatmentEffect[];
   readonly randomization: RandomizationInference;
   readonly seconds: Readonly<Record<string, number>>;
@@ -46,6 +50,13 @@ async function rowsOf(connection: DuckDBConnection, sql: string): Promise<Record
 }
 
 const num = (value: unknown): number => (typeof value === "bigint" ? Number(value) : typeof value === "number" ? value : Number(value));
+
+/** Cluster sums of the CUPED-adjusted outcome y − θ(x − x̄), centred like y: Σ = Sy − θSx, Σ² = Syy − 2θSxy + θ²Sxx. */
+function adjustedSums(sums: ClusterSums, x: NonNullable<ClusterSums["x"]>, theta: number): ClusterSums {
+  const sumY = Float64Array.from(sums.sumY, (sy, g) => sy - theta * (x.sumX[g] ?? 0));
+  const sumYY = Float64Array.from(sums.sumYY, (syy, g) => syy - 2 * theta * (x.sumXY[g] ?? 0) + theta * theta * (x.sumXX[g] ?? 0));
+  return { ...sums, sumY, sumYY, x: null };
+}
 
 /**
  * Readout estimators where rows are many (issue 5: "heavy work aggregated in DuckDB"): one GROUP BY turns the rows into
@@ -94,9 +105,11 @@ export async function aggregatedEstimates(connection: DuckDBConnection, columns:
   const cr1 = clusterRobustFromClusterSums(sums, "CR1", "treated");
   start = performance.now();
   const winsorized = { ...welchFromClusterSums(capped, { estimand: `difference in means of ${columns.outcome} capped at the pooled p${settings.winsorize * 100} (${cap})`, method: "Welch t on winsorized outcome, from cluster sums" }), upperCap: cap };
+  const winsorizedCr2 = clusterRobustFromClusterSums(capped, "CR2", "treated");
   clock("winsorized", start);
   start = performance.now();
   const cuped = x === null ? null : cupedFromClusterSums(sums);
+  const cupedCr2 = cuped === null || sums.x === null ? null : clusterRobustFromClusterSums(adjustedSums(sums, sums.x, cuped.theta), "CR2", "treated");
   clock("CUPED", start);
   start = performance.now();
   const randomization = randomizationFromClusterSums(sums, { permutations: settings.permutations, seed: settings.seed });
@@ -107,7 +120,7 @@ export async function aggregatedEstimates(connection: DuckDBConnection, columns:
   clock("QTE cluster bootstrap (DuckDB rank bins + resampling)", start);
   let rows = 0;
   for (const count of base.rows) rows += count;
-  return { clusters: clusters.length, rows, welch, cr2, cr1, winsorized, cuped, qte, randomization, seconds };
+  return { clusters: clusters.length, rows, welch, cr2, cr1, winsorized, winsorizedCr2, cuped, cupedCr2, qte, randomization, seconds };
 }
 
 /**

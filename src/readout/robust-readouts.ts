@@ -3,6 +3,7 @@ import {
 } from "../stats/index.js";
 import { toEntry, type EstimateSettings, type OutcomeRows } from "./estimate-outcome.js";
 import type { ReadoutEstimate } from "./readout-types.js";
+import { withUnitRobustSe } from "./unit-robust-se.js";
 
 const qteProbabilities = [0.5, 0.9, 0.95, 0.99];
 
@@ -25,12 +26,23 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
   const units = rows.units ?? undefined;
   const unitWords = rows.units === null ? "rows" : "assignment units";
   const output: ReadoutEstimate[] = [];
-  const raw = attempt(notes, "raw mean difference", () => differenceInMeans(y, treated, { outcomeName: rows.outcome }));
+  // Under unit assignment (cluster, user, block) every difference-in-means readout gets its SE from the units, not rows.
+  const byUnits = <T extends Parameters<typeof withUnitRobustSe>[0]>(estimate: T, transformed: ArrayLike<number>): T => withUnitRobustSe(estimate, transformed, treated, rows.units);
+  const raw = attempt(notes, "raw mean difference", () => byUnits(differenceInMeans(y, treated, { outcomeName: rows.outcome }), y));
   if (raw) output.push(toEntry("raw mean difference", raw, { note: "the business cost: every row counts, the tail included; always shown", extra: { meanTreated: raw.meanTreated, meanControl: raw.meanControl } }));
-  const winsorized = attempt(notes, "winsorized mean", () => winsorizedMeanDifference(y, treated, { quantile: 0.99 }));
+  const winsorized = attempt(notes, "winsorized mean", () => {
+    const rowLevel = winsorizedMeanDifference(y, treated, { quantile: 0.99 });
+    const { upperCap, lowerCap } = rowLevel;
+    return byUnits(rowLevel, Float64Array.from(y, (value) => Math.max(lowerCap ?? Number.NEGATIVE_INFINITY, Math.min(upperCap, value))));
+  });
   if (winsorized) output.push(toEntry("winsorized mean (pooled p99 cap)", winsorized, { note: `changes the estimand: values above the pooled p99 (${winsorized.upperCap.toPrecision(4)}) count as the cap, so tail spend above it is ignored`, extra: { upperCap: winsorized.upperCap } }));
   const trimmed = attempt(notes, "trimmed mean", () => trimmedMeanDifference(y, treated, { trim: 0.2 }));
-  if (trimmed) output.push(toEntry("trimmed mean (Yuen 20%)", trimmed, { note: "changes the estimand: the middle 60 % of each arm — a typical-request effect, blind to both tails" }));
+  if (trimmed) {
+    // Yuen's SE treats rows as independent; with unit assignment there is no standard clustered version, so it is shown
+    // for its point estimate only (QTE with the unit bootstrap and randomization inference carry the unit-level evidence).
+    const note = "changes the estimand: the middle 60 % of each arm — a typical-request effect, blind to both tails";
+    output.push(toEntry("trimmed mean (Yuen 20%)", trimmed, rows.units === null ? { note } : { valid: false, note: `${note}; its SE treats rows as independent, too small when ${unitWords} are assigned — read QTE (unit bootstrap) or randomization inference instead` }));
+  }
   const aggregated = settings.aggregatedQte?.get(rows.outcome);
   const qte = aggregated ?? attempt(notes, "quantile treatment effects", () => quantileTreatmentEffects(y, treated, qteProbabilities, { bootstrap: settings.bootstrap, seed: settings.seed, ...(units === undefined ? {} : { units }) }));
   for (const effect of qte ?? []) {
@@ -48,7 +60,13 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
   }
   if (minimum >= 0 && Number.isFinite(smallestPositive)) {
     const offset = minimum > 0 ? 0 : smallestPositive;
-    const log = attempt(notes, "log effect", () => logEffect(y, treated, { offset }));
+    const log = attempt(notes, "log effect", () => {
+      const rowLevel = logEffect(y, treated, { offset });
+      if (rows.units === null) return rowLevel;
+      const clustered = byUnits(rowLevel, Float64Array.from(y, (value) => Math.log(value + offset)));
+      const ratioCi: readonly [number, number] = [Math.exp(clustered.ci95[0]), Math.exp(clustered.ci95[1])];
+      return { ...clustered, multiplicativeCi95: ratioCi, multiplicativeStandardError: clustered.multiplicativeEffect * clustered.standardError };
+    });
     if (log) {
       output.push(toEntry("log effect (ratio of geometric means)", log, {
         note: `changes the estimand: treated/control ratio of geometric means = ${log.multiplicativeEffect.toPrecision(4)} (95 % CI ${log.multiplicativeCi95[0].toPrecision(4)}–${log.multiplicativeCi95[1].toPrecision(4)})${offset > 0 ? `, after adding ${offset.toPrecision(3)} to every value (zeros present)` : ""}; it down-weights the tail that drives cost`,
@@ -65,7 +83,15 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
   }
   if (rows.prePeriod !== null) {
     const pre = rows.prePeriod;
-    const adjusted = attempt(notes, "CUPED", () => cuped(y, treated, pre.values));
+    const adjusted = attempt(notes, "CUPED", () => {
+      const rowLevel = cuped(y, treated, pre.values);
+      if (rows.units === null) return rowLevel;
+      // θ is estimated once from the pooled rows (Deng et al. 2013); the adjusted outcome y − θ(x − x̄) is then analysed like y.
+      let sum = 0;
+      for (const value of pre.values) sum += value;
+      const preMean = sum / pre.values.length;
+      return byUnits(rowLevel, Float64Array.from(y, (value, row) => value - rowLevel.theta * ((pre.values[row] ?? 0) - preMean)));
+    });
     if (adjusted) {
       output.push(toEntry("CUPED", adjusted, {
         note: `same ATE as the raw mean, less variance: adjusted by pre-period ${pre.name} (θ = ${adjusted.theta.toPrecision(4)}, variance reduction ${(adjusted.varianceReduction * 100).toFixed(1)} %)`,
