@@ -102,8 +102,17 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   const prePeriod = mapping.prePeriod === undefined ? null : await numericColumn(connection, file, need(mapping.prePeriod, "--pre-period"), typeOf.get(mapping.prePeriod) ?? "", rowText, { latency: false, allowNull: false, role: "pre-period covariate" });
 
   const labels = async (column: string): Promise<LabelColumn> => {
-    const result = await query(connection, `SELECT ${sqlIdentifier(column)}::VARCHAR AS v FROM t ORDER BY __row`);
-    return { name: column, labels: result.map((row) => (typeof row.v === "string" ? row.v : null)) };
+    // Column-wise, not row objects, and each distinct label kept once: a 10M-row log with 1,000 clusters would otherwise
+    // hold 10M row objects and 10M separate strings, and the garbage collector would spend most of the readout on them.
+    const result = await connection.runAndReadAll(`SELECT ${sqlIdentifier(column)}::VARCHAR AS v FROM t ORDER BY __row`);
+    const interned = new Map<string, string>();
+    const intern = (value: string): string => {
+      const known = interned.get(value);
+      if (known !== undefined) return known;
+      interned.set(value, value);
+      return value;
+    };
+    return { name: column, labels: Array.from(result.getColumnsJS()[0] ?? [], (value) => (typeof value === "string" ? intern(value) : null)) };
   };
   const unitName = mapping.unit ?? (has("assignment_unit") && !(await allNull("assignment_unit")) ? "assignment_unit" : null);
   const unit = unitName === null ? null : await labels(need(unitName, "--unit"));

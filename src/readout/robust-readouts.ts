@@ -41,7 +41,7 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
     // Yuen's SE treats rows as independent; with unit assignment there is no standard clustered version, so it is shown
     // for its point estimate only (QTE with the unit bootstrap and randomization inference carry the unit-level evidence).
     const note = "changes the estimand: the middle 60 % of each arm — a typical-request effect, blind to both tails";
-    output.push(toEntry("trimmed mean (Yuen 20%)", trimmed, rows.units === null ? { note } : { valid: false, note: `${note}; its SE treats rows as independent, too small when ${unitWords} are assigned — read QTE (unit bootstrap) or randomization inference instead` }));
+    output.push(toEntry("trimmed mean (Yuen 20%)", trimmed, rows.units === null ? { note } : { valid: false, note: `${note}; its SE treats rows as independent, too small when whole units (clusters, users, time blocks) are assigned — read QTE (unit bootstrap) or randomization inference instead` }));
   }
   const aggregated = settings.aggregatedQte?.get(rows.outcome);
   const qte = aggregated ?? attempt(notes, "quantile treatment effects", () => quantileTreatmentEffects(y, treated, qteProbabilities, { bootstrap: settings.bootstrap, seed: settings.seed, ...(units === undefined ? {} : { units }) }));

@@ -1,4 +1,17 @@
+import { _unitCodes } from "../stats/_validate.js";
 import { clusterRobust, type Estimate, type TreatmentArray } from "../stats/index.js";
+
+const treatedColumns = new WeakMap<object, Float64Array>();
+
+/** The 0/1 treatment as a regressor column, converted once per treatment array. */
+function treatedColumn(treated: TreatmentArray): Float64Array {
+  let column = treatedColumns.get(treated);
+  if (column === undefined) {
+    column = Float64Array.from(treated, Number);
+    treatedColumns.set(treated, column);
+  }
+  return column;
+}
 
 /**
  * Re-states a row-level difference estimate (raw, winsorized, log, CUPED — each a difference in means of a transformed
@@ -9,8 +22,8 @@ import { clusterRobust, type Estimate, type TreatmentArray } from "../stats/inde
  */
 export function withUnitRobustSe<T extends Estimate>(estimate: T, transformed: ArrayLike<number>, treated: TreatmentArray, units: readonly string[] | null): T {
   if (units === null) return estimate;
-  const fit = clusterRobust(transformed, { treated: Float64Array.from(treated, Number) }, units, { treatmentColumn: "treated", type: "CR2" });
-  const unitCount = new Set(units).size;
+  const fit = clusterRobust(transformed, { treated: treatedColumn(treated) }, units, { treatmentColumn: "treated", type: "CR2" });
+  const unitCount = _unitCodes("withUnitRobustSe", "units", units).count;
   return {
     ...estimate,
     estimate: fit.estimate,

@@ -58,8 +58,22 @@ export function _treatmentColumn(where: string, treated: TreatmentArray, minPerA
   return output;
 }
 
-/** Labels → dense integer codes 0..count−1 in order of first appearance. */
+/** Codes already computed per labels array: a readout runs several cluster-robust fits over the same 10M labels. */
+const codesByLabels = new WeakMap<object, { readonly codes: Int32Array; readonly count: number }>();
+
+/**
+ * Labels → dense integer codes 0..count−1 in order of first appearance. Memoized per labels array (callers never
+ * mutate label arrays after reading them); the returned codes must be treated as read-only.
+ */
 export function _unitCodes(where: string, name: string, labels: UnitLabels): { codes: Int32Array; count: number } {
+  const cached = codesByLabels.get(labels);
+  if (cached !== undefined) return cached;
+  const result = computeUnitCodes(where, name, labels);
+  codesByLabels.set(labels, result);
+  return result;
+}
+
+function computeUnitCodes(where: string, name: string, labels: UnitLabels): { codes: Int32Array; count: number } {
   const codes = new Int32Array(labels.length);
   const seen = new Map<string | number, number>();
   for (let index = 0; index < labels.length; index++) {
