@@ -58,8 +58,8 @@ console.log(`  ${"total".padEnd(56)} ${f(totalSeconds).padStart(8)} s   (goal �
 console.log("estimates:");
 console.log(`  Welch        ${f(result.welch.estimate, 6)} (SE ${f(result.welch.standardError, 6)})`);
 console.log(`  CR2          ${f(result.cr2.estimate, 6)} (SE ${f(result.cr2.standardError, 6)}, Bell–McCaffrey df ${f(result.cr2.df ?? Number.NaN, 1)}); CR1 SE ${f(result.cr1.standardError, 6)}`);
-console.log(`  winsorized   ${f(result.winsorized.estimate, 6)} (SE ${f(result.winsorized.standardError, 6)}, cap ${f(result.winsorized.upperCap, 4)})`);
-console.log(`  CUPED        ${f(result.cuped?.estimate ?? Number.NaN, 6)} (SE ${f(result.cuped?.standardError ?? Number.NaN, 6)}, θ ${f(result.cuped?.theta ?? Number.NaN, 4)})`);
+console.log(`  winsorized   ${f(result.winsorized.estimate, 6)} (row Welch SE ${f(result.winsorized.standardError, 6)}; CR2 SE over clusters ${f(result.winsorizedCr2.standardError, 6)}, cap ${f(result.winsorized.upperCap, 4)})`);
+console.log(`  CUPED        ${f(result.cuped?.estimate ?? Number.NaN, 6)} (row Welch SE ${f(result.cuped?.standardError ?? Number.NaN, 6)}; CR2 SE over clusters ${f(result.cupedCr2?.standardError ?? Number.NaN, 6)}, θ ${f(result.cuped?.theta ?? Number.NaN, 4)})`);
 for (const effect of result.qte) console.log(`  QTE p${String(Math.round(effect.probability * 100)).padEnd(3)}     ${f(effect.estimate, 6)} (bootstrap SE ${f(effect.standardError, 6)}, 95 % CI ${f(effect.ci95[0], 4)} to ${f(effect.ci95[1], 4)})`);
 console.log(`  RI           p = ${f(result.randomization.pValue, 4)} over ${result.randomization.permutations} cluster permutations`);
 
