@@ -119,6 +119,7 @@ function readOutcome(
       effect: differential ? "the arms differ in completion: this outcome conditions on completing, a post-treatment selection — read it beside the failure rate, not alone" : "none (similar completion in both arms)",
     });
   }
+  const segments = rows.segment === null ? [] : segmentEffects(rows, context.lowerIsBetter, netValueSettings(table, keep, all, context.options.valuePerUnit), notes);
   for (const note of notes) checks.push({ check: "design", name: "estimator skipped", status: "info", message: note, effect: "none" });
   const means = { control: 0, treated: 0 };
   const welch = estimates.find((entry) => entry.method === "difference-in-means (Welch)");
@@ -134,7 +135,7 @@ function readOutcome(
     means,
     estimates,
     robust,
-    segments: rows.segment === null ? [] : segmentEffects(rows, context.lowerIsBetter, netValueSettings(table, keep, all, context.options.valuePerUnit)),
+    segments,
     checks,
     robustSummary: summarizeRobust(outcome.name, robust),
     ...(context.design.chosen === "switchback" && rows.block !== null ? { blockSeries: switchbackBlocks(rows).map(({ block, arm, outcomeMean, n }) => ({ block, arm, outcomeMean, n })) } : {}),

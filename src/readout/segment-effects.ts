@@ -1,6 +1,7 @@
 import { benjaminiHochberg, differenceInMeans, holm } from "../stats/index.js";
-import { subsetNumbers, type OutcomeRows } from "./estimate-outcome.js";
+import { subsetLabels, subsetNumbers, type OutcomeRows } from "./estimate-outcome.js";
 import type { SegmentEffect, SegmentNetValue } from "./readout-types.js";
+import { withUnitRobustSe } from "./unit-robust-se.js";
 
 const maxSegments = 30;
 
@@ -14,11 +15,11 @@ export interface NetValueSettings {
 }
 
 /**
- * Welch effect per pre-specified segment, with Holm (family-wise) and Benjamini–Hochberg (FDR) adjusted p-values; with a
+ * Welch effect per pre-specified segment (CR2 over the assignment units when rows are not the units), with Holm (family-wise) and Benjamini–Hochberg (FDR) adjusted p-values; with a
  * value per unit, the per-row net value v = value × (improvement of y) − cost, compared by Welch so the SE carries the
  * covariance of lift and cost: E[v₁] − E[v₀] = value × lift − incremental cost (heterogeneity net value, SPEC §7.4).
  */
-export function segmentEffects(rows: OutcomeRows, lowerIsBetter: boolean, net: NetValueSettings | null): SegmentEffect[] {
+export function segmentEffects(rows: OutcomeRows, lowerIsBetter: boolean, net: NetValueSettings | null, notes: string[] = []): SegmentEffect[] {
   const groups = new Map<string, number[]>();
   (rows.segment ?? []).forEach((label, index) => {
     const key = label ?? "(missing)";
@@ -31,14 +32,18 @@ export function segmentEffects(rows: OutcomeRows, lowerIsBetter: boolean, net: N
   const netRaw: (Omit<SegmentNetValue, "pHolm" | "pBH"> | null)[] = [];
   for (const [segment, indices] of [...groups.entries()].slice(0, maxSegments)) {
     const treated = Uint8Array.from(indices, (row) => rows.treated[row] ?? 0);
+    // Under unit assignment the segment's SE comes from its assignment units (CR2), as for the whole-sample estimates.
+    const units = rows.units === null ? null : subsetLabels(rows.units, indices);
     let estimate;
     try {
-      estimate = differenceInMeans(subsetNumbers(rows.y, indices), treated, { outcomeName: rows.outcome });
-    } catch {
-      continue; // A segment with one arm (or < 2 rows per arm) has no effect to report.
+      const y = subsetNumbers(rows.y, indices);
+      estimate = withUnitRobustSe(differenceInMeans(y, treated, { outcomeName: rows.outcome }), y, treated, units);
+    } catch (error) {
+      notes.push(`segment "${segment}" of ${rows.outcome}: no effect estimated (${error instanceof Error ? error.message : String(error)})`);
+      continue;
     }
     raw.push({ segment, n: indices.length, estimate: estimate.estimate, lift: direction * estimate.estimate, standardError: estimate.standardError, ci95: estimate.ci95, pValue: estimate.pValue, netValue: null });
-    netRaw.push(net === null ? null : segmentNetValue(rows, indices, direction, net));
+    netRaw.push(net === null ? null : segmentNetValue(rows, indices, direction, net, units));
   }
   if (raw.length === 0) return [];
   const pHolm = holm(raw.map((entry) => entry.pValue));
@@ -54,13 +59,15 @@ export function segmentEffects(rows: OutcomeRows, lowerIsBetter: boolean, net: N
   });
 }
 
-function segmentNetValue(rows: OutcomeRows, indices: readonly number[], direction: number, net: NetValueSettings): Omit<SegmentNetValue, "pHolm" | "pBH"> | null {
-  const kept = indices.filter((row) => Number.isFinite(net.cost[row] ?? Number.NaN));
+function segmentNetValue(rows: OutcomeRows, indices: readonly number[], direction: number, net: NetValueSettings, segmentUnits: readonly string[] | null): Omit<SegmentNetValue, "pHolm" | "pBH"> | null {
+  const keptPositions = indices.flatMap((row, position) => (Number.isFinite(net.cost[row] ?? Number.NaN) ? [position] : []));
+  const kept = keptPositions.map((position) => indices[position] ?? 0);
+  const units = segmentUnits === null ? null : subsetLabels(segmentUnits, keptPositions);
   const values = Float64Array.from(kept, (row) => net.valuePerUnit * direction * (rows.y[row] ?? 0) - (net.cost[row] ?? 0));
   const costs = Float64Array.from(kept, (row) => net.cost[row] ?? 0);
   const treated = Uint8Array.from(kept, (row) => rows.treated[row] ?? 0);
   try {
-    const value = differenceInMeans(values, treated, { outcomeName: "net value" });
+    const value = withUnitRobustSe(differenceInMeans(values, treated, { outcomeName: "net value" }), values, treated, units);
     const incrementalCost = differenceInMeans(costs, treated, { outcomeName: net.costColumn });
     return { estimate: value.estimate, standardError: value.standardError, ci95: value.ci95, pValue: value.pValue, incrementalCost: incrementalCost.estimate, rowsWithoutCost: indices.length - kept.length };
   } catch {

@@ -6,7 +6,7 @@ import { readoutJson } from "./run-readout.js";
 
 /** estimatr::lm_robust(transformed ~ treated, clusters = cluster, se_type = "CR2") — scripts/fixtures/make-clustered-robust-fixtures.R. */
 interface Reference { estimate: number; standardError: number; df: number; ci95: [number, number]; pValue: number }
-const expected = JSON.parse(readFileSync("test/fixtures/stats/clustered-robust-readouts.expected.json", "utf8")) as Record<"raw" | "winsorized" | "log" | "cuped", Reference> & { cap: number; theta: number };
+const expected = JSON.parse(readFileSync("test/fixtures/stats/clustered-robust-readouts.expected.json", "utf8")) as Record<"raw" | "winsorized" | "log" | "cuped", Reference> & { cap: number; theta: number; segments: Record<"high" | "low", Reference & { n: number }> };
 
 function close(actual: number | null | undefined, reference: number): void {
   expect(Math.abs((actual ?? Number.NaN) - reference)).toBeLessThanOrEqual(1e-6 * Math.max(Math.abs(reference), 1e-12));
@@ -39,6 +39,21 @@ describe("robust cost readouts under cluster assignment carry SEs over clusters,
     const yuen = row("trimmed mean (Yuen 20%)");
     expect(yuen.valid).toBe(false);
     expect(yuen.note).toMatch(/SE treats rows as independent/);
+  });
+
+  it("segment effects under cluster assignment match estimatr CR2 within each segment", async () => {
+    const readout = await readoutJson(["test/fixtures/stats/clustered-rct-segmented.csv", "--outcome", "cost", "--treatment", "treated", "--cluster", "cluster", "--segment", "segment", "--permutations", "100", "--bootstrap", "20"]);
+    const segments = readout.outcomes[0]?.segments ?? [];
+    expect(segments.map((entry) => entry.segment).sort()).toEqual(["high", "low"]);
+    for (const entry of segments) {
+      const reference = expected.segments[entry.segment as "high" | "low"];
+      expect(entry.n).toBe(reference.n);
+      close(entry.estimate, reference.estimate);
+      close(entry.standardError, reference.standardError);
+      close(entry.ci95[0], reference.ci95[0]);
+      close(entry.ci95[1], reference.ci95[1]);
+      close(entry.pValue, reference.pValue);
+    }
   });
 
   it("the DuckDB-aggregated path gives the same clustered winsorized and CUPED SEs", async () => {
