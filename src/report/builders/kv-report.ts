@@ -1,15 +1,10 @@
+import type { KvCapacityRow } from "../../physics/kv-capacity.js";
 import type { ReportBlock, ReportDocument } from "../report-document.js";
 import type { ReportMeta } from "../report-meta.js";
 import { requireRecord, requireRecords, roundSignificant } from "./_shape.js";
 
-interface KvRowJson {
-  readonly contextTokens: number;
-  readonly blockRoundedTokens: number;
-  readonly kvBytesPerSequence: number;
-  readonly maxSequences: number;
-  readonly effectiveMaxSequences: number;
-  readonly costMultiplierVsReference: number;
-}
+/** One context length of `calc kv --json`, as the physics computes it. */
+type KvRowJson = KvCapacityRow;
 
 const gib = (bytes: number): number | null => roundSignificant(bytes / 2 ** 30);
 

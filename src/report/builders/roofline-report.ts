@@ -1,23 +1,10 @@
+import type { RooflinePoint } from "../../physics/roofline.js";
 import type { ReportBlock, ReportDocument, VegaLiteSpec } from "../report-document.js";
 import type { ReportMeta } from "../report-meta.js";
 import { isRecord, requireRecords, roundSignificant } from "./_shape.js";
 
-/** One batch of `calc roofline --json` (SPEC §3.1). */
-interface RooflinePointJson {
-  readonly batch: number;
-  readonly contextTokens: number;
-  readonly stepSeconds: number;
-  readonly tpotSeconds: number;
-  readonly tailTpotSeconds: number;
-  readonly tokensPerSecond: number;
-  readonly costUsdPerMTok: number;
-  readonly costUsdPerMAcceptedTok: number;
-  readonly bottleneck: string;
-  readonly zone: string;
-  readonly feasible: boolean;
-  readonly meetsSlo: boolean | null;
-  readonly operatingPoint?: boolean;
-}
+/** One batch of `calc roofline --json` (SPEC §3.1), as the physics computes it, plus the operating-point mark. */
+type RooflinePointJson = Omit<RooflinePoint, "overheadShare"> & { readonly operatingPoint?: boolean };
 
 /** What the command adds for the report beside the points (all optional: stored --json has only the points). */
 interface RooflineContext {
