@@ -42,6 +42,13 @@ function covariateColumns(table: CausalTable, column: string): { columns: Record
   const labels = table.labels.get(column) ?? [];
   const numbers = labels.map((label) => (label.trim() === "" ? Number.NaN : Number(label)));
   if (numbers.every((value) => Number.isFinite(value))) return { columns: { [column]: Float64Array.from(numbers) }, note: null };
+  // A mostly numeric column with a few text cells is a data error, not a categorical covariate: turning it into one
+  // dummy per value would silently change the model.
+  const numericCells = numbers.filter((value) => Number.isFinite(value)).length;
+  if (numericCells >= 0.9 * labels.length) {
+    const bad = numbers.findIndex((value) => !Number.isFinite(value));
+    throw new GoodputError("BAD_INPUT", `${table.file}: covariate "${column}" is numeric on ${numericCells} of ${labels.length} rows but "${labels[bad] ?? ""}" at row ${bad + 1}; fix or remove that cell (or recode the column as text levels if it is categorical).`, { where: `${table.file}:${column}` });
+  }
   const levels = [...new Set(labels)].sort();
   if (levels.length > 50) {
     const bad = numbers.findIndex((value) => !Number.isFinite(value));

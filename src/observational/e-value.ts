@@ -1,8 +1,10 @@
 /** How strong an unmeasured confounder would have to be to explain an estimate away. */
 export interface EValue {
-  /** Standardized effect d = estimate / SD of the outcome. */
-  readonly standardizedEffect: number;
-  /** Approximate risk ratio exp(0.91 d). */
+  /** "difference": continuous outcome through d → RR ≈ exp(0.91 d); "risk ratio": 0/1 outcome, RR = p₁ / p₀ directly. */
+  readonly scale: "difference" | "risk ratio";
+  /** Standardized effect d = estimate / SD of the outcome (null on the risk-ratio scale). */
+  readonly standardizedEffect: number | null;
+  /** The risk ratio the E-value is computed from. */
   readonly riskRatio: number;
   /** E-value of the point estimate. */
   readonly estimate: number;
@@ -26,9 +28,27 @@ export function eValueForDifference(estimate: number, ci95: readonly [number, nu
   const crossesZero = ci95[0] <= 0 && ci95[1] >= 0;
   const nearLimit = estimate >= 0 ? ci95[0] : ci95[1];
   return {
+    scale: "difference",
     standardizedEffect: d,
     riskRatio,
     estimate: eValueOfRatio(riskRatio),
     ciLimit: crossesZero ? 1 : eValueOfRatio(Math.exp((0.91 * nearLimit) / outcomeSd)),
+  };
+}
+
+/**
+ * E-value for a 0/1 outcome straight from the risk ratio p₁ / p₀ of the potential-outcome means (VanderWeele & Ding
+ * 2017, eq. 1): RR + √(RR(RR − 1)), with RR inverted below 1. The CI limit uses (p₀ + limit) / p₀, holding p₀ fixed.
+ */
+export function eValueForRiskRatio(treatedRisk: number, controlRisk: number, estimate: number, ci95: readonly [number, number]): EValue {
+  const riskRatio = treatedRisk / controlRisk;
+  const crossesZero = ci95[0] <= 0 && ci95[1] >= 0;
+  const nearLimit = estimate >= 0 ? ci95[0] : ci95[1];
+  return {
+    scale: "risk ratio",
+    standardizedEffect: null,
+    riskRatio,
+    estimate: eValueOfRatio(riskRatio),
+    ciLimit: crossesZero ? 1 : eValueOfRatio((controlRisk + nearLimit) / controlRisk),
   };
 }

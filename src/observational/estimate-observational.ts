@@ -3,7 +3,7 @@ import { _fail } from "../stats/_validate.js";
 import { _fitArmOutcomeModels } from "./_arm-outcome-models.js";
 import { _meanSd } from "./_linear-algebra.js";
 import type { _Sample } from "./_sample.js";
-import { eValueForDifference, type EValue } from "./e-value.js";
+import { eValueForDifference, eValueForRiskRatio, type EValue } from "./e-value.js";
 import { estimateAipw } from "./estimate-aipw.js";
 import { estimateDoubleMl, type DoubleMlOptions } from "./estimate-double-ml.js";
 import { estimateIpw } from "./estimate-ipw.js";
@@ -65,7 +65,8 @@ export interface ObservationalResult {
     readonly maxWeight: WeightSummary["maxWeight"];
     readonly maxWeightShare: WeightSummary["maxWeightShare"];
     readonly trimmed: TrimReport;
-    readonly doubleMl: { readonly folds: number; readonly outOfFoldR2: { readonly outcome: number; readonly treatment: number }; readonly learner: string };
+    /** Null when the sample is too small for cross-fitting (a warning says so). */
+    readonly doubleMl: { readonly folds: number; readonly outOfFoldR2: { readonly outcome: number; readonly treatment: number }; readonly learner: string } | null;
   };
   readonly sensitivity: EValue & { readonly statement: string };
   readonly decision: ObservationalDecision;
@@ -177,21 +178,27 @@ export function estimateObservational(input: ObservationalInput, options: Observ
   const imputation = estimateRegressionImputation(sample, design, models, estimand);
   const ipw = estimateIpw(sample, propensity, estimand);
   const aipw = estimateAipw(sample, propensity.fitted, models, estimand);
-  const doubleMl = estimateDoubleMl(sample, options.doubleMl);
-  const estimates = [olsEstimate, imputation, ipw.estimate, aipw, doubleMl.estimate];
+  // Cross-fitting needs at least two rows per fold; on a tiny sample double ML is skipped with a warning instead of
+  // failing the other four estimators.
+  const folds = options.doubleMl?.folds ?? 5;
+  const doubleMl = n >= 2 * folds ? estimateDoubleMl(sample, options.doubleMl) : null;
+  if (doubleMl === null) warnings.push(`Double ML skipped: ${n} rows are too few for ${folds}-fold cross-fitting (it needs at least ${2 * folds}); pass --folds 2 or use more data.`);
+  const estimates = doubleMl === null ? [olsEstimate, imputation, ipw.estimate, aipw] : [olsEstimate, imputation, ipw.estimate, aipw, doubleMl.estimate];
 
   const weights = summarizeWeights(sample.t, ipw.weights);
   const balance = balanceTable(sample.t, sample.covariates, ipw.weights);
   const treatedSd = _meanSd(sample.y, Int32Array.from({ length: n }, (_, i) => i).filter((i) => sample.t[i] === 1)).sd;
   const controlSd = _meanSd(sample.y, Int32Array.from({ length: n }, (_, i) => i).filter((i) => sample.t[i] === 0)).sd;
   const outcomeSd = Math.sqrt((treatedSd ** 2 + controlSd ** 2) / 2);
-  const eValue = eValueForDifference(aipw.estimate, aipw.ci95, outcomeSd);
+  const binaryOutcome = sample.y.every((value) => value === 0 || value === 1);
+  const controlRisk = binaryOutcome ? aipwControlMean(sample, propensity.fitted, models.mu0, estimand, aipw.estimate) : Number.NaN;
+  const eValue = binaryOutcome && controlRisk > 0 && controlRisk + aipw.estimate > 0 ? eValueForRiskRatio(controlRisk + aipw.estimate, controlRisk, aipw.estimate, aipw.ci95) : eValueForDifference(aipw.estimate, aipw.ci95, outcomeSd);
   const sensitivity = {
     ...eValue,
     statement:
       `Unobserved confounding remains possible: these covariates are all the adjustment there is. To explain away the AIPW estimate, an unmeasured confounder would need a risk-ratio association of at least ${eValue.estimate.toFixed(2)} with both ${treatmentName} and ${outcomeName} beyond the covariates` +
       (eValue.ciLimit > 1 ? ` (${eValue.ciLimit.toFixed(2)} to move the confidence limit to zero)` : "; the confidence interval already includes zero") +
-      ` (E-value, VanderWeele & Ding 2017, with d = ${eValue.standardizedEffect.toFixed(3)} outcome SDs).`,
+      ` (E-value, VanderWeele & Ding 2017, ${eValue.standardizedEffect === null ? `from the risk ratio ${eValue.riskRatio.toFixed(3)} of the 0/1 outcome` : `with d = ${eValue.standardizedEffect.toFixed(3)} outcome SDs`}).`,
   };
   const decision = observationalDecision({ estimand, estimates, weights, balance, eValue, trimmedRows: dropped.length, n: full.y.length });
   return {
@@ -220,10 +227,30 @@ export function estimateObservational(input: ObservationalInput, options: Observ
       balance,
       ...weights,
       trimmed: { level: trim, droppedTreated, droppedControl: dropped.length - droppedTreated, rows: dropped.slice(0, 50).map((row) => row + 1), constantAfterTrim },
-      doubleMl: { folds: doubleMl.folds, outOfFoldR2: doubleMl.outOfFoldR2, learner: doubleMl.learner },
+      doubleMl: doubleMl === null ? null : { folds: doubleMl.folds, outOfFoldR2: doubleMl.outOfFoldR2, learner: doubleMl.learner },
     },
     sensitivity,
     decision,
     warnings,
   };
+}
+
+/**
+ * The AIPW estimate of the control potential-outcome mean (the risk p₀ of a 0/1 outcome): for the ATE
+ * mean(μ₀ + (1 − T)(y − μ₀)/(1 − e)); for the ATT the treated arm's observed mean minus the ATT.
+ */
+function aipwControlMean(sample: _Sample, propensity: Float64Array, mu0: Float64Array, estimand: ObservationalEstimand, effect: number): number {
+  const { y, t } = sample;
+  let sum = 0;
+  let treated = 0;
+  let treatedSum = 0;
+  for (let i = 0; i < y.length; i++) {
+    const m0 = mu0[i] ?? 0;
+    sum += m0 + (t[i] === 1 ? 0 : ((y[i] ?? 0) - m0) / (1 - (propensity[i] ?? 0)));
+    if (t[i] === 1) {
+      treated++;
+      treatedSum += y[i] ?? 0;
+    }
+  }
+  return estimand === "ate" ? sum / y.length : treatedSum / treated - effect;
 }

@@ -26,7 +26,7 @@ export function formatObservationalReadout(result: ObservationalResult): string 
     "  balance, standardized mean difference (|SMD| > 0.1 flagged):",
     "    covariate                 before    after",
     ...d.balance.map((row) => `    ${row.covariate.padEnd(24)} ${fixed(row.before, 3).padStart(7)}  ${fixed(row.after, 3).padStart(7)}${Math.abs(row.after) > 0.1 ? "  ←" : ""}`),
-    `  double ML learners: out-of-fold R² outcome ${fixed(d.doubleMl.outOfFoldR2.outcome, 3)}, treatment ${fixed(d.doubleMl.outOfFoldR2.treatment, 3)}`,
+    d.doubleMl === null ? "  double ML: skipped (too few rows for cross-fitting; see the warnings)" : `  double ML learners: out-of-fold R² outcome ${fixed(d.doubleMl.outOfFoldR2.outcome, 3)}, treatment ${fixed(d.doubleMl.outOfFoldR2.treatment, 3)}`,
     "",
     "Estimates",
     "  method                 estimand  estimate     SE           95% CI",

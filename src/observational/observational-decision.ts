@@ -35,7 +35,10 @@ export function observationalDecision(input: {
   const arms = [["treated", "treated"], ["control", "control"]] as const;
   for (const [arm, label] of arms) {
     if (weights.essShare[arm] < minEssShare) reasons.push(`weak overlap: the ${label} arm's effective sample size is ${weights.ess[arm].toFixed(1)} (${(100 * weights.essShare[arm]).toFixed(1)} % of its rows)`);
-    if (weights.maxWeightShare[arm] > maxSingleWeightShare) reasons.push(`weak overlap: one ${label} row carries ${(100 * weights.maxWeightShare[arm]).toFixed(1)} % of its arm's weight (weight ${weights.maxWeight[arm].toPrecision(4)})`);
+    // An arm of n rows gives each row 1/n of the weight even when weights are equal, so a small arm is judged against
+    // three times its equal share, not the flat 10 % (which every arm under 10 rows would exceed).
+    const armRows = weights.ess[arm] / weights.essShare[arm];
+    if (weights.maxWeightShare[arm] > Math.max(maxSingleWeightShare, 3 / armRows)) reasons.push(`weak overlap: one ${label} row carries ${(100 * weights.maxWeightShare[arm]).toFixed(1)} % of its arm's weight (weight ${weights.maxWeight[arm].toPrecision(4)})`);
   }
   const imbalanced = balance.filter((row) => Math.abs(row.after) > balanceThreshold);
   if (imbalanced.length > 0) reasons.push(`residual imbalance after weighting: ${imbalanced.map((row) => `${row.covariate} (SMD ${row.after.toFixed(2)})`).join(", ")} — the propensity model does not balance them; add terms or interactions`);

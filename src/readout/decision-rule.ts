@@ -10,6 +10,13 @@ export const builtInRuleMetrics = ["error_rate", "queue_depth", "kv_utilization"
 const metric = z.string().min(1, "name an outcome column (e.g. ttft_s) or one of " + builtInRuleMetrics.join(", "));
 const statistic = z.enum(["mean", "p50", "p90", "p95", "p99"]);
 
+/** Built-in metrics are rates and means (error rate, mean queue depth …): a quantile of them is not computed, so it is refused. */
+const builtInsAreMeans = (rule: { readonly metric: string; readonly statistic: string }, context: z.RefinementCtx): void => {
+  if ((builtInRuleMetrics as readonly string[]).includes(rule.metric) && rule.statistic !== "mean") {
+    context.addIssue({ code: "custom", path: ["statistic"], message: `"${rule.statistic}" of the built-in ${rule.metric} is not computed (built-ins are means or rates); use statistic: mean, or name an outcome column for a quantile` });
+  }
+};
+
 const guardrailSchema = z.strictObject({
   metric,
   /** mean or a quantile (QTE) of an outcome column; built-ins are means. */
@@ -18,7 +25,7 @@ const guardrailSchema = z.strictObject({
   maxDegradation: z.number().nonnegative(),
   higherIsBetter: z.boolean().default(false),
   note: z.string().optional(),
-});
+}).superRefine(builtInsAreMeans);
 
 const rollbackSchema = z.strictObject({
   metric,
@@ -29,7 +36,7 @@ const rollbackSchema = z.strictObject({
   /** What firing does: "roll back" (already deployed / ramping) or "do not ship" (still a test). */
   action: z.enum(["roll back", "do not ship"]).default("roll back"),
   note: z.string().optional(),
-});
+}).superRefine(builtInsAreMeans);
 
 export const decisionRuleSchema = z.strictObject({
   name: z.string().optional(),

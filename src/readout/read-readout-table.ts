@@ -115,7 +115,13 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
     return { name: column, labels: Array.from(result.getColumnsJS()[0] ?? [], (value) => (typeof value === "string" ? intern(value) : null)) };
   };
   const unitName = mapping.unit ?? (has("assignment_unit") && !(await allNull("assignment_unit")) ? "assignment_unit" : null);
-  const unit = unitName === null ? null : await labels(need(unitName, "--unit"));
+  if (unitName !== null) {
+    // An empty unit cell has no assignment unit: pooling such rows into one "" unit would invent a unit in both arms.
+    const column = need(unitName, "--unit");
+    const nullRow = await query(connection, `SELECT __row FROM t WHERE ${sqlIdentifier(column)} IS NULL ORDER BY __row LIMIT 1`);
+    if (nullRow.length > 0) throw new GoodputError("BAD_INPUT", `${file}: assignment-unit column "${column}" is empty at ${rowText(nullRow[0]?.__row)}; every row needs the unit it was assigned with — fill it, drop rows that were outside the experiment, or pass --unit with another column.`, { where: `${file}:${column}` });
+  }
+  const unit = unitName === null ? null : await labels(unitName);
   let cluster: LabelColumn | null = null;
   if (mapping.cluster !== undefined) {
     const column = need(mapping.cluster, "--cluster");
@@ -175,7 +181,8 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
       if (!has(field) || (field !== "fallback_reason" && (await allNull(field)))) missingLogFields.push(`${field} (${what})`);
     }
   }
-  if (isRequestLog && has("status") && has("request_id")) await refuseCompletedOnly(connection, file);
+  // The id-gap heuristic needs integer ids; text ids (UUIDs, "req-…") carry no gaps to count.
+  if (isRequestLog && has("status") && /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|INT\d+)$/i.test(typeOf.get("request_id") ?? "")) await refuseCompletedOnly(connection, file);
   return {
     file, format, rows, columns,
     treatment: { column: treatmentColumn, controlValue, treatedValue, treated },

@@ -1,3 +1,4 @@
+import { GoodputError } from "../errors.js";
 import { benjaminiHochberg, differenceInMeans, holm } from "../stats/index.js";
 import { subsetLabels, subsetNumbers, type OutcomeRows } from "./estimate-outcome.js";
 import type { SegmentEffect, SegmentNetValue } from "./readout-types.js";
@@ -30,7 +31,11 @@ export function segmentEffects(rows: OutcomeRows, lowerIsBetter: boolean, net: N
   const direction = lowerIsBetter ? -1 : 1;
   const raw: Omit<SegmentEffect, "pHolm" | "pBH">[] = [];
   const netRaw: (Omit<SegmentNetValue, "pHolm" | "pBH"> | null)[] = [];
-  for (const [segment, indices] of [...groups.entries()].slice(0, maxSegments)) {
+  // Every segment is tested and adjusted for: a cap that kept the first few would hide the others and shrink Holm/BH.
+  if (groups.size > maxSegments) {
+    throw new GoodputError("BAD_USAGE", `--segment: the segment column has ${groups.size} distinct values (more than ${maxSegments}); pre-specify a coarse segmentation (e.g. bucket the column into tiers) — with this many, every per-segment effect is noise after multiple-testing control.`, { where: "--segment" });
+  }
+  for (const [segment, indices] of groups) {
     const treated = Uint8Array.from(indices, (row) => rows.treated[row] ?? 0);
     // Under unit assignment the segment's SE comes from its assignment units (CR2), as for the whole-sample estimates.
     const units = rows.units === null ? null : subsetLabels(rows.units, indices);

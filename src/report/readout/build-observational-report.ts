@@ -86,7 +86,7 @@ export function buildObservationalReport(result: ObservationalResult & { readonl
               ["ESS treated / control", `${formatNumber(d.ess.treated)} / ${formatNumber(d.ess.control)}`],
               ["ESS share treated / control", `${formatNumber(d.essShare.treated)} / ${formatNumber(d.essShare.control)}`],
               ["largest weight's share, treated / control", `${formatNumber(d.maxWeightShare.treated)} / ${formatNumber(d.maxWeightShare.control)}`],
-              ["double ML", `${d.doubleMl.folds} folds, ${d.doubleMl.learner}; out-of-fold R² outcome ${formatNumber(d.doubleMl.outOfFoldR2.outcome)}, treatment ${formatNumber(d.doubleMl.outOfFoldR2.treatment)}`],
+              ["double ML", d.doubleMl === null ? "skipped: too few rows for cross-fitting" : `${d.doubleMl.folds} folds, ${d.doubleMl.learner}; out-of-fold R² outcome ${formatNumber(d.doubleMl.outOfFoldR2.outcome)}, treatment ${formatNumber(d.doubleMl.outOfFoldR2.treatment)}`],
             ],
           },
         ],
