@@ -9,6 +9,8 @@ export interface DecisionRecord {
   readonly question: string;
   readonly decisionServed: string;
   readonly comparison: string;
+  /** The unit-cost metric the decision rule ranks by (e.g. costPer1kSuccessful); `evidence[].metric` holds its values. */
+  readonly metric: string;
   readonly evidence: readonly { readonly case: string; readonly profile: string; readonly runId: string; readonly metric: number; readonly sloPassed: boolean; readonly summary: string }[];
   readonly decision: string;
   readonly guardrails: readonly string[];
@@ -54,7 +56,7 @@ export function decideExperiment(experiment: ExperimentConfig, rows: readonly Co
     experiment.slo.ttftSeconds === undefined ? null : `TTFT ≤ ${experiment.slo.ttftSeconds} s`,
     experiment.slo.tpotSeconds === undefined ? null : `TPOT ≤ ${experiment.slo.tpotSeconds} s`,
   ].filter((text): text is string => text !== null);
-  const base = { experiment: experiment.name, question: experiment.question, decisionServed: experiment.decision, comparison, evidence, evidenceBoundary: experiment.evidenceBoundary, perCase: perCase.map(({ best: _best, ...entry }) => entry) };
+  const base = { experiment: experiment.name, question: experiment.question, decisionServed: experiment.decision, comparison, metric, evidence, evidenceBoundary: experiment.evidenceBoundary, perCase: perCase.map(({ best: _best, ...entry }) => entry) };
   const nothingServed = perCase.length === 0 || perCase.every((entry) => !Number.isFinite(entry.best[metric]));
   if (nothingServed) {
     return {

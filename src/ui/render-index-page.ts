@@ -7,7 +7,8 @@ const kindOrder: readonly StoredItemKind[] = ["experiment", "decision", "readout
 
 /** The link to an item's report: the id percent-encoded as one path segment (the server decodes it and looks it up by exact match). */
 export function itemHref(id: string, format: "html" | "md" = "html"): string {
-  return `/item/${encodeURIComponent(id)}${format === "md" ? ".md" : ""}`;
+  // Dots are encoded too, so an id ending in ".md" is never read as the Markdown view of another id.
+  return `/item/${encodeURIComponent(id).replace(/\./g, "%2E")}${format === "md" ? ".md" : ""}`;
 }
 
 /** The viewer's front page: every stored item by kind, newest first, each linking to its report (HTML and Markdown). No script. */

@@ -57,6 +57,16 @@ describe("decision-record report", () => {
     expect(bars).toHaveLength(3);
   });
 
+  test("the metric comes from the record, not from 'by …' inside user-chosen profile names", () => {
+    const hostileNames = { ...record, metric: "costPer1kSuccessful", comparison: "served by vllm vs batched on steady and burst, by costPer1kSuccessful (lower is better) with the SLO checked per run" };
+    const chart = blocks(hostileNames).find((block) => block.kind === "chart");
+    expect(chart?.kind === "chart" && chart.title).toBe("costPer1kSuccessful by profile and case");
+    // An older record without the field: the comparison's fixed ending still names it.
+    const { metric: _metric, ...older } = hostileNames;
+    const olderChart = blocks(older).find((block) => block.kind === "chart");
+    expect(olderChart?.kind === "chart" && olderChart.title).toBe("costPer1kSuccessful by profile and case");
+  });
+
   test("a record missing fields is a BAD_INPUT naming them", () => {
     const { evidence: _evidence, status: _status, ...partial } = record;
     const error = goodputErrorOf(() => buildDecisionReport(partial, { source: "test" }));

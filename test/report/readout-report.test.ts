@@ -238,4 +238,11 @@ describe("golden report", () => {
     await expect(html).toMatchFileSnapshot("__snapshots__/readout-rdd.html");
     await expect(await renderReportMarkdown(doc)).toMatchFileSnapshot("__snapshots__/readout-rdd.md");
   });
+
+  test("rendered: the RD plot draws its cutoff line; the synthetic-control series chart has a legend naming both lines", async () => {
+    const rdd = await renderReportHtml(buildReadoutReport(await readoutFixtureJson(readoutFixtureArgs.rdd), meta));
+    expect(rdd).toMatch(/<g class="mark-rule role-mark[^>]*><line [^>]*stroke-dasharray="4,4"/);
+    const sc = await renderReportHtml(buildReadoutReport(await readoutFixtureJson(readoutFixtureArgs.syntheticControl), meta));
+    expect(sc).toMatch(/aria-roledescription="legend" aria-label="[^"]*2 values: treated unit, synthetic control"/);
+  });
 });

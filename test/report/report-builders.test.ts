@@ -61,6 +61,28 @@ describe("report builders", () => {
     expect(countMarks(costChart ?? "", "rule mark")).toBe(1);
   });
 
+  it("roofline: zone bands come from the physics' boundaries (not midway between swept batches) and span the axis", () => {
+    // Boundaries 2.5 and 12 fall between swept batches; the bands must be [1, 2.5], [2.5, 12], [12, 32].
+    const doc = buildRooflineReport({ points: rooflinePoints, sloTpotSeconds: 0.02, zoneBoundaries: { weightBoundBelowBatch: 2.5, floorFromBatch: 12 } }, meta);
+    const chart = blocksOf(doc, "chart")[0];
+    const layers = (chart?.kind === "chart" ? chart.spec.layer : []) as { data?: { values?: unknown } }[];
+    expect(layers[0]?.data?.values).toEqual([
+      { zone: "weight-bound", fromBatch: 1, toBatch: 2.5 },
+      { zone: "amortization", fromBatch: 2.5, toBatch: 12 },
+      { zone: "floor", fromBatch: 12, toBatch: 32 },
+    ]);
+  });
+
+  it("roofline without an SLO: points are 'no SLO given', the callout is info and the rule is the KV limit", async () => {
+    const points = rooflinePoints.map((point) => ({ ...point, meetsSlo: null }));
+    const doc = buildRooflineReport({ points, sloTpotSeconds: null }, meta);
+    expect(blocksOf(doc, "callout")[0]).toMatchObject({ tone: "info", title: "$0.25 per million accepted tokens at batch 16 (no SLO given)" });
+    const [costChart] = svgsOf(await renderReportHtml(doc));
+    expect(costChart).toContain("largest batch that fits in KV: batch 16");
+    expect(costChart).not.toContain("SLO frontier");
+    expect(costChart?.match(/aria-roledescription="point"[^>]*fill="#4c78a8"/g)).toHaveLength(6);
+  });
+
   it("roofline: the bare --json array (as stored) is enough; a wrong shape is a BAD_INPUT naming the field", () => {
     expect(buildRooflineReport(rooflinePoints, meta).sections[0]?.blocks.length).toBeGreaterThan(2);
     const error = goodputErrorOf(() => buildRooflineReport([{ batch: 1 }], meta));

@@ -74,6 +74,7 @@ export const calcRooflineCommand: CommandSpec = {
       operatingPoint: op,
       headline,
       zonesText: `Zones: ${zonesText}`,
+      zoneBoundaries: { weightBoundBelowBatch: result.zones.weightBoundBelowBatch, floorFromBatch: result.zones.floorFromBatch },
       notes: resolved.notes,
     };
     return { json, text: lines.join("\n"), reportInput };

@@ -135,7 +135,8 @@ export const readoutCommand: CommandSpec = {
     } finally {
       store.close();
     }
-    context.io.stderr(`readout stored as ${id} (goodput report "${id}" renders it)\n`);
+    // Single-quoted for the shell: a file name may hold $, backticks or quotes, and the line is meant to be copied.
+    context.io.stderr(`readout stored as ${id} (goodput report '${id.replace(/'/g, "'\\''")}' renders it)\n`);
     return result;
   },
 };

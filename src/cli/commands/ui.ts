@@ -6,7 +6,7 @@ import { startViewer, type ViewerStore } from "../../ui/start-viewer.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { numberOption, stringOption } from "../parse-values.js";
 
-const loopbackHosts = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+const loopbackHosts = new Set(["127.0.0.1", "localhost", "::1"]);
 
 function portOption(context: CommandContext): number {
   const port = numberOption(context.values, "port", { rule: "nonnegative", example: "8765" }) ?? 8765;
@@ -31,7 +31,8 @@ export const uiCommand: CommandSpec = {
   },
   examples: ["goodput ui", "goodput ui --port 0"],
   async run(context) {
-    const host = stringOption(context.values, "host") ?? "127.0.0.1";
+    // "[::1]" is how a URL writes the IPv6 loopback; the socket wants the bare address.
+    const host = (stringOption(context.values, "host") ?? "127.0.0.1").replace(/^\[(.*)\]$/, "$1");
     if (!loopbackHosts.has(host) && context.values["allow-remote"] !== true) {
       throw new GoodputError(
         "BAD_USAGE",

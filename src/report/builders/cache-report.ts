@@ -8,8 +8,8 @@ interface CacheTierJson {
   readonly writeUsd: number;
   readonly readUsdPerMTok: number;
   readonly rentPerWriteUsd: number;
-  readonly breakEvenReads: number;
-  readonly breakEvenReadsVsUncached: number;
+  readonly breakEvenReads: number | null;
+  readonly breakEvenReadsVsUncached: number | null;
   readonly atReuse: { readonly readsPerWrite: number; readonly savingsShare: number } | null;
   readonly perRequest: { readonly hitProbability: number; readonly costUsdPerRequest: number; readonly uncachedUsdPerRequest: number } | null;
 }
@@ -33,23 +33,25 @@ export function buildCacheReport(input: unknown, meta: ReportMeta): ReportDocume
   const prefixTokens = Number(result.prefixTokens);
   const inputUsdPerMTok = Number(result.inputUsdPerMTok);
   // The interesting part is around the break-evens (a few reads); the expected reuse may be far beyond, so it is not the range.
-  const maxReads = Math.max(4, Math.ceil(3 * Math.max(...tiers.map((tier) => tier.breakEvenReads))));
+  // A tier whose reads cost more than uncached input never breaks even (null): it sets no range and gets no mark.
+  const paying = tiers.flatMap((tier) => (tier.breakEvenReadsVsUncached !== null && Number.isFinite(tier.breakEvenReadsVsUncached) ? [{ tier, reads: tier.breakEvenReadsVsUncached }] : []));
+  const maxReads = Math.max(4, Math.ceil(3 * Math.max(0, ...tiers.map((tier) => tier.breakEvenReads ?? 0).filter((reads) => Number.isFinite(reads)))));
   const readsGrid = Array.from({ length: 41 }, (_, index) => (maxReads * index) / 40);
   const first = tiers[0];
   const lines = [
     ...(first === undefined ? [] : readsGrid.map((reads) => ({ reads: roundSignificant(reads), usd: roundSignificant(cacheCostAtReads(first, prefixTokens, inputUsdPerMTok, reads).uncachedUsd), option: "no cache" }))),
     ...tiers.flatMap((tier) => readsGrid.map((reads) => ({ reads: roundSignificant(reads), usd: roundSignificant(cacheCostAtReads(tier, prefixTokens, inputUsdPerMTok, reads).cachedUsd), option: `cache (${tier.tier} TTL)` }))),
   ];
-  const breakEvens = tiers.map((tier) => ({
-    reads: roundSignificant(tier.breakEvenReadsVsUncached),
-    usd: roundSignificant(cacheCostAtReads(tier, prefixTokens, inputUsdPerMTok, tier.breakEvenReadsVsUncached).cachedUsd),
+  const breakEvens = paying.map(({ tier, reads }) => ({
+    reads: roundSignificant(reads),
+    usd: roundSignificant(cacheCostAtReads(tier, prefixTokens, inputUsdPerMTok, reads).cachedUsd),
     label: tier.tier,
   }));
   const blocks: ReportBlock[] = [
     {
       kind: "chart",
       title: "Cost of a cached prefix vs reads per write",
-      description: `Dollars for one ${prefixTokens}-token prefix written once and read r times within its TTL, for each cache tier and for sending it uncached; the marked points (labelled by tier) are where caching starts to pay, at ${tiers.map((tier) => `${roundSignificant(tier.breakEvenReadsVsUncached, 3)} reads for ${tier.tier}`).join(", ")}.`,
+      description: `Dollars for one ${prefixTokens}-token prefix written once and read r times within its TTL, for each cache tier and for sending it uncached; the marked points (labelled by tier) are where caching starts to pay, at ${tiers.map((tier) => (tier.breakEvenReadsVsUncached === null || !Number.isFinite(tier.breakEvenReadsVsUncached) ? `never for ${tier.tier} (a read costs more than uncached input)` : `${roundSignificant(tier.breakEvenReadsVsUncached, 3)} reads for ${tier.tier}`)).join(", ")}.`,
       spec: {
         layer: [
           {
@@ -79,8 +81,8 @@ export function buildCacheReport(input: unknown, meta: ReportMeta): ReportDocume
         tier.tier,
         tier.ttlSeconds,
         roundSignificant(tier.writeUsd),
-        roundSignificant(tier.breakEvenReads),
-        roundSignificant(tier.breakEvenReadsVsUncached),
+        tier.breakEvenReads === null ? "never" : roundSignificant(tier.breakEvenReads),
+        tier.breakEvenReadsVsUncached === null ? "never" : roundSignificant(tier.breakEvenReadsVsUncached),
         tier.perRequest === null ? null : roundSignificant(tier.perRequest.hitProbability),
         tier.perRequest === null ? null : roundSignificant(tier.perRequest.costUsdPerRequest),
         tier.perRequest === null ? null : roundSignificant(tier.perRequest.uncachedUsdPerRequest),

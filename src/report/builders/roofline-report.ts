@@ -13,6 +13,8 @@ interface RooflineContext {
   readonly tpotTailFactor?: number;
   readonly headline?: string;
   readonly zonesText?: string;
+  /** The physics' zone boundaries (batch sizes, not necessarily swept ones); without them the bands follow the swept points. */
+  readonly zoneBoundaries?: { readonly weightBoundBelowBatch: number; readonly floorFromBatch: number };
   readonly notes?: readonly string[];
   /** The SLO frontier from the command: it may fall between swept batches (the largest batch meeting the SLO). */
   readonly operatingPoint?: { readonly batch: number; readonly tpotSeconds: number; readonly costUsdPerMAcceptedTok: number } | null;
@@ -20,8 +22,8 @@ interface RooflineContext {
 
 const zoneOrder = ["weight-bound", "amortization", "floor"];
 const zoneColors = ["#dbe7f3", "#e3f1de", "#f6e4d3"];
-const statusOrder = ["meets SLO", "misses SLO", "exceeds KV"];
-const statusColors = ["#1a7f37", "#c0262d", "#8c8c8c"];
+const statusOrder = ["meets SLO", "misses SLO", "exceeds KV", "no SLO given"];
+const statusColors = ["#1a7f37", "#c0262d", "#8c8c8c", "#4c78a8"];
 
 /** Report for `calc roofline`: the cost-vs-batch curve over its zones with the SLO frontier, TPOT vs the SLO, the table. */
 export function buildRooflineReport(input: unknown, meta: ReportMeta): ReportDocument {
@@ -29,7 +31,10 @@ export function buildRooflineReport(input: unknown, meta: ReportMeta): ReportDoc
   const context: RooflineContext = isRecord(input) && "points" in input ? input : {};
   const points = requireRecords(pointsInput, "calc roofline points", ["batch", "costUsdPerMTok", "tpotSeconds", "zone", "feasible", "meetsSlo"]) as unknown as RooflinePointJson[];
   const frontier = context.operatingPoint ?? points.find((point) => point.operatingPoint === true) ?? null;
-  const status = (point: RooflinePointJson): string => (!point.feasible ? "exceeds KV" : point.meetsSlo === false ? "misses SLO" : "meets SLO");
+  const hasSlo = context.sloTpotSeconds !== undefined && context.sloTpotSeconds !== null ? true : points.some((point) => point.meetsSlo !== null);
+  const status = (point: RooflinePointJson): string => (!point.feasible ? "exceeds KV" : point.meetsSlo === null ? "no SLO given" : point.meetsSlo ? "meets SLO" : "misses SLO");
+  // Without an SLO the frontier is only the KV limit: the largest batch that fits.
+  const frontierLabel = hasSlo ? "SLO frontier" : "largest batch that fits in KV";
   const data = points.map((point) => ({
     batch: point.batch,
     costUsdPerMTok: roundSignificant(point.costUsdPerMTok),
@@ -44,15 +49,15 @@ export function buildRooflineReport(input: unknown, meta: ReportMeta): ReportDoc
   const blocks: ReportBlock[] = [
     {
       kind: "callout",
-      tone: frontier ? "pass" : "fail",
-      title: frontier ? `$${roundSignificant(frontier.costUsdPerMAcceptedTok)} per million accepted tokens at batch ${frontier.batch}` : "No batch meets the TPOT SLO",
+      tone: !hasSlo ? "info" : frontier ? "pass" : "fail",
+      title: frontier ? `$${roundSignificant(frontier.costUsdPerMAcceptedTok)} per million accepted tokens at batch ${frontier.batch}${hasSlo ? "" : " (no SLO given)"}` : "No batch meets the TPOT SLO",
       text: context.headline ?? (frontier ? `The SLO-feasible operating point: the largest batch whose TPOT meets the SLO and whose KV fits (TPOT ${roundSignificant(frontier.tpotSeconds * 1000)} ms).` : "At this context no batch size meets the TPOT SLO on this deployment."),
     },
     {
       kind: "chart",
       title: "Cost per million tokens vs batch size",
-      description: `Decode cost per million accepted tokens at each of ${points.length} batch sizes (log scales), over the weight-bound, amortization and floor zones; points coloured by SLO status${frontier ? `, the dashed line marks the SLO frontier at batch ${frontier.batch}` : ""}.`,
-      spec: costCurveSpec(data, zoneBands(points), frontier?.batch ?? null),
+      description: `Decode cost per million accepted tokens at each of ${points.length} batch sizes (log scales), over the weight-bound, amortization and floor zones; points coloured by SLO status${frontier ? `, the dashed line marks the ${frontierLabel} at batch ${frontier.batch}` : ""}.`,
+      spec: costCurveSpec(data, context.zoneBoundaries === undefined ? zoneBands(points) : physicsZoneBands(points, context.zoneBoundaries, frontier?.batch ?? null), frontier?.batch ?? null, frontierLabel),
     },
     {
       kind: "chart",
@@ -104,7 +109,23 @@ function zoneBands(points: readonly RooflinePointJson[]): { zone: string; fromBa
   return bands;
 }
 
-function costCurveSpec(data: readonly Record<string, unknown>[], bands: readonly Record<string, unknown>[], frontierBatch: number | null): VegaLiteSpec {
+/** Zone bands from the physics' boundaries, clipped to the plotted batch range (the sweep and the frontier). */
+function physicsZoneBands(points: readonly RooflinePointJson[], boundaries: NonNullable<RooflineContext["zoneBoundaries"]>, frontierBatch: number | null): { zone: string; fromBatch: number; toBatch: number }[] {
+  const batches = [...points.map((point) => point.batch), ...(frontierBatch === null ? [] : [frontierBatch])];
+  const low = Math.min(...batches);
+  const high = Math.max(...batches);
+  const edges: [string, number, number][] = [
+    ["weight-bound", low, boundaries.weightBoundBelowBatch],
+    ["amortization", boundaries.weightBoundBelowBatch, boundaries.floorFromBatch],
+    ["floor", boundaries.floorFromBatch, high],
+  ];
+  return edges
+    .map(([zone, from, to]) => ({ zone, fromBatch: Math.max(low, from), toBatch: Math.min(high, to) }))
+    .filter((band) => band.toBatch > band.fromBatch)
+    .map((band) => ({ zone: band.zone, fromBatch: roundSignificant(band.fromBatch) ?? band.fromBatch, toBatch: roundSignificant(band.toBatch) ?? band.toBatch }));
+}
+
+function costCurveSpec(data: readonly Record<string, unknown>[], bands: readonly Record<string, unknown>[], frontierBatch: number | null, frontierLabel: string): VegaLiteSpec {
   const x = { field: "batch", type: "quantitative", title: "batch size (sequences)", scale: { type: "log", base: 2 }, axis: { tickCount: 8 } };
   return {
     layer: [
@@ -136,7 +157,7 @@ function costCurveSpec(data: readonly Record<string, unknown>[], bands: readonly
         ? []
         : [
             {
-              data: { values: [{ batch: frontierBatch, label: `SLO frontier: batch ${frontierBatch}` }] },
+              data: { values: [{ batch: frontierBatch, label: `${frontierLabel}: batch ${frontierBatch}` }] },
               layer: [
                 { mark: { type: "rule", strokeDash: [6, 4], color: "#1d2129" }, encoding: { x } },
                 { mark: { type: "text", align: "right", dx: -4, dy: 4, baseline: "top", y: 0, fontSize: 11 }, encoding: { x, text: { field: "label" } } },

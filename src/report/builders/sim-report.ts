@@ -38,6 +38,7 @@ export function buildSimReport(input: unknown, meta: ReportMeta): ReportDocument
   const cdf = isRecord(input) && Array.isArray(input.cdf) ? (input.cdf as SimCdfRow[]) : null;
   const series = isRecord(input) && Array.isArray(input.series) ? (input.series as SimSeriesRow[]) : null;
   const counterfactual = isRecord(summary.counterfactual) ? summary.counterfactual : null;
+  const unreadableLines = isRecord(input) && typeof input.unreadableLines === "number" ? input.unreadableLines : 0;
   const num = (field: string): number => Number(summary[field]);
   const headline: ReportBlock = {
     kind: "keyValues",
@@ -58,6 +59,7 @@ export function buildSimReport(input: unknown, meta: ReportMeta): ReportDocument
       title: "Run",
       blocks: [
         ...(summary.interrupted === true ? [{ kind: "callout", tone: "warn", title: "Interrupted", text: "The run was stopped early; these figures cover the finished part only." } as const] : []),
+        ...(unreadableLines > 0 ? [{ kind: "callout", tone: "warn", title: "Unreadable log lines", text: `${unreadableLines} line(s) of the run's log files are not valid JSON (e.g. a half-written last line of an interrupted run); the charts leave them out.` } as const] : []),
         headline,
       ],
     },

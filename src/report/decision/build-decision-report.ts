@@ -14,8 +14,11 @@ type StoredDecisionRecord = Omit<DecisionRecord, "evidence" | "perCase"> & {
 
 const requiredFields = ["experiment", "question", "decision", "status", "evidence", "perCase", "guardrails", "rollbackTriggers"] as const;
 
+/** The ranking metric: recorded since it was added to the record; older records name it in the comparison's fixed ending. */
 function metricName(record: StoredDecisionRecord): string {
-  return /\bby (\S+)/.exec(record.comparison)?.[1] ?? "decision metric";
+  const recorded = (record as { readonly metric?: unknown }).metric;
+  if (typeof recorded === "string" && recorded !== "") return recorded;
+  return /, by (\S+) \(lower is better\) with the SLO checked per run$/.exec(record.comparison)?.[1] ?? "decision metric";
 }
 
 /**

@@ -25,7 +25,8 @@ function rdPlot(result: RddResult): ReportBlock[] {
       {
         height: 300,
         layer: [
-          { mark: { type: "rule", color: "#777777", strokeDash: [4, 4] }, encoding: { x: { datum: cutoff } } },
+          // A datum rule needs a data row of its own in a layer whose parent has no data, or Vega draws nothing.
+          { data: { values: [{}] }, mark: { type: "rule", color: "#777777", strokeDash: [4, 4] }, encoding: { x: { datum: cutoff } } },
           { data: { values: points }, mark: { type: "point", filled: true, size: 45, opacity: 0.9 }, encoding: { x: { field: "x", type: "quantitative", title: "running variable", scale: { zero: false } }, y: { field: "y", type: "quantitative", title: "outcome (bin mean)", scale: { zero: false } }, color: sideColor } },
           { data: { values: fit }, mark: { type: "line", strokeWidth: 3 }, encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" }, color: sideColor, detail: { field: "side" } } },
         ],

@@ -24,7 +24,7 @@ function seriesChart(result: SyntheticControlResult): ReportBlock {
     data: { values },
     layer: [
       treatmentRule(result.treatmentStart),
-      { mark: { type: "line", strokeWidth: 2.5 }, encoding: { x: { field: "time", type: "quantitative", title: "period", scale: { zero: false }, axis: { format: "d" } }, y: { field: "value", type: "quantitative", title: "outcome", scale: { zero: false } }, color: { field: "series", type: "nominal", title: null, scale: { domain: ["treated unit", "synthetic control"], range: ["#c0392b", "#4c78a8"] } }, strokeDash: { field: "series", type: "nominal", legend: null, scale: { domain: ["treated unit", "synthetic control"], range: [[1, 0], [6, 4]] } } } },
+      { mark: { type: "line", strokeWidth: 2.5 }, encoding: { x: { field: "time", type: "quantitative", title: "period", scale: { zero: false }, axis: { format: "d" } }, y: { field: "value", type: "quantitative", title: "outcome", scale: { zero: false } }, color: { field: "series", type: "nominal", title: null, scale: { domain: ["treated unit", "synthetic control"], range: ["#c0392b", "#4c78a8"] } }, strokeDash: { field: "series", type: "nominal", title: null, scale: { domain: ["treated unit", "synthetic control"], range: [[1, 0], [6, 4]] } } } },
     ],
   });
 }
