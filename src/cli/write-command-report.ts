@@ -44,8 +44,12 @@ export function reportSourceLine(path: readonly string[], argv: readonly string[
   return [...path, ...words].join(" ");
 }
 
+/** Query parameters that carry secrets by name (api_key, token, access_token, secret, password, sig …). */
+const secretQueryParameter = /([?&](?:[\w.-]*(?:key|token|secret|password|passwd|pwd|sig|signature|auth)[\w.-]*)=)[^&#\s]*/gi;
+
 function withoutCredentials(word: string): string {
-  return word.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, "$1");
+  // Userinfo runs to the last "@" before the path: a typed password may itself hold "@".
+  return word.replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s]*@/gi, "$1").replace(secretQueryParameter, "$1REDACTED");
 }
 
 function quoteWord(word: string): string {

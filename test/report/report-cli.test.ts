@@ -89,5 +89,9 @@ describe("--report FILE", () => {
     expect(reportSourceLine(["goodput", "bench"], ["bench", "--target", "http://user:secret@host:8000/v1", "--json", "--report", "b.html", "--prompt", "two words"])).toBe(
       "goodput bench --target http://host:8000/v1 --prompt 'two words'",
     );
+    // A typed password holding "@", and secrets in the query string.
+    expect(reportSourceLine(["goodput", "bench"], ["bench", "--target", "https://u:p@ss@host/v1?api_key=sk-123&model=m&access_token=t0k"])).toBe(
+      "goodput bench --target 'https://host/v1?api_key=REDACTED&model=m&access_token=REDACTED'",
+    );
   });
 });

@@ -132,13 +132,23 @@ function cdfSpec(values: readonly Record<string, unknown>[]): VegaLiteSpec {
   };
 }
 
-/** At most ~300 samples per pool so a long run stays a light chart; every k-th interval, the last kept. */
+/**
+ * At most ~300 points per pool so a long run stays a light chart: consecutive intervals are bucketed and each bucket
+ * shows its maximum queue depth and KV use at its first time, so a short spike is never sampled away.
+ */
 function seriesBlocks(series: readonly SimSeriesRow[]): ReportBlock[] {
   const pools = [...new Set(series.map((row) => row.pool))];
   const kept = pools.flatMap((pool) => {
     const rows = series.filter((row) => row.pool === pool);
     const stride = Math.max(1, Math.ceil(rows.length / 300));
-    return rows.filter((_, index) => index % stride === 0 || index === rows.length - 1);
+    const buckets: SimSeriesRow[] = [];
+    for (let start = 0; start < rows.length; start += stride) {
+      const bucket = rows.slice(start, start + stride);
+      const first = bucket[0];
+      if (first === undefined) continue;
+      buckets.push({ ...first, queue_depth: Math.max(...bucket.map((row) => row.queue_depth)), kv_utilization: Math.max(...bucket.map((row) => row.kv_utilization)) });
+    }
+    return buckets;
   });
   const values = kept.map((row) => ({ t: roundSignificant(row.t_s), pool: row.pool, queue: row.queue_depth, kv: roundSignificant(row.kv_utilization * 100) }));
   const chart = (field: string, title: string, axis: string, description: string): ReportBlock => ({
