@@ -54,8 +54,8 @@ describe("report and viewer edge cases", () => {
     // 3,000 intervals (stride 10 to stay near 300 points); queue 0 except 57 at interval 1,234.
     const series = Array.from({ length: 3000 }, (_, i) => ({ t_s: i, pool: "p", queue_depth: i === 1234 ? 57 : 0, kv_utilization: i === 2001 ? 0.9 : 0.1 }));
     const summary = { requests: 1, latencySeconds: {}, ttftSeconds: {}, tpotSeconds: {}, costPer1kSuccessful: 1 };
-    const charts = buildSimReport({ summary, cdf: [], series }, meta).sections.flatMap((section) => section.blocks).filter((block) => block.kind === "chart");
-    const values = (charts.find((block) => block.kind === "chart" && block.title === "Queue depth over time")?.spec as { data: { values: { t: number; queue: number; kv: number }[] } }).data.values;
+    const charts = buildSimReport({ summary, cdf: [], series }, meta).sections.flatMap((section) => section.blocks).flatMap((block) => (block.kind === "chart" ? [block] : []));
+    const values = (charts.find((block) => block.title === "Queue depth over time")?.spec as { data: { values: { t: number; queue: number; kv: number }[] } }).data.values;
     expect(values).toHaveLength(300);
     expect(Math.max(...values.map((row) => row.queue))).toBe(57);
     expect(values.find((row) => row.queue === 57)?.t).toBe(1230);
