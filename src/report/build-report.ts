@@ -6,6 +6,7 @@ import { buildCostMatrixReport } from "./builders/cost-matrix-report.js";
 import { buildKvReport } from "./builders/kv-report.js";
 import { buildRooflineReport } from "./builders/roofline-report.js";
 import { buildSimReport } from "./builders/sim-report.js";
+import { buildTourReport } from "./builders/tour-report.js";
 import { buildDecisionReport } from "./decision/build-decision-report.js";
 import { buildReadoutReport } from "./readout/build-readout-report.js";
 import type { ReportDocument } from "./report-document.js";
@@ -16,25 +17,30 @@ export { reportFormatForPath, writeReport } from "./write-report.js";
 
 type ReportBuilder = (input: unknown, meta: ReportMeta) => ReportDocument;
 
-const calcTable = (title: string): ReportBuilder => (input, meta) => buildCalcTableReport(input, meta, { title });
+const table = (title: string): ReportBuilder => (input, meta) => buildCalcTableReport(input, meta, { title });
 
 /** Which builder turns which command's result into a report; keys are the command path without "goodput". */
 const buildersByCommand: Readonly<Record<string, ReportBuilder>> = {
   "calc roofline": buildRooflineReport,
   "calc kv": buildKvReport,
   "calc cache": buildCacheReport,
-  "calc prefill": calcTable("Prefill and decode economics"),
-  "calc moe": calcTable("MoE topology"),
-  "calc disagg": calcTable("Disaggregated prefill/decode readiness"),
-  "calc goodput": calcTable("Goodput and LCPR"),
-  "calc locality": calcTable("Cache-locality routing"),
-  "calc calibrate": calcTable("Calibration fit"),
+  "calc prefill": table("Prefill and decode economics"),
+  "calc moe": table("MoE topology"),
+  "calc disagg": table("Disaggregated prefill/decode readiness"),
+  "calc goodput": table("Goodput and LCPR"),
+  "calc locality": table("Cache-locality routing"),
+  "calc calibrate": table("Calibration fit"),
   sim: buildSimReport,
   bench: buildBenchReport,
   "experiment run": buildCostMatrixReport,
   "experiment show": buildCostMatrixReport,
   "experiment decision": buildDecisionReport,
   readout: buildReadoutReport,
+  "experiment list": table("Experiments in the lab store"),
+  "catalog gpus": table("GPU catalog"),
+  "catalog models": table("Model catalog"),
+  "catalog prices": table("Price snapshots"),
+  tour: (input, meta) => buildTourReport(input, meta, (command, result, stepMeta) => buildReportForCommand(["calc", command], result, stepMeta)),
 };
 
 function commandKey(commandPath: readonly string[]): string {

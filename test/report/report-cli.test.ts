@@ -43,10 +43,10 @@ describe("--report FILE", () => {
 
   it("a command without a report fails before doing its work", async () => {
     const home = join(cwd, "no-report-home");
-    const result = await runCli(["experiment", "list", "--report", "list.html"], { GOODPUT_HOME: home }, cwd);
+    const result = await runCli(["serve", "--report", "serve.html"], { GOODPUT_HOME: home }, cwd);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/no report for this command \("goodput experiment list"\)/);
-    expect(existsSync(home)).toBe(false); // the store was never opened
+    expect(result.stderr).toMatch(/no report for this command \("goodput serve"\)/);
+    expect(existsSync(home)).toBe(false); // nothing was started or opened
   });
 
   it("goodput experiment show cost --report out.html: the cost matrix chart, one cell per case × profile", async () => {
@@ -82,7 +82,8 @@ describe("--report FILE", () => {
 
   it("--help lists --report on commands that have a report, and only there", async () => {
     expect((await runCli(["experiment", "show", "--help"], {}, cwd)).stdout).toMatch(/--report FILE\s+Also write a report: FILE\.html/);
-    expect((await runCli(["experiment", "list", "--help"], {}, cwd)).stdout).not.toContain("--report");
+    expect((await runCli(["serve", "--help"], {}, cwd)).stdout).not.toContain("--report");
+    expect((await runCli(["catalog", "gpus", "--help"], {}, cwd)).stdout).toContain("--report");
   });
 
   it("the report's source line drops --report/--json and credentials in URLs", () => {

@@ -5,9 +5,12 @@ import { describe, expect, it } from "vitest";
 import { loadSimReportInput } from "../../src/cli/sim-report-input.js";
 import { buildCacheReport } from "../../src/report/builders/cache-report.js";
 import { buildSimReport } from "../../src/report/builders/sim-report.js";
+import { buildReportForCommand } from "../../src/report/build-report.js";
+import { renderReportHtml } from "../../src/report/render-report.js";
 import { itemHref } from "../../src/ui/render-index-page.js";
 import { routeRequest } from "../../src/ui/route-request.js";
 import { runCli } from "../cli/run-cli.js";
+import { svgsOf } from "./svg-marks.js";
 
 const directory = mkdtempSync(join(tmpdir(), "goodput-report-edge-"));
 const meta = { source: "goodput test" };
@@ -60,5 +63,24 @@ describe("report and viewer edge cases", () => {
     expect(Math.max(...values.map((row) => row.queue))).toBe(57);
     expect(values.find((row) => row.queue === 57)?.t).toBe(1230);
     expect(Math.max(...values.map((row) => row.kv))).toBe(90);
+  });
+
+  it("catalog and tour have reports: one table row per GPU with long source text listed below; the tour carries each calculator's own charts", async () => {
+    const gpus = JSON.parse((await runCli(["catalog", "gpus", "--json"])).stdout) as { id: string; source: string }[];
+    const out = join(directory, "gpus.md");
+    expect((await runCli(["catalog", "gpus", "--report", out])).code).toBe(0);
+    const tour = await runCli(["tour", "--json"]);
+    const doc = buildReportForCommand(["tour"], JSON.parse(tour.stdout), meta);
+    const headings = (JSON.parse(tour.stdout) as { heading: string }[]).map((step) => step.heading);
+    expect(doc.sections.filter((section) => headings.includes(section.title))).toHaveLength(headings.length);
+    const [roofline] = svgsOf(await renderReportHtml(doc));
+    expect(roofline).toContain("<title>Cost per million tokens vs batch size</title>");
+    const gpuDoc = buildReportForCommand(["catalog", "gpus"], gpus, meta);
+    const blocks = gpuDoc.sections.flatMap((section) => section.blocks);
+    const table = blocks.find((block) => block.kind === "table");
+    expect(table?.kind === "table" && table.rows.length).toBe(gpus.length);
+    expect(table?.kind === "table" && table.columns).not.toContain("source");
+    const notes = blocks.find((block) => block.kind === "list");
+    expect(notes?.kind === "list" && notes.items[0]).toBe(`id ${gpus[0]?.id ?? ""} — source: ${gpus[0]?.source ?? ""}`);
   });
 });

@@ -10,7 +10,7 @@ import { isRecord, roundSignificant } from "./_shape.js";
 export function buildCalcTableReport(input: unknown, meta: ReportMeta, options: { readonly title: string }): ReportDocument {
   const sections: ReportSection[] = [];
   if (Array.isArray(input)) {
-    sections.push({ title: "Result", blocks: [arrayBlock(input)] });
+    sections.push({ title: "Result", blocks: arrayBlocks(input) });
   } else if (isRecord(input)) {
     const scalars: [string, ReportCell][] = [];
     const extra: ReportSection[] = [];
@@ -35,16 +35,29 @@ function flatten(value: Record<string, unknown>, prefix: string, scalars: [strin
       else if (field.every((item) => !isRecord(item) && !Array.isArray(item))) {
         if (field.every((item) => typeof item === "string") && field.some((item) => item.length > 40)) sections.push({ title: path, blocks: [{ kind: "list", items: field }] });
         else scalars.push([path, field.map((item) => String(cell(item))).join(", ")]);
-      } else sections.push({ title: path, blocks: [arrayBlock(field)] });
+      } else sections.push({ title: path, blocks: arrayBlocks(field) });
     } else if (isRecord(field)) flatten(field, path, scalars, sections);
     else scalars.push([path, cell(field)]);
   }
 }
 
-function arrayBlock(items: readonly unknown[]): ReportBlock {
+/** Longer than this, a text column would wrap every row into a tall narrow cell: it is listed below the table instead. */
+const maxTableTextLength = 60;
+
+function arrayBlocks(items: readonly unknown[]): ReportBlock[] {
   const records = items.map((item) => (isRecord(item) ? flatRecord(item) : { value: cell(item) }));
   const columns = [...new Set(records.flatMap((record) => Object.keys(record)))];
-  return { kind: "table", columns, rows: records.map((record) => columns.map((column) => record[column] ?? null)) };
+  const long = new Set(columns.filter((column) => records.some((record) => { const value = record[column]; return typeof value === "string" && value.length > maxTableTextLength; })));
+  const tableColumns = columns.filter((column) => !long.has(column));
+  // Each listed note names its row by the first column whose values tell the rows apart (id, name, prompt …).
+  const key = tableColumns.find((column) => new Set(records.map((record) => record[column])).size === records.length);
+  const table: ReportBlock = { kind: "table", columns: tableColumns, rows: records.map((record) => tableColumns.map((column) => record[column] ?? null)) };
+  if (long.size === 0) return [table];
+  const notes = records.flatMap((record) => [...long].flatMap((column) => {
+    const value = record[column];
+    return value === null || value === undefined ? [] : [`${key === undefined ? `row ${records.indexOf(record) + 1}` : `${key} ${String(record[key])}`} — ${column}: ${String(value)}`];
+  }));
+  return [table, { kind: "list", items: notes }];
 }
 
 function flatRecord(value: Record<string, unknown>, prefix = ""): Record<string, ReportCell> {
@@ -52,7 +65,7 @@ function flatRecord(value: Record<string, unknown>, prefix = ""): Record<string,
   for (const [key, field] of Object.entries(value)) {
     const path = prefix === "" ? key : `${prefix}.${key}`;
     if (isRecord(field)) Object.assign(out, flatRecord(field, path));
-    else if (Array.isArray(field)) out[path] = field.map((item) => (isRecord(item) || Array.isArray(item) ? JSON.stringify(item) : String(cell(item)))).join(", ");
+    else if (Array.isArray(field)) out[path] = field.map((item) => (isRecord(item) ? Object.entries(flatRecord(item)).map(([name, inner]) => `${name} ${String(inner)}`).join(", ") : Array.isArray(item) ? JSON.stringify(item) : String(cell(item)))).join("; ");
     else out[path] = cell(field);
   }
   return out;
