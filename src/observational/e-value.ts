@@ -17,6 +17,9 @@ const eValueOfRatio = (ratio: number): number => {
   return rr + Math.sqrt(rr * (rr - 1));
 };
 
+/** The CI limit nearer zero, or null when the interval already includes zero (its E-value is then 1). */
+const limitNearerZero = (estimate: number, ci95: readonly [number, number]): number | null => (ci95[0] <= 0 && ci95[1] >= 0 ? null : estimate >= 0 ? ci95[0] : ci95[1]);
+
 /**
  * E-value for a difference in a continuous outcome (VanderWeele & Ding 2017, Ann Intern Med 167:268, Table;
  * VanderWeele 2017 for d → RR ≈ exp(0.91 d)): the minimum risk-ratio association a confounder would need with both the
@@ -25,15 +28,8 @@ const eValueOfRatio = (ratio: number): number => {
 export function eValueForDifference(estimate: number, ci95: readonly [number, number], outcomeSd: number): EValue {
   const d = estimate / outcomeSd;
   const riskRatio = Math.exp(0.91 * d);
-  const crossesZero = ci95[0] <= 0 && ci95[1] >= 0;
-  const nearLimit = estimate >= 0 ? ci95[0] : ci95[1];
-  return {
-    scale: "difference",
-    standardizedEffect: d,
-    riskRatio,
-    estimate: eValueOfRatio(riskRatio),
-    ciLimit: crossesZero ? 1 : eValueOfRatio(Math.exp((0.91 * nearLimit) / outcomeSd)),
-  };
+  const limit = limitNearerZero(estimate, ci95);
+  return { scale: "difference", standardizedEffect: d, riskRatio, estimate: eValueOfRatio(riskRatio), ciLimit: limit === null ? 1 : eValueOfRatio(Math.exp((0.91 * limit) / outcomeSd)) };
 }
 
 /**
@@ -42,13 +38,6 @@ export function eValueForDifference(estimate: number, ci95: readonly [number, nu
  */
 export function eValueForRiskRatio(treatedRisk: number, controlRisk: number, estimate: number, ci95: readonly [number, number]): EValue {
   const riskRatio = treatedRisk / controlRisk;
-  const crossesZero = ci95[0] <= 0 && ci95[1] >= 0;
-  const nearLimit = estimate >= 0 ? ci95[0] : ci95[1];
-  return {
-    scale: "risk ratio",
-    standardizedEffect: null,
-    riskRatio,
-    estimate: eValueOfRatio(riskRatio),
-    ciLimit: crossesZero ? 1 : eValueOfRatio((controlRisk + nearLimit) / controlRisk),
-  };
+  const limit = limitNearerZero(estimate, ci95);
+  return { scale: "risk ratio", standardizedEffect: null, riskRatio, estimate: eValueOfRatio(riskRatio), ciLimit: limit === null ? 1 : eValueOfRatio((controlRisk + limit) / controlRisk) };
 }
