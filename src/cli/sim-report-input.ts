@@ -8,7 +8,7 @@ import type { SimCdfRow, SimSeriesRow } from "../report/builders/sim-report.js";
  * from requests.jsonl (successful requests) and the pool-level rows of series.jsonl. Streams line by line, so a
  * million-request log is never one string. Without --out there are no files and the report uses the percentiles.
  */
-export async function loadSimReportInput(summary: unknown, files: readonly string[]): Promise<{ summary: unknown; cdf: SimCdfRow[]; series: SimSeriesRow[]; unreadableLines: number }> {
+export async function loadSimReportInput(summary: unknown, files: readonly string[], groupBy: "arm" | "profile" = "arm"): Promise<{ summary: unknown; cdf: SimCdfRow[]; series: SimSeriesRow[]; unreadableLines: number }> {
   // An interrupted run can leave a half-written last line; it is counted and shown in the report, not fatal.
   let unreadableLines = 0;
   const parse = (line: string): unknown => {
@@ -24,11 +24,11 @@ export async function loadSimReportInput(summary: unknown, files: readonly strin
   const samples = new Map<string, number[]>();
   if (requestsPath !== undefined && existsSync(requestsPath)) {
     for await (const line of lines(requestsPath)) {
-      const record = parse(line) as { status: string; arm: string | null; ttft_s: number | null; tpot_s: number | null; e2e_s: number | null } | null;
+      const record = parse(line) as { status: string; arm: string | null; profile?: string | null; ttft_s: number | null; tpot_s: number | null; e2e_s: number | null } | null;
       if (record === null || record.status !== "ok") continue;
       for (const [metric, value] of [["ttft", record.ttft_s], ["tpot", record.tpot_s], ["e2e", record.e2e_s]] as const) {
         if (value === null || !Number.isFinite(value)) continue;
-        const key = `${metric}\u0000${record.arm ?? "all"}`;
+        const key = `${metric}\u0000${record[groupBy] ?? "all"}`;
         const list = samples.get(key) ?? [];
         list.push(value);
         samples.set(key, list);

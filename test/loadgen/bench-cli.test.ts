@@ -54,6 +54,19 @@ describe("goodput bench", () => {
     expect(stderr).toBe("");
   });
 
+  it("--out DIR --report: latency CDFs per load point from the run's requests.jsonl", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "goodput-bench-report-"));
+    const reportPath = join(dir, "bench.md");
+    const { code, stdout } = await bench(["--target", server.url, "--model", "m", "--sweep-rates", "50,100", "--requests", "6", "--output-tokens", "2", "--metrics-interval", "0", "--out", join(dir, "run"), "--report", reportPath, "--json"]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).not.toHaveProperty("cdf"); // --json output is unchanged by --report
+    const markdown = readFileSync(reportPath, "utf8");
+    expect(markdown).toContain("## Latency distributions");
+    // One TTFT line per load point: the SVG's legend names both points' labels.
+    const ttft = decodeURIComponent(/!\[[^\]]*TTFT[^\]]*\]\(data:image\/svg\+xml;charset=utf-8,([^)]*)\)/.exec(markdown)?.[1] ?? "");
+    expect(ttft).toMatch(/legend[^>]*aria-label="[^"]*2 values: rate=100\/s, rate=50\/s"/);
+  });
+
   it("--json prints the report; --find-max-rate searches with bounded probes", async () => {
     const { code, stdout } = await bench(["--target", server.url, "--model", "m", "--find-max-rate", "--rate", "20", "--arrivals", "constant", "--requests", "4", "--slo-e2e", "5", "--json", "--metrics-interval", "0"]);
     expect(code).toBe(0);

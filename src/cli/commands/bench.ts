@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { GoodputError } from "../../errors.js";
 import { readApiKey } from "../../loadgen/api-key.js";
 import { parseArrivalFlag, parseTraceText, type ArrivalSpec } from "../../loadgen/arrival-spec.js";
@@ -13,6 +13,7 @@ import { parseSessionsFlag, type SessionSpec } from "../../loadgen/session-spec.
 import type { CommandContext, CommandSpec } from "../command.js";
 import { fixed, formatTable } from "../format-table.js";
 import { numberListOption, numberOption, requiredString, stringOption } from "../parse-values.js";
+import { loadSimReportInput } from "../sim-report-input.js";
 
 const numberRule = { rule: "positive", example: "4" } as const;
 
@@ -267,7 +268,9 @@ export const benchCommand: CommandSpec = {
         ...(apiKey !== undefined ? { apiKey } : {}),
         ...(outDir !== undefined ? { outDir: resolve(context.cwd, outDir) } : {}),
       });
-      return { json: report, text: formatBenchReport(report) };
+      // With --out, the report draws full latency CDFs per load point from requests.jsonl (profile = the point's label).
+      const reportInput = context.values.report === undefined || outDir === undefined ? undefined : { ...report, cdf: (await loadSimReportInput(null, [join(resolve(context.cwd, outDir), "requests.jsonl")], "profile")).cdf };
+      return { json: report, text: formatBenchReport(report), ...(reportInput === undefined ? {} : { reportInput }) };
     } finally {
       process.removeListener("SIGINT", onSigint);
     }

@@ -1,6 +1,7 @@
 import type { ReportBlock, ReportDocument, ReportSection } from "../report-document.js";
 import type { ReportMeta } from "../report-meta.js";
 import { isRecord, requireRecord, requireRecords, roundSignificant } from "./_shape.js";
+import { latencyCdfCharts, type SimCdfRow } from "./sim-report.js";
 
 interface SampleJson {
   readonly n: number;
@@ -124,6 +125,8 @@ export function buildBenchReport(input: unknown, meta: ReportMeta): ReportDocume
   });
   const warnings = points.flatMap((point) => point.summary.warnings.map((warning) => `${point.label}: ${warning}`));
   const sections: ReportSection[] = [{ title: "Load test", blocks }];
+  const cdf = Array.isArray(report.cdf) ? (report.cdf as SimCdfRow[]) : [];
+  if (cdf.length > 0) sections.push({ title: "Latency distributions", blocks: latencyCdfCharts(cdf, "load point", " (from the run's request log)") });
   if (warnings.length > 0) sections.push({ title: "Warnings", blocks: [{ kind: "list", items: warnings }] });
   if (Array.isArray(report.legend)) sections.push({ title: "Definitions", blocks: [{ kind: "list", items: report.legend.map(String) }] });
   return {

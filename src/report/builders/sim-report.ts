@@ -99,13 +99,7 @@ function latencyBlocks(summary: Record<string, unknown>, cdf: readonly SimCdfRow
           .map(([seconds, probability]) => ({ metric, arm: "all", seconds: seconds ?? 0, probability: probability ?? 0 }));
       })
     : [...cdf];
-  const arms = [...new Set(rows.map((row) => row.arm))];
-  const charts: ReportBlock[] = (["ttft", "tpot", "e2e"] as const).map((metric) => ({
-    kind: "chart",
-    title: `${metricTitles[metric] ?? metric} CDF`,
-    description: `Share of successful requests whose ${metricTitles[metric] ?? metric} is at most the value on the x axis${arms.length > 1 ? `, one line per arm (${arms.join(", ")})` : ""}${fromSummary ? "; drawn through the summary's p50, p90, p95, p99 and max (run with --out DIR for the full curve)" : ""}.`,
-    spec: cdfSpec(rows.filter((row) => row.metric === metric).map((row) => ({ ...row, ms: roundSignificant(row.seconds * 1000), probability: roundSignificant(row.probability) }))),
-  }));
+  const charts = latencyCdfCharts(rows, "arm", fromSummary ? "; drawn through the summary's p50, p90, p95, p99 and max (run with --out DIR for the full curve)" : "");
   const table: ReportBlock = {
     kind: "table",
     caption: "Latency percentiles (ms)",
@@ -119,7 +113,18 @@ function latencyBlocks(summary: Record<string, unknown>, cdf: readonly SimCdfRow
   return [...charts, table];
 }
 
-function cdfSpec(values: readonly Record<string, unknown>[]): VegaLiteSpec {
+/** TTFT / TPOT / end-to-end CDF charts, one line per group (`arm` of a sim log, load point of a bench log). */
+export function latencyCdfCharts(rows: readonly SimCdfRow[], groupName: string, note = ""): ReportBlock[] {
+  const groups = [...new Set(rows.map((row) => row.arm))];
+  return (["ttft", "tpot", "e2e"] as const).map((metric) => ({
+    kind: "chart",
+    title: `${metricTitles[metric] ?? metric} CDF`,
+    description: `Share of successful requests whose ${metricTitles[metric] ?? metric} is at most the value on the x axis${groups.length > 1 ? `, one line per ${groupName} (${groups.join(", ")})` : ""}${note}.`,
+    spec: cdfSpec(rows.filter((row) => row.metric === metric).map((row) => ({ ...row, ms: roundSignificant(row.seconds * 1000), probability: roundSignificant(row.probability) })), groupName),
+  }));
+}
+
+function cdfSpec(values: readonly Record<string, unknown>[], groupName: string): VegaLiteSpec {
   return {
     height: 220,
     data: { values },
@@ -127,7 +132,7 @@ function cdfSpec(values: readonly Record<string, unknown>[]): VegaLiteSpec {
     encoding: {
       x: { field: "ms", type: "quantitative", title: "milliseconds" },
       y: { field: "probability", type: "quantitative", title: "share of requests ≤ x", scale: { domain: [0, 1] } },
-      color: { field: "arm", type: "nominal", title: "arm" },
+      color: { field: "arm", type: "nominal", title: groupName },
     },
   };
 }
