@@ -83,7 +83,8 @@ export function switchbackBlocks(rows: OutcomeRows): SwitchbackBlock[] {
   });
 }
 
-function attempt<T>(notes: string[], label: string, run: () => T): T | null {
+/** Runs one estimator; a failure (too few units, a constant column …) becomes a note in the readout instead of aborting it. */
+export function attempt<T>(notes: string[], label: string, run: () => T): T | null {
   try {
     return run();
   } catch (error) {

@@ -1,20 +1,12 @@
 import {
   cuped, differenceInMeans, logEffect, quantileTreatmentEffects, randomizationInference, trimmedMeanDifference, winsorizedMeanDifference,
 } from "../stats/index.js";
-import { toEntry, type EstimateSettings, type OutcomeRows } from "./estimate-outcome.js";
+import { attempt, toEntry, type EstimateSettings, type OutcomeRows } from "./estimate-outcome.js";
 import type { ReadoutEstimate } from "./readout-types.js";
 import { withUnitRobustSe } from "./unit-robust-se.js";
 
 const qteProbabilities = [0.5, 0.9, 0.95, 0.99];
 
-function attempt<T>(notes: string[], label: string, run: () => T): T | null {
-  try {
-    return run();
-  } catch (error) {
-    notes.push(`${label} not computed: ${error instanceof Error ? error.message : String(error)}`);
-    return null;
-  }
-}
 
 /**
  * Fat-tail readouts beside the raw mean (SPEC §7.4): the raw mean difference is always first (it is the business cost);
