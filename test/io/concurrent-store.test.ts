@@ -17,9 +17,9 @@ async function holdLock(path: string): Promise<{ child: ChildProcess; release: (
     process.stdout.write("locked\\n");
     process.stdin.on("data", () => { connection.closeSync(); instance.closeSync(); process.exit(0); });`;
   const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["pipe", "pipe", "inherit"] });
-  await new Promise<void>((resolve) => child.stdout?.once("data", () => { resolve(); }));
+  await new Promise<void>((resolve) => child.stdout.once("data", () => { resolve(); }));
   const exited = new Promise<void>((resolve) => child.once("exit", () => { resolve(); }));
-  return { child, release: async () => { child.stdin?.write("x"); await exited; } };
+  return { child, release: async () => { child.stdin.write("x"); await exited; } };
 }
 
 describe("the lab store under another process's lock", () => {
@@ -61,8 +61,8 @@ describe("the lab store under another process's lock", () => {
 function goodput(args: readonly string[], env: Record<string, string>): { child: ChildProcess; done: Promise<{ code: number | null; stderr: string }> } {
   const child = spawn(process.execPath, ["bin/goodput.js", ...args], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  child.stdout?.resume();
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.resume();
   return { child, done: new Promise((resolve) => child.on("exit", (code) => { resolve({ code, stderr }); })) };
 }
 
@@ -75,16 +75,16 @@ describe("several commands share one lab store (real processes)", () => {
     for (const name of ["first", "second"]) writeFileSync(join(home, `${name}.yaml`), stringify({ ...cost, name }));
 
     const viewer = goodput(["ui", "--port", "0"], env);
-    const url = await new Promise<string>((resolve) => viewer.child.stdout?.on("data", (chunk: Buffer) => {
+    const url = await new Promise<string>((resolve) => viewer.child.stdout.on("data", (chunk: Buffer) => {
       const match = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(chunk.toString());
       if (match?.[1] !== undefined) resolve(match[1]);
     }));
     const runs = [goodput(["experiment", "run", "--experiment", join(home, "first.yaml"), "--requests", "3000"], env), goodput(["experiment", "run", "--experiment", join(home, "second.yaml"), "--requests", "3000"], env)];
     const readout = goodput(["readout", "test/fixtures/stats/lalonde-nsw.csv", "--outcome", "re78", "--treatment", "treat", "--permutations", "100", "--bootstrap", "50"], env);
     const statuses: number[] = [];
-    let finished = false;
-    const all = Promise.all([...runs.map((run) => run.done), readout.done]).finally(() => { finished = true; });
-    while (!finished) {
+    const state = { finished: false };
+    const all = Promise.all([...runs.map((run) => run.done), readout.done]).finally(() => { state.finished = true; });
+    while (!state.finished) {
       const page = await rawRequest(url, "/");
       statuses.push(page.status);
       await new Promise((resolve) => setTimeout(resolve, 100));
