@@ -75,7 +75,7 @@ describe("several commands share one lab store (real processes)", () => {
     for (const name of ["first", "second"]) writeFileSync(join(home, `${name}.yaml`), stringify({ ...cost, name }));
 
     const viewer = goodput(["ui", "--port", "0"], env);
-    const url = await new Promise<string>((resolve) => viewer.child.stdout.on("data", (chunk: Buffer) => {
+    const url = await new Promise<string>((resolve) => viewer.child.stdout?.on("data", (chunk: Buffer) => {
       const match = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(chunk.toString());
       if (match?.[1] !== undefined) resolve(match[1]);
     }));
