@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { extname } from "node:path";
 import { GoodputError } from "../errors.js";
 import { requestRecordColumns } from "../sim/log/request-record-columns.js";
@@ -44,6 +44,9 @@ export interface TableSource {
  */
 export function tableSourceSql(file: string, options: { readonly naAsMissing?: boolean } = {}): TableSource {
   const extension = extname(file).toLowerCase();
+  // A device or pipe named like a table (zero.csv → /dev/zero) would never end; a missing file is left to the reader's own message.
+  const stat = statSync(file, { throwIfNoEntry: false });
+  if (stat !== undefined && !stat.isFile()) throw new GoodputError("BAD_FILE", `${file}: is not a regular file (a folder, device or pipe); pass the table as a file on disk.`, { where: file });
   if (extension === ".csv" || extension === ".tsv") {
     const path = duckdbReadablePath(file, { complete: true });
     return { sql: `read_csv(${sqlLiteral(path)}, ${plainFileReadOptions}${options.naAsMissing === true ? ", nullstr = ['NA', '']" : ""})`, format: "csv", notes: [] };
