@@ -43,6 +43,7 @@ export const rootCommand: CommandSpec = {
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stderrIsTty: process.stderr.isTTY,
 };
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad usage or input). Never throws. */
