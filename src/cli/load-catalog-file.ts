@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { catalogFileSchema } from "../catalog/catalog-file-schema.js";
@@ -6,17 +5,13 @@ import { extendCatalog, type Catalog } from "../catalog/catalog.js";
 import { modelFromHfConfig } from "../catalog/hf-config.js";
 import type { CatalogModel } from "../catalog/model-catalog.js";
 import { GoodputError } from "../errors.js";
+import { readBoundedTextFile } from "../io/read-bounded-text-file.js";
 
 const GiB = 2 ** 30;
 
 /** Reads a JSON or YAML file, turning read and syntax errors into BAD_FILE / FILE_NOT_FOUND. */
 export function readStructuredFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new GoodputError("FILE_NOT_FOUND", `Cannot read "${path}": no such file (check the path).`, { where: path });
-  }
+  const text = readBoundedTextFile(path, { what: path.endsWith(".json") ? "JSON file" : "YAML file" });
   try {
     return path.endsWith(".json") ? (JSON.parse(text) as unknown) : (parseYaml(text) as unknown);
   } catch (error) {

@@ -8,6 +8,7 @@ import { buildReadout, defaultAggregateAboveRows, formatReadout, heavyReadoutsIn
 import { readStructuredFile } from "../load-catalog-file.js";
 import { labHome } from "../../store/calibration-store.js";
 import { LabStore } from "../../store/lab-store.js";
+import { tableReadNotes } from "../../io/duckdb-sql.js";
 import type { CommandContext, CommandResult, CommandSpec } from "../command.js";
 import { numberOption, numberOr, requiredString, stringList, stringOption } from "../parse-values.js";
 
@@ -125,6 +126,7 @@ export const readoutCommand: CommandSpec = {
   async run(context) {
     const file = context.positionals[0];
     if (file === undefined || context.positionals.length > 1) throw new GoodputError("BAD_USAGE", "readout takes one FILE (CSV, Parquet or JSONL); for example goodput readout runs/ab/requests.parquet.", { where: "FILE" });
+    for (const note of tableReadNotes(resolve(context.cwd, file))) context.io.stderr(`note: ${note}\n`);
     const result = await runDesign(context, file);
     // Every design's readout is kept in the lab store, so `goodput report ID` and `goodput ui` can show it later.
     const createdAt = new Date().toISOString();

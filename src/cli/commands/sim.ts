@@ -6,6 +6,7 @@ import { loadScenario } from "../load-scenario.js";
 import { numberOption, requiredString, stringOption } from "../parse-values.js";
 import { runScenario } from "../run-scenario.js";
 import { loadSimReportInput } from "../sim-report-input.js";
+import { createProgress } from "../progress.js";
 
 const ms = (seconds: number): string => (Number.isFinite(seconds) ? (seconds * 1000).toFixed(1) : "-");
 
@@ -34,15 +35,22 @@ export const simCommand: CommandSpec = {
       interrupt.interrupted = true;
     };
     process.once("SIGINT", onSigint);
+    const requests = numberOption(context.values, "requests", { rule: "positive-int", example: "10000" });
+    // n of N with an ETA on a terminal (records against requests asked for; retries can add records); nothing in logs or pipes.
+    const progress = createProgress({ label: loaded.config.name, total: requests ?? loaded.config.requests, isTty: context.io.stderrIsTty === true, write: context.io.stderr, nowMs: () => performance.now() });
     try {
       const seed = numberOption(context.values, "seed", { rule: "nonnegative", example: "1" });
       const result = await runScenario(loaded, {
         seed,
-        requests: numberOption(context.values, "requests", { rule: "positive-int", example: "10000" }),
+        requests,
         outDir: stringOption(context.values, "out"),
         nowMs: () => performance.now(),
         interrupt,
+        onProgress: (_line, { records }) => {
+          progress.update(records);
+        },
       });
+      progress.finish();
       const s = result.summary;
       const lines = [
         `${loaded.config.name}: ${s.requests} requests over ${fixed(s.simulatedSeconds, 1)} simulated s (${fixed(s.wallSeconds, 2)} s wall${s.interrupted ? ", INTERRUPTED — partial result" : ""})`,
@@ -76,6 +84,7 @@ export const simCommand: CommandSpec = {
       const reportInput = context.values.report === undefined ? undefined : await loadSimReportInput(json, result.files);
       return { json, text: lines.join("\n"), ...(reportInput === undefined ? {} : { reportInput }) };
     } finally {
+      progress.finish();
       process.removeListener("SIGINT", onSigint);
     }
   },
