@@ -1,3 +1,4 @@
+import type { DecisionWord } from "./decision-table.js";
 import type { DecisionRule } from "./decision-rule.js";
 import type { ControlLint } from "./lint-bad-controls.js";
 import type { RatioReadout } from "./ratio-readouts.js";
@@ -91,7 +92,8 @@ export interface OutcomeReadout {
   readonly blockSeries?: readonly { readonly block: number; readonly arm: 0 | 1; readonly outcomeMean: number; readonly n: number }[];
 }
 
-export type DecisionAction = "ship" | "ramp with holdout" | "hold" | "do not ship" | "roll back" | "pause" | "redesign" | "instrument more" | "target a segment";
+/** SPEC §1 decision words (src/readout/decision-table.ts). */
+export type DecisionAction = DecisionWord;
 
 export interface ReadoutDecision {
   readonly action: DecisionAction;
@@ -110,6 +112,12 @@ export interface ReadoutDecision {
   /** Segments worth treating when the decision is "target a segment". */
   readonly targetSegments: readonly string[];
   readonly reasons: readonly string[];
+  /** The decision-table row that decided (src/readout/decision-table.ts). */
+  readonly rule: string;
+  /** Conditions attached to a ramp. */
+  readonly conditions: readonly string[];
+  /** Keep a durable holdout after acting. */
+  readonly holdout: boolean;
 }
 
 export interface Readout {
