@@ -3,6 +3,7 @@ import { decideReadout } from "./decide-readout.js";
 import type { DecisionRule } from "./decision-rule.js";
 import { estimateOutcome, subsetLabels, subsetNumbers, switchbackBlocks, type EstimateSettings, type OutcomeRows } from "./estimate-outcome.js";
 import { lintBadControls } from "./lint-bad-controls.js";
+import { mechanismReadouts } from "./mechanism-readouts.js";
 import { isLowerBetter } from "./outcome-direction.js";
 import { assignmentCheck, balanceCheck, economicCheck, executionChecks, instrumentationCheck, lintCheck, rollbackCheck, spilloverCheck } from "./readout-checks.js";
 import type { NumericColumn, ReadoutTable } from "./readout-table.js";
@@ -51,7 +52,9 @@ export function buildReadout(table: ReadoutTable, options: ReadoutOptions): Read
     lintCheck(lint),
     instrumentationCheck(table),
   ];
-  for (const note of ratioNotes) checks.push({ check: "design", name: "ratio metric skipped", status: "info", message: note, effect: "none" });
+  const mechanismNotes: string[] = [];
+  const mechanisms = mechanismReadouts(table, lint, ordered[0], mechanismNotes);
+  for (const note of [...ratioNotes, ...mechanismNotes]) checks.push({ check: "design", name: "ratio metric skipped", status: "info", message: note, effect: "none" });
   const alpha = rule?.alpha ?? 0.05;
   const minEffect = options.minEffect ?? rule?.primary.minEffect ?? null;
   checks.push(economicCheck(outcomes[0], ratios.find((ratio) => ratio.name === "cost per successful request") ?? null, minEffect, alpha));
@@ -65,6 +68,7 @@ export function buildReadout(table: ReadoutTable, options: ReadoutOptions): Read
     treatment: { column: table.treatment.column, control: table.treatment.controlValue, treated: table.treatment.treatedValue, rowsControl: table.rows - rowsTreated, rowsTreated },
     design,
     lint,
+    mechanisms,
     outcomes,
     ratios,
     checks,
@@ -99,6 +103,7 @@ function readOutcome(
     prePeriod: context.prePeriod === null ? null : { name: context.prePeriod.name, values: all ? context.prePeriod.values : subsetNumbers(context.prePeriod.values, keep) },
     units: context.unitLabels === null ? null : subsetLabels(context.unitLabels, keep).map((label) => label ?? ""),
     cluster: table.cluster === null ? null : subsetLabels(table.cluster.labels, keep).map((label) => label ?? ""),
+    clusterSpansArms: table.clusterSpansArms,
     block: table.block === null ? null : subsetLabels(table.block.labels, keep),
     unitLabels: table.unit === null ? null : subsetLabels(table.unit.labels, keep),
     segment: table.segment === null ? null : subsetLabels(table.segment.labels, keep),

@@ -51,6 +51,16 @@ export function formatReadout(readout: Readout): string {
     }
     for (const check of outcome.checks) lines.push(`  [${check.status}] ${check.name}: ${check.message} → ${check.effect}`);
   }
+  if (readout.mechanisms.length > 0) {
+    lines.push("", "Mechanisms (post-decision columns: left out of every total-effect estimate above, shown here instead):");
+    for (const mechanism of readout.mechanisms) {
+      for (const entry of [mechanism.effectOnColumn, mechanism.adjustedPrimary]) {
+        if (entry === null) continue;
+        lines.push(`  ${estimateLine(entry)}`);
+        if (entry.note !== null) lines.push(`      ${entry.note}`);
+      }
+    }
+  }
   if (readout.ratios.length > 0) {
     lines.push("", "Ratio metrics (delta method; Σnumerator/Σdenominator per arm):");
     for (const ratio of readout.ratios) {

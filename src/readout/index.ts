@@ -12,3 +12,5 @@ export type { RatioReadout } from "./ratio-readouts.js";
 export type { SegmentNetValue } from "./readout-types.js";
 export { aggregatedEstimates, aggregatedQuantileEffects, type AggregateColumns, type AggregatedEstimates, type AggregateSettings } from "./aggregate-readout.js";
 export { defaultAggregateAboveRows, heavyReadoutsInDuckDb } from "./aggregate-heavy-readouts.js";
+export { decide, decisionTable, decisionWords, surrogateRung, type DecisionFacts, type DecisionWord, type TableDecision } from "./decision-table.js";
+export { decideDesign, formatDesignDecision, type DesignDecision, type DesignDecisionInput } from "./design-decision.js";

@@ -131,11 +131,15 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
     if (distinct < 2) throw new GoodputError("BAD_INPUT", `${file}: all ${rows} rows are in one cluster of "${column}"; cluster-robust inference needs at least 2 clusters (and in practice 20+).`, { where: `${file}:${column}` });
     cluster = await labels(column);
   }
-  for (const grouping of [unit, cluster]) {
-    if (grouping === null) continue;
-    const mixed = await query(connection, `SELECT ${sqlIdentifier(grouping.name)}::VARCHAR AS g, min(__row) AS r FROM t WHERE ${sqlIdentifier(grouping.name)} IS NOT NULL GROUP BY 1 HAVING count(DISTINCT ${sqlIdentifier(treatmentColumn)}) > 1 ORDER BY r LIMIT 1`);
-    if (mixed.length > 0) throw new GoodputError("BAD_INPUT", `${file}: "${grouping.name}" = "${String(mixed[0]?.g)}" (first at ${rowText(mixed[0]?.r)}) appears in both arms of "${treatmentColumn}"; an assignment unit or cluster must sit in one arm.`, { where: `${file}:${grouping.name}` });
+  const firstMixed = async (grouping: LabelColumn): Promise<Record<string, unknown> | undefined> =>
+    (await query(connection, `SELECT ${sqlIdentifier(grouping.name)}::VARCHAR AS g, min(__row) AS r FROM t WHERE ${sqlIdentifier(grouping.name)} IS NOT NULL GROUP BY 1 HAVING count(DISTINCT ${sqlIdentifier(treatmentColumn)}) > 1 ORDER BY r LIMIT 1`))[0];
+  // Only the ASSIGNMENT unit must sit in one arm. A cluster for SEs (users, sessions, schools) may hold both arms: treatment
+  // then varies within clusters and CR2 with Bell–McCaffrey df still applies (estimatr::lm_robust(clusters =, se_type = "CR2")).
+  if (unit !== null) {
+    const mixed = await firstMixed(unit);
+    if (mixed !== undefined) throw new GoodputError("BAD_INPUT", `${file}: assignment unit "${unit.name}" = "${String(mixed.g)}" (first at ${rowText(mixed.r)}) appears in both arms of "${treatmentColumn}"; an assignment unit must sit in one arm — if this column only groups correlated rows (users, sessions), pass it as --cluster for the SEs instead of --unit.`, { where: `${file}:${unit.name}` });
   }
+  const clusterSpansArms = cluster !== null && (await firstMixed(cluster)) !== undefined;
   const blockName = mapping.block ?? (has("time_block") && !(await allNull("time_block")) ? "time_block" : null);
   const block = blockName === null ? null : await labels(need(blockName, "--block"));
   const segment = mapping.segment === undefined ? null : await labels(need(mapping.segment, "--segment"));
@@ -186,7 +190,7 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   return {
     file, format, rows, columns,
     treatment: { column: treatmentColumn, controlValue, treatedValue, treated },
-    outcomes, unit, cluster, block, covariates, prePeriod, segment, ratios, cost, log, isRequestLog, missingLogFields,
+    outcomes, unit, cluster, clusterSpansArms, block, covariates, prePeriod, segment, ratios, cost, log, isRequestLog, missingLogFields,
   };
 }
 

@@ -47,7 +47,10 @@ export interface ReadoutTable {
   readonly treatment: { readonly column: string; readonly controlValue: string; readonly treatedValue: string; readonly treated: Uint8Array };
   readonly outcomes: readonly NumericColumn[];
   readonly unit: LabelColumn | null;
+  /** The --cluster column: the assignment unit of a cluster RCT when each cluster sits in one arm, else only the grouping for CR2 SEs. */
   readonly cluster: LabelColumn | null;
+  /** True when treatment varies within --cluster clusters (clusters for SEs, not assignment units). */
+  readonly clusterSpansArms: boolean;
   readonly block: LabelColumn | null;
   readonly covariates: readonly NumericColumn[];
   readonly prePeriod: NumericColumn | null;

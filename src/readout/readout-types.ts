@@ -120,12 +120,23 @@ export interface ReadoutDecision {
   readonly holdout: boolean;
 }
 
+/** A post-decision column asked for as a covariate: left out of the total effect and shown as a mechanism (SPEC §7.3). */
+export interface MechanismReadout {
+  readonly column: string;
+  /** Treated − control of the column itself. */
+  readonly effectOnColumn: ReadoutEstimate | null;
+  /** The primary outcome adjusted for the column (marked not valid: it is not the total effect). */
+  readonly adjustedPrimary: ReadoutEstimate | null;
+}
+
 export interface Readout {
   readonly file: string;
   readonly rows: number;
   readonly treatment: { readonly column: string; readonly control: string; readonly treated: string; readonly rowsControl: number; readonly rowsTreated: number };
   readonly design: DesignChoice;
   readonly lint: readonly ControlLint[];
+  /** Post-decision covariates, left out of every total-effect estimate and shown here as mechanisms. */
+  readonly mechanisms: readonly MechanismReadout[];
   readonly outcomes: readonly OutcomeReadout[];
   /** Ratio metrics by the delta method (cost per successful request, cache hit rate, --ratio NUM/DEN). */
   readonly ratios: readonly RatioReadout[];

@@ -68,9 +68,9 @@ export function selectDesign(table: ReadoutTable, options: { readonly requested:
   } else if (units?.prefixes.has("block") === true || (story !== null && switchbackPattern.test(story))) {
     chosen = "switchback";
     basis.push(units?.prefixes.has("block") === true ? "assignment units are time blocks (block:… labels)" : "the assignment story describes time blocks");
-  } else if (table.cluster !== null || units?.prefixes.has("pool") === true || (story !== null && clusterPattern.test(story))) {
+  } else if ((table.cluster !== null && !table.clusterSpansArms) || units?.prefixes.has("pool") === true || (story !== null && clusterPattern.test(story) && !table.clusterSpansArms)) {
     chosen = "cluster";
-    basis.push(table.cluster !== null ? `--cluster ${table.cluster.name}` : units?.prefixes.has("pool") === true ? "assignment units are pools (pool:… labels)" : "the assignment story randomizes clusters");
+    basis.push(table.cluster !== null ? `--cluster ${table.cluster.name} (every cluster sits in one arm: clusters are the assignment units)` : units?.prefixes.has("pool") === true ? "assignment units are pools (pool:… labels)" : "the assignment story randomizes clusters");
   } else if (units?.prefixes.has("user") === true || (units !== null && units.rowsPerUnit > 1.0001) || (story !== null && userPattern.test(story))) {
     chosen = "user";
     basis.push(units !== null ? `assignment units (${table.unit?.name ?? ""}) hold ${units.rowsPerUnit.toFixed(1)} rows each` : "the assignment story randomizes users");
@@ -78,6 +78,7 @@ export function selectDesign(table: ReadoutTable, options: { readonly requested:
     chosen = "request";
     basis.push(units === null ? "no assignment-unit column: every row is its own unit" : "every row is its own assignment unit");
   }
+  if (table.cluster !== null && table.clusterSpansArms) basis.push(`--cluster ${table.cluster.name}: treatment varies within its clusters, so they group correlated rows for CR2 SEs (Bell–McCaffrey df); they are not the assignment unit`);
   if (sharedState && sharedStateReason !== null) basis.push(sharedStateReason);
 
   let unitColumn: string | null = null;
@@ -89,7 +90,7 @@ export function selectDesign(table: ReadoutTable, options: { readonly requested:
     unit = `time block (column ${table.block.name})`;
     unitCount = describeUnits(table.block.labels).count;
   } else if (chosen === "cluster") {
-    const column = table.cluster ?? table.unit;
+    const column = (table.clusterSpansArms ? null : table.cluster) ?? table.unit;
     if (column === null) throw new GoodputError("BAD_USAGE", `${table.file}: a cluster readout needs the cluster column; pass --cluster COLUMN.`, { where: "--cluster" });
     unitColumn = column.name;
     unit = `cluster (column ${column.name})`;
