@@ -61,6 +61,15 @@ export function formatReadout(readout: Readout): string {
       }
     }
   }
+  const noncompliance = readout.noncompliance;
+  if (noncompliance !== null) {
+    lines.push("", `Intended ≠ executed (arms are the intended "${noncompliance.intendedColumn}": the estimates above are intent-to-treat; take-up of the treated action ${(100 * noncompliance.takeUp.control).toFixed(1)} % control / ${(100 * noncompliance.takeUp.treated).toFixed(1)} % treated):`);
+    for (const entry of [noncompliance.late, noncompliance.asTreated]) {
+      if (entry === null) continue;
+      lines.push(`  ${estimateLine(entry)}`);
+      if (entry.note !== null) lines.push(`      ${entry.note}`);
+    }
+  }
   if (readout.ratios.length > 0) {
     lines.push("", "Ratio metrics (delta method; Σnumerator/Σdenominator per arm):");
     for (const ratio of readout.ratios) {

@@ -20,6 +20,21 @@ export interface ReadoutMapping {
   readonly ratios?: readonly string[];
   /** Per-row cost column for the segment net value (default cost_usd when present). */
   readonly cost?: string;
+  /** The intended (assigned) arm when --treatment is the executed action (auto-detected by name when unset). */
+  readonly intended?: string;
+}
+
+/** Column names that say "the action actually taken" and "the arm intended / assigned". */
+const executedName = /^(executed|executed_action|executed_arm|received|treatment_received|took_up|taken|as_treated|actual|actual_arm)$/i;
+const intendedNamePattern = /^(intended|intended_action|intended_arm|assigned|assigned_arm|assignment|offered|encouraged)$/i;
+
+/** The executed action coded with the intended arm's control / treated values (1 = executed the treated arm's action). */
+async function executedArms(connection: DuckDBConnection, file: string, column: string, arms: { controlValue: string; treatedValue: string; rowText: (row: unknown) => string }): Promise<Uint8Array> {
+  const id = sqlIdentifier(column);
+  const bad = await query(connection, `SELECT __row, ${id}::VARCHAR AS v FROM t WHERE ${id} IS NULL OR ${id}::VARCHAR NOT IN (${sqlLiteral(arms.controlValue)}, ${sqlLiteral(arms.treatedValue)}) ORDER BY __row LIMIT 1`);
+  if (bad.length > 0) throw new GoodputError("BAD_INPUT", `${file}: executed column "${column}" is ${bad[0]?.v === null ? "empty" : `"${String(bad[0]?.v)}"`} at ${arms.rowText(bad[0]?.__row)}; it must hold one of the intended arm's values ("${arms.controlValue}", "${arms.treatedValue}") on every row.`, { where: `${file}:${column}` });
+  const rows = await query(connection, `SELECT (${id}::VARCHAR = ${sqlLiteral(arms.treatedValue)})::INTEGER AS d FROM t ORDER BY __row`);
+  return Uint8Array.from(rows, (row) => Number(row.d));
 }
 
 /** SQL string literal (single quotes doubled). */
@@ -27,6 +42,8 @@ export interface ReadoutMapping {
 
 const numericTypes = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|BOOLEAN|DECIMAL.*)$/;
 const canonicalOutcomes = ["ttft_s", "e2e_s", "cost_usd"];
+/** Largest magnitude a numeric column may hold: its square (and a sum of thousands of squares) stays finite. */
+const maxMagnitude = 1e150;
 /** Fields the decision needs from a request log (SPEC §7.7): without them the answer is "instrument more". */
 const requiredLogFields: readonly { readonly field: string; readonly what: string }[] = [
   { field: "state_queue_depth", what: "decision-time state" },
@@ -74,8 +91,12 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   const has = (column: string): boolean => typeOf.has(column);
   const allNull = async (column: string): Promise<boolean> => Number((await query(connection, `SELECT count(${sqlIdentifier(column)})::BIGINT AS n FROM t`))[0]?.n ?? 0) === 0;
 
+  // Intended ≠ executed (SPEC §7.5 execution): when --treatment names the executed action and an intended-arm column exists
+  // (or --intended names it), the arms are the INTENDED ones (ITT); the executed column feeds the LATE by IV.
+  const requestedTreatment = need(mapping.treatment ?? "arm", mapping.treatment === undefined ? "the default --treatment arm" : "--treatment");
+  const intendedName = mapping.intended !== undefined ? need(mapping.intended, "--intended") : executedName.test(requestedTreatment) ? columns.map((column) => column.name).find((name) => intendedNamePattern.test(name)) ?? null : null;
+  const treatmentColumn = intendedName ?? requestedTreatment;
   // Treatment: two arms, no nulls.
-  const treatmentColumn = need(mapping.treatment ?? "arm", mapping.treatment === undefined ? "the default --treatment arm" : "--treatment");
   const nullTreatment = await query(connection, `SELECT __row FROM t WHERE ${sqlIdentifier(treatmentColumn)} IS NULL ORDER BY __row LIMIT 1`);
   if (nullTreatment.length > 0) throw new GoodputError("BAD_INPUT", `${file}: treatment column "${treatmentColumn}" is empty at ${rowText(nullTreatment[0]?.__row)}; every row needs an arm.`, { where: `${file}:${treatmentColumn}` });
   const arms = await query(connection, `SELECT ${sqlIdentifier(treatmentColumn)}::VARCHAR AS value, count(*)::BIGINT AS n FROM t GROUP BY 1 ORDER BY 1`);
@@ -90,9 +111,14 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   const treatedValue = treatedValues[0] ?? "";
   const treatedRows = await query(connection, `SELECT (${sqlIdentifier(treatmentColumn)}::VARCHAR <> ${sqlLiteral(controlValue)})::INTEGER AS d FROM t ORDER BY __row`);
   const treated = Uint8Array.from(treatedRows, (row) => Number(row.d));
+  const executed = intendedName === null || intendedName === requestedTreatment ? null : await executedArms(connection, file, requestedTreatment, { controlValue, treatedValue, rowText });
 
   // Outcomes: numeric, finite, latencies ≥ 0; nulls are missing (counted per arm by the checks).
   const outcomeNames = mapping.outcomes !== undefined && mapping.outcomes.length > 0 ? mapping.outcomes : canonicalOutcomes.filter(has);
+  // The default primary is ttft_s: without it, silently promoting e2e_s would change the question. Say so and let the user choose.
+  if ((mapping.outcomes === undefined || mapping.outcomes.length === 0) && outcomeNames.length > 0 && !has(canonicalOutcomes[0] ?? "")) {
+    throw new GoodputError("BAD_USAGE", `${file}: no ${canonicalOutcomes[0] ?? ""} column, the default primary outcome; the readout will not silently make ${outcomeNames[0] ?? ""} primary instead — pass --outcome ${outcomeNames[0] ?? ""} (the first --outcome is the primary) or export ${canonicalOutcomes[0] ?? ""}.`, { where: "--outcome" });
+  }
   if (outcomeNames.length === 0) throw new GoodputError("BAD_USAGE", `${file}: no outcome given and none of the canonical outcomes (${canonicalOutcomes.join(", ")}) is present; pass --outcome COLUMN (available columns: ${available}).`, { where: "--outcome" });
   const outcomes: NumericColumn[] = [];
   for (const name of outcomeNames) outcomes.push(await numericColumn(connection, file, need(name, "--outcome"), typeOf.get(name) ?? "", rowText, { latency: isLatencyLike(name), allowNull: true, role: "outcome" }));
@@ -190,6 +216,7 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   return {
     file, format, rows, columns,
     treatment: { column: treatmentColumn, controlValue, treatedValue, treated },
+    executed: executed === null ? null : { column: requestedTreatment, intendedColumn: treatmentColumn, treated: executed, explicit: mapping.intended !== undefined },
     outcomes, unit, cluster, clusterSpansArms, block, covariates, prePeriod, segment, ratios, cost, log, isRequestLog, missingLogFields,
   };
 }
@@ -247,6 +274,9 @@ async function numericColumn(
   }
   const nonFinite = await query(connection, `SELECT __row, ${expression}::VARCHAR AS v FROM t WHERE isnan(${expression}) OR isinf(${expression}) ORDER BY __row LIMIT 1`);
   if (nonFinite.length > 0) throw new GoodputError("BAD_INPUT", `${file}: ${options.role} column "${column}" has ${String(nonFinite[0]?.v)} at ${rowText(nonFinite[0]?.__row)}; values must be finite numbers.`, { where });
+  // Variances square the values: beyond ~1e150 the sums of squares overflow to Infinity and every SE and CI becomes NaN.
+  const huge = await query(connection, `SELECT __row, ${expression}::VARCHAR AS v FROM t WHERE abs(${expression}) > ${maxMagnitude} ORDER BY __row LIMIT 1`);
+  if (huge.length > 0) throw new GoodputError("BAD_INPUT", `${file}: ${options.role} column "${column}" has ${String(huge[0]?.v)} at ${rowText(huge[0]?.__row)}; values above ${maxMagnitude} in magnitude overflow the variance (squares exceed double precision), so no standard error could be trusted — check the units or the export, or rescale the column.`, { where });
   if (options.latency) {
     const negative = await query(connection, `SELECT __row, ${expression} AS v FROM t WHERE ${expression} < 0 ORDER BY __row LIMIT 1`);
     if (negative.length > 0) throw new GoodputError("BAD_INPUT", `${file}: latency column "${column}" is negative (${String(negative[0]?.v)}) at ${rowText(negative[0]?.__row)}; latencies must be ≥ 0 — check the clock or the units.`, { where });

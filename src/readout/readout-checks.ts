@@ -2,7 +2,7 @@ import { differenceInMeans, srmTest, standardizedMeanDifference } from "../stats
 import type { ControlLint } from "./lint-bad-controls.js";
 import { isLatencyLike } from "./outcome-direction.js";
 import type { RatioReadout } from "./ratio-readouts.js";
-import type { ReadoutTable } from "./readout-table.js";
+import type { NumericColumn, ReadoutTable } from "./readout-table.js";
 import { confidenceLabel, intervalAt } from "./rule-checks.js";
 import type { OutcomeReadout, ReadoutCheck } from "./readout-types.js";
 import type { DesignChoice } from "./select-design.js";
@@ -91,8 +91,9 @@ export function executionChecks(table: ReadoutTable): ReadoutCheck[] {
 }
 
 /** Balance: standardized mean differences of every covariate and the pre-period column (|SMD| > 0.1 flagged). */
-export function balanceCheck(table: ReadoutTable): ReadoutCheck {
-  const columns = [...table.covariates, ...(table.prePeriod === null ? [] : [table.prePeriod])];
+export function balanceCheck(table: ReadoutTable, adjusted: { readonly covariates: readonly NumericColumn[]; readonly prePeriod: NumericColumn | null } = table): ReadoutCheck {
+  // Only the pre-decision columns the estimate adjusts for: a mediator is "imbalanced" because the treatment moved it.
+  const columns = [...adjusted.covariates, ...(adjusted.prePeriod === null ? [] : [adjusted.prePeriod])];
   if (columns.length === 0) return { check: "balance", name: "covariate balance (SMD)", status: "skipped", message: "no covariates given (--covariate, --pre-period)", effect: "none" };
   const values: Record<string, number> = {};
   const flagged: string[] = [];
@@ -170,7 +171,18 @@ export function economicCheck(primary: OutcomeReadout | undefined, costPerSucces
       effect = "below the bar → do not ship on a p-value";
       messages.push(`primary effect on ${primary.outcome}: a ${towards} of ${fmt(gain)} is below the minimum worth shipping (${minEffect})`);
     } else messages.push(`primary effect on ${primary.outcome}: a ${towards} of ${fmt(gain)} clears the minimum worth shipping (${minEffect})`);
-  } else if (minEffect === null) messages.push("no minimum effect worth shipping given (--min-effect or the decision rule's primary.minEffect): statistical significance is not economic significance");
+  } else if (minEffect === null && primary?.netValue == null) messages.push("no minimum effect worth shipping given (--min-effect or the decision rule's primary.minEffect): statistical significance is not economic significance");
+  const net = primary?.netValue ?? null;
+  if (net !== null && net !== undefined) {
+    const [low, high] = intervalAt({ ...net, df: null }, alpha);
+    Object.assign(values, { netValue: net.estimate, netValueLow: low, netValueHigh: high, incrementalCost: net.incrementalCost });
+    const text = `net value per row (value × lift − incremental cost) ${fmt(net.estimate)} (${confidenceLabel(alpha)} CI ${fmt(low)} to ${fmt(high)}; incremental cost ${fmt(net.incrementalCost)} per row)`;
+    if (net.estimate <= 0) {
+      status = "fail";
+      effect = "value × lift does not cover the incremental cost → do not ship";
+      messages.push(`${text}: the lift is worth less than it costs`);
+    } else messages.push(`${text}: the lift pays for its cost`);
+  }
   return { check: "economic", name: "economic significance", status, values, message: messages.join("; "), effect };
 }
 

@@ -45,6 +45,8 @@ export interface ReadoutTable {
   /** Every column in the file with its DuckDB type. */
   readonly columns: readonly { readonly name: string; readonly type: string }[];
   readonly treatment: { readonly column: string; readonly controlValue: string; readonly treatedValue: string; readonly treated: Uint8Array };
+  /** Present when --treatment named the executed action and the intended arm was found: arms are intended (ITT); this is executed. */
+  readonly executed: { readonly column: string; readonly intendedColumn: string; readonly treated: Uint8Array; readonly explicit: boolean } | null;
   readonly outcomes: readonly NumericColumn[];
   readonly unit: LabelColumn | null;
   /** The --cluster column: the assignment unit of a cluster RCT when each cluster sits in one arm, else only the grouping for CR2 SEs. */

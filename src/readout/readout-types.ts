@@ -85,6 +85,8 @@ export interface OutcomeReadout {
   readonly estimates: readonly ReadoutEstimate[];
   readonly robust: readonly ReadoutEstimate[];
   readonly segments: readonly SegmentEffect[];
+  /** Pooled net value per row (value × lift − incremental cost), primary outcome with --value-per-unit only. */
+  readonly netValue?: Omit<SegmentNetValue, "pHolm" | "pBH"> | null;
   readonly checks: readonly ReadoutCheck[];
   /** Plain-language comparison of raw and robust estimates. */
   readonly robustSummary: string;
@@ -129,6 +131,16 @@ export interface MechanismReadout {
   readonly adjustedPrimary: ReadoutEstimate | null;
 }
 
+/** Intended ≠ executed: ITT by the intended arm (the estimates), LATE by IV, as-treated shown as not valid. */
+export interface NoncomplianceReadout {
+  readonly intendedColumn: string;
+  readonly executedColumn: string;
+  /** Share executing the treated arm's action, by intended arm. */
+  readonly takeUp: { readonly control: number; readonly treated: number };
+  readonly late: ReadoutEstimate | null;
+  readonly asTreated: ReadoutEstimate | null;
+}
+
 export interface Readout {
   readonly file: string;
   readonly rows: number;
@@ -137,6 +149,8 @@ export interface Readout {
   readonly lint: readonly ControlLint[];
   /** Post-decision covariates, left out of every total-effect estimate and shown here as mechanisms. */
   readonly mechanisms: readonly MechanismReadout[];
+  /** Present when --treatment named the executed action of a table with an intended arm. */
+  readonly noncompliance: NoncomplianceReadout | null;
   readonly outcomes: readonly OutcomeReadout[];
   /** Ratio metrics by the delta method (cost per successful request, cache hit rate, --ratio NUM/DEN). */
   readonly ratios: readonly RatioReadout[];

@@ -103,6 +103,9 @@ export function summarizeRobust(outcome: string, robust: readonly ReadoutEstimat
   const find = (method: string): ReadoutEstimate | undefined => robust.find((entry) => entry.method === method);
   const raw = find("raw mean difference");
   if (raw === undefined) return `No raw mean for ${outcome}.`;
+  // A non-finite estimate or interval says nothing: never report agreement from NaN comparisons.
+  const broken = robust.filter((entry) => ![entry.estimate, entry.standardError, entry.ci95[0], entry.ci95[1]].every(Number.isFinite));
+  if (broken.length > 0) return `Robust comparison not possible for ${outcome}: ${broken.map((entry) => entry.method).join(", ")} did not give a finite estimate and interval — check the column for extreme values.`;
   const excludesZero = (entry: ReadoutEstimate): boolean => entry.ci95[0] > 0 || entry.ci95[1] < 0;
   const format = (value: number): string => value.toPrecision(3);
   const parts = [`Raw mean difference ${format(raw.estimate)} (95 % CI ${format(raw.ci95[0])} to ${format(raw.ci95[1])}) — this is what the arms cost or experienced on average, tail included.`];

@@ -74,8 +74,9 @@ export const readoutCommand: CommandSpec = {
     outcome: { type: "string", valueName: "COL", multiple: true, description: "Outcome column (repeatable; the first is the primary)" },
     treatment: { type: "string", valueName: "COL", description: "Treatment / arm column (default arm)" },
     control: { type: "string", valueName: "VALUE", description: 'Control value of the treatment column (default "A", "0" or "false")' },
-    unit: { type: "string", valueName: "COL", description: "Assignment-unit column (default assignment_unit when present)" },
-    cluster: { type: "string", valueName: "COL", description: "Cluster column: CR2 (reported) and CR1 SEs, cluster-level analysis" },
+    unit: { type: "string", valueName: "COL", description: "Assignment-unit column (default assignment_unit when present); each unit must sit in one arm" },
+    cluster: { type: "string", valueName: "COL", description: "Cluster column for CR2 (Bell–McCaffrey df) and CR1 SEs; when every cluster sits in one arm it is also the assignment unit (cluster RCT), else treatment varies within clusters (users, sessions, schools)" },
+    intended: { type: "string", valueName: "COL", description: "Intended (assigned) arm when --treatment is the executed action: estimates are ITT by this arm, LATE by IV (auto-detected for columns named intended / assigned)" },
     block: { type: "string", valueName: "COL", description: "Time-block column for switchbacks (default time_block when present)" },
     covariate: { type: "string", valueName: "COL", multiple: true, description: "Pre-decision covariate to adjust for (repeatable; linted for bad controls)" },
     "pre-period": { type: "string", valueName: "COL|A-B", description: "Pre-period usage column for CUPED; for synthetic-control the pre-period range, e.g. 1960-1969" },
@@ -164,7 +165,7 @@ async function runDesign(context: CommandContext, file: string): Promise<Command
     ratios: stringList(context.values, "ratio"),
     ...optional("cost"),
     covariates: stringList(context.values, "covariate"),
-    ...optional("treatment"), ...optional("control"), ...optional("unit"), ...optional("cluster"), ...optional("block"), ...optional("pre-period"), ...optional("segment"),
+    ...optional("treatment"), ...optional("intended"), ...optional("control"), ...optional("unit"), ...optional("cluster"), ...optional("block"), ...optional("pre-period"), ...optional("segment"),
   });
   const story = stringOption(context.values, "assignment-story") ?? null;
   const seed = numberOr(context.values, "seed", 1, { rule: "nonnegative", example: "1" });
