@@ -32,7 +32,7 @@ const intendedNamePattern = /^(intended|intended_action|intended_arm|assigned|as
 async function executedArms(connection: DuckDBConnection, file: string, column: string, arms: { controlValue: string; treatedValue: string; rowText: (row: unknown) => string }): Promise<Uint8Array> {
   const id = sqlIdentifier(column);
   const bad = await query(connection, `SELECT __row, ${id}::VARCHAR AS v FROM t WHERE ${id} IS NULL OR ${id}::VARCHAR NOT IN (${sqlLiteral(arms.controlValue)}, ${sqlLiteral(arms.treatedValue)}) ORDER BY __row LIMIT 1`);
-  if (bad.length > 0) throw new GoodputError("BAD_INPUT", `${file}: executed column "${column}" is ${bad[0]?.v === null ? "empty" : `"${String(bad[0]?.v)}"`} at ${arms.rowText(bad[0]?.__row)}; it must hold one of the intended arm's values ("${arms.controlValue}", "${arms.treatedValue}") on every row.`, { where: `${file}:${column}` });
+  if (bad.length > 0) throw new GoodputError("BAD_INPUT", `${file}: executed column "${column}" is ${typeof bad[0]?.v === "string" ? `"${bad[0].v}"` : "empty"} at ${arms.rowText(bad[0]?.__row)}; it must hold one of the intended arm's values ("${arms.controlValue}", "${arms.treatedValue}") on every row.`, { where: `${file}:${column}` });
   const rows = await query(connection, `SELECT (${id}::VARCHAR = ${sqlLiteral(arms.treatedValue)})::INTEGER AS d FROM t ORDER BY __row`);
   return Uint8Array.from(rows, (row) => Number(row.d));
 }

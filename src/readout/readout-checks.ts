@@ -173,7 +173,7 @@ export function economicCheck(primary: OutcomeReadout | undefined, costPerSucces
     } else messages.push(`primary effect on ${primary.outcome}: a ${towards} of ${fmt(gain)} clears the minimum worth shipping (${minEffect})`);
   } else if (minEffect === null && primary?.netValue == null) messages.push("no minimum effect worth shipping given (--min-effect or the decision rule's primary.minEffect): statistical significance is not economic significance");
   const net = primary?.netValue ?? null;
-  if (net !== null && net !== undefined) {
+  if (net !== null) {
     const [low, high] = intervalAt({ ...net, df: null }, alpha);
     Object.assign(values, { netValue: net.estimate, netValueLow: low, netValueHigh: high, incrementalCost: net.incrementalCost });
     const text = `net value per row (value × lift − incremental cost) ${fmt(net.estimate)} (${confidenceLabel(alpha)} CI ${fmt(low)} to ${fmt(high)}; incremental cost ${fmt(net.incrementalCost)} per row)`;
