@@ -6,7 +6,7 @@ export { lintBadControls, type ControlLint } from "./lint-bad-controls.js";
 export { readReadoutTable, type ReadoutMapping } from "./read-readout-table.js";
 export type { LabelColumn, NumericColumn, ReadoutTable, RequestLogColumns } from "./readout-table.js";
 export type { CheckStatus, DecisionAction, OutcomeReadout, Readout, ReadoutCheck, ReadoutDecision, ReadoutEstimate, SegmentEffect } from "./readout-types.js";
-export { selectDesign, type DesignChoice, type DesignKind } from "./select-design.js";
+export { selectDesign, storyDesign, type DesignChoice, type DesignKind, type QuasiDesign } from "./select-design.js";
 export { decisionRuleSchema, parseDecisionRule, ruleOutcomeColumns, type DecisionRule, type GuardrailRule, type RollbackRule } from "./decision-rule.js";
 export type { RatioReadout } from "./ratio-readouts.js";
 export type { SegmentNetValue } from "./readout-types.js";

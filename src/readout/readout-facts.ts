@@ -63,7 +63,7 @@ export function readoutFacts(table: ReadoutTable, readout: Omit<Readout, "decisi
     design: {
       name: design.chosen,
       evidence: design.chosen === "observational" ? "observational" : "randomized",
-      invalidReason: design.requestLevelValid ? null : design.sharedStateReason ?? "the comparison is not valid for this assignment",
+      invalidReason: design.requestLevelValid ? null : design.storyDesign !== null ? design.validity : design.sharedStateReason ?? "the comparison is not valid for this assignment",
       stronger: design.recommendation,
     },
     checks: {

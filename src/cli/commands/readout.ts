@@ -4,7 +4,9 @@ import { runDidReadout, runIvReadout } from "../readout-iv-did.js";
 import { basename, resolve } from "node:path";
 import { estimateRdd, estimateSyntheticControl, formatRddReadout, formatSyntheticControlReadout, readCausalTable } from "../../causal/index.js";
 import { GoodputError } from "../../errors.js";
-import { buildReadout, defaultAggregateAboveRows, formatReadout, heavyReadoutsInDuckDb, parseDecisionRule, readReadoutTable, ruleOutcomeColumns, selectDesign, type DesignKind } from "../../readout/index.js";
+import { buildReadout, defaultAggregateAboveRows, formatReadout, heavyReadoutsInDuckDb, parseDecisionRule, readReadoutTable, ruleOutcomeColumns, selectDesign, storyDesign, type DesignKind } from "../../readout/index.js";
+import { formatDesignDecision } from "../../readout/design-decision.js";
+import { rddDecision, syntheticControlDecision } from "../../readout/quasi-decisions.js";
 import { readStructuredFile } from "../load-catalog-file.js";
 import { labHome } from "../../store/calibration-store.js";
 import { LabStore } from "../../store/lab-store.js";
@@ -36,7 +38,8 @@ async function runQuasiExperiment(context: CommandContext, design: (typeof quasi
     const table = await readCausalTable(path, { numeric: [{ column: running, flag: "--running" }, { column: outcome, flag: "--outcome" }, ...covariates.map((column) => ({ column, flag: "--covariate" }))], labels: [] });
     const column = (name: string): Float64Array => table.numbers.get(name) ?? new Float64Array(0);
     const result = estimateRdd(column(running), column(outcome), { cutoff, vce, ...(bandwidth === undefined ? {} : { bandwidth }), covariates: Object.fromEntries(covariates.map((name) => [name, column(name)])) });
-    return { json: result, text: formatRddReadout(result) };
+    const decision = rddDecision(result, outcome);
+    return { json: { ...result, decision }, text: formatRddReadout(result) + formatDesignDecision(decision) };
   }
   const unit = requiredString(context.values, "unit", "regionname");
   const time = requiredString(context.values, "time", "year");
@@ -52,7 +55,8 @@ async function runQuasiExperiment(context: CommandContext, design: (typeof quasi
     { unit: table.labels.get(unit) ?? [], time: column(time), outcome: column(outcome), predictors: Object.fromEntries(predictors.map((name) => [name, column(name)])) },
     { treatedUnit, treatmentStart, prePeriod, excludeUnits: stringList(context.values, "exclude-unit"), outcomeName: outcome },
   );
-  return { json: result, text: formatSyntheticControlReadout(result) };
+  const decision = syntheticControlDecision(result, outcome);
+  return { json: { ...result, decision }, text: formatSyntheticControlReadout(result) + formatDesignDecision(decision) };
 }
 
 /** `goodput readout FILE`: the causal decision readout of an experiment log or table (SPEC §7). */
@@ -142,9 +146,28 @@ export const readoutCommand: CommandSpec = {
   },
 };
 
+/** Flags each quasi-experimental design needs before the story alone may route to it. */
+const quasiFlags: Readonly<Record<NonNullable<ReturnType<typeof storyDesign>>["design"], readonly string[]>> = {
+  rdd: ["running", "cutoff"],
+  did: ["unit", "time"],
+  ope: ["reward"],
+  "synthetic-control": ["treated-unit", "time", "treatment-start"],
+};
+
+/**
+ * --design auto with an assignment story of a threshold, a staged rollout, router logs or one changed unit runs that design
+ * when its flags are given; otherwise the experiment readout refuses the arm comparison and names the command to run.
+ */
+function autoDesign(context: CommandContext, design: string): string {
+  if (design !== "auto") return design;
+  const quasi = storyDesign(stringOption(context.values, "assignment-story") ?? null);
+  if (quasi === null) return design;
+  return quasiFlags[quasi.design].every((flag) => stringOption(context.values, flag) !== undefined) ? quasi.design : design;
+}
+
 /** Reads FILE and runs the readout of the requested design (the experimental designs, or a quasi-experiment / OPE / observational). */
 async function runDesign(context: CommandContext, file: string): Promise<CommandResult> {
-  const design = stringOption(context.values, "design") ?? "auto";
+  const design = autoDesign(context, stringOption(context.values, "design") ?? "auto");
   const path = resolve(context.cwd, file);
   const quasi = quasiExperiments.find((kind) => kind === design);
   if (quasi !== undefined) return runQuasiExperiment(context, quasi, path);
