@@ -6,7 +6,7 @@ import { lintBadControls } from "./lint-bad-controls.js";
 import { mechanismReadouts } from "./mechanism-readouts.js";
 import { noncomplianceReadout } from "./noncompliance-readout.js";
 import { isLowerBetter } from "./outcome-direction.js";
-import { assignmentCheck, balanceCheck, economicCheck, executionChecks, instrumentationCheck, lintCheck, rollbackCheck, spilloverCheck } from "./readout-checks.js";
+import { assignmentCheck, balanceCheck, nonRandomAssignment, economicCheck, executionChecks, instrumentationCheck, lintCheck, rollbackCheck, spilloverCheck } from "./readout-checks.js";
 import type { NumericColumn, ReadoutTable } from "./readout-table.js";
 import type { OutcomeReadout, Readout, ReadoutCheck } from "./readout-types.js";
 import { ratioReadouts } from "./ratio-readouts.js";
@@ -31,7 +31,7 @@ export interface ReadoutOptions extends EstimateSettings {
 /** The decision readout (SPEC §7): design, lint, estimates per outcome, checks and the decision — pure, from a read table. */
 export function buildReadout(table: ReadoutTable, options: ReadoutOptions): Readout {
   const design = selectDesign(table, { requested: options.design, story: options.story });
-  const lint = lintBadControls({ covariates: table.covariates.map((c) => c.name), prePeriod: table.prePeriod?.name ?? null, segment: table.segment?.name ?? null });
+  const lint = lintBadControls({ covariates: table.covariates.map((c) => c.name), prePeriod: table.prePeriod?.name ?? null, segment: table.segment?.name ?? null, design: design.chosen });
   const refused = new Set(lint.filter((entry) => entry.verdict === "refuse").map((entry) => entry.column));
   const covariates = table.covariates.filter((column) => !refused.has(column.name));
   const prePeriod = table.prePeriod !== null && !refused.has(table.prePeriod.name) ? table.prePeriod : null;
@@ -44,8 +44,11 @@ export function buildReadout(table: ReadoutTable, options: ReadoutOptions): Read
   const ratioNotes: string[] = [];
   const ratios = ratioReadouts(table.ratios, table.treatment.treated, design.unitColumn === null || unitLabels === null ? null : { column: design.unitColumn, labels: unitLabels }, ratioNotes);
   const ruleContext = { table, outcomes, ratios, unitLabels };
+  const notRandom = design.chosen === "observational" || design.storyDesign !== null ? null : nonRandomAssignment(table, design);
   const checks: ReadoutCheck[] = [
     { check: "design", name: "design vs assignment story", status: design.requestLevelValid ? (design.chosen === "observational" ? "warn" : "pass") : "fail", message: `${design.chosen} design (${design.basis.join("; ")}): ${design.validity}`, effect: design.recommendation ?? "none" },
+    ...(notRandom === null ? [] : [{ check: "design" as const, name: "assignment was not random", status: "fail" as const, message: `${notRandom}: the arms differ in whatever the policy chose on, so their difference is confounded`, effect: "evaluate the policy off-policy from the propensities (--design ope) or randomize" }]),
+    ...(table.sampled === null ? [] : [{ check: "design" as const, name: "uniform sample", status: "info" as const, message: `the table is a uniform ${(100 * table.sampled).toFixed(3)} % random sample of the log (--sampled): request-id gaps are expected; estimates describe the full log, SEs come from the sampled rows`, effect: "none" }]),
     assignmentCheck(table, design, options.treatmentShare ?? (table.isRequestLog ? 0.5 : null)),
     ...executionChecks(table),
     balanceCheck(table, { covariates, prePeriod }),

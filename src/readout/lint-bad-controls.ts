@@ -16,7 +16,7 @@ const preDecisionName = /(^|_)(pre|before|baseline|prior|lag|lagged|historical|h
 const roleOf = (column: string): FieldRole | "unknown" => (Object.hasOwn(requestFieldRoles, column) ? requestFieldRoles[column as keyof typeof requestFieldRoles] : "unknown");
 
 /** Lints adjustment and segment columns: pre-decision X and decision-time S may be used; actions, outcomes and costs may not. */
-export function lintBadControls(columns: { readonly covariates: readonly string[]; readonly prePeriod: string | null; readonly segment: string | null }): ControlLint[] {
+export function lintBadControls(columns: { readonly covariates: readonly string[]; readonly prePeriod: string | null; readonly segment: string | null; readonly design?: string }): ControlLint[] {
   const uses: { column: string; use: ControlLint["use"] }[] = [
     ...columns.covariates.map((column) => ({ column, use: "covariate" as const })),
     ...(columns.prePeriod === null ? [] : [{ column: columns.prePeriod, use: "pre-period" as const }]),
@@ -31,7 +31,12 @@ export function lintBadControls(columns: { readonly covariates: readonly string[
     if (role === "action") {
       return { column, use, role, verdict: "refuse", message: `${column} is part of the action the policy takes: ${adjusting} it removes the effect being measured; it is left out` };
     }
-    if (role === "state") {
+    if (role === "state" || (role === "unknown" && /^state_/.test(column))) {
+      // In a switchback the block's policy has been running before each request arrives: the queue, cache and KV state a
+      // request meets is already a consequence of the policy, i.e. post-treatment for the block-level effect.
+      if (columns.design === "switchback" && use !== "segment") {
+        return { column, use, role: "state", verdict: "refuse", message: `${column} is decision-time state, but in a switchback it is downstream of the block's policy (the policy shaped the queue / cache before the request arrived): adjusting for it removes part of the policy's effect; it is left out and shown as a mechanism` };
+      }
       return { column, use, role, verdict: "adjust", message: `${column} is decision-time state (read before routing): it may be adjusted for; the same quantity measured after routing would be an outcome` };
     }
     if (role === "pre" || role === "unit") return { column, use, role, verdict: "adjust", message: `${column} is pre-decision (${role}): a valid adjustment` };

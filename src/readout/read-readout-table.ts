@@ -22,6 +22,8 @@ export interface ReadoutMapping {
   readonly cost?: string;
   /** The intended (assigned) arm when --treatment is the executed action (auto-detected by name when unset). */
   readonly intended?: string;
+  /** The table is a uniform random sample of the log at this rate (--sampled): id gaps are expected, not a completed-only extract. */
+  readonly sampled?: number;
 }
 
 /** Column names that say "the action actually taken" and "the arm intended / assigned". */
@@ -202,20 +204,30 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
     cachedPromptTokens: await optionalNumbers("cached_prompt_tokens"),
     queueDepth: await optionalNumbers("state_queue_depth"),
     kvUtilization: await optionalNumbers("state_kv_utilization"),
+    propensity: await optionalNumbers("propensity"),
   };
   const isRequestLog = has("request_id") && (has("policy") || has("arrival_s"));
+  // A generic export without `policy` that still carries routing fields is checked too.
+  const carriesLogFields = requiredLogFields.some(({ field }) => field !== "fallback_reason" && has(field));
   const missingLogFields: string[] = [];
-  if (isRequestLog) {
+  if (isRequestLog || carriesLogFields) {
     // fallback_reason is legitimately null when no fallback happened: it must exist, not be filled.
     for (const { field, what } of requiredLogFields) {
       if (!has(field) || (field !== "fallback_reason" && (await allNull(field)))) missingLogFields.push(`${field} (${what})`);
+      else if (field !== "fallback_reason") {
+        // Logged for one arm only (the new policy's code path never fills it): as missing as absent for a comparison.
+        const emptyArm = await query(connection, `SELECT (${sqlIdentifier(treatmentColumn)}::VARCHAR <> ${sqlLiteral(controlValue)}) AS treated_arm FROM t GROUP BY 1 HAVING count(${sqlIdentifier(field)}) = 0 LIMIT 1`);
+        if (emptyArm.length > 0) missingLogFields.push(`${field} (${what}; empty on every row of the ${emptyArm[0]?.treated_arm === true ? "treated" : "control"} arm)`);
+      }
     }
   }
   // The id-gap heuristic needs integer ids; text ids (UUIDs, "req-…") carry no gaps to count.
-  if (isRequestLog && has("status") && /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|INT\d+)$/i.test(typeOf.get("request_id") ?? "")) await refuseCompletedOnly(connection, file);
+  // A uniform sample (--sampled RATE) also has id gaps; it is a valid sample, unlike a completed-only extract.
+  if (mapping.sampled === undefined && isRequestLog && has("status") && /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|INT\d+)$/i.test(typeOf.get("request_id") ?? "")) await refuseCompletedOnly(connection, file);
   return {
     file, format, rows, columns,
     treatment: { column: treatmentColumn, controlValue, treatedValue, treated },
+    sampled: mapping.sampled ?? null,
     executed: executed === null ? null : { column: requestedTreatment, intendedColumn: treatmentColumn, treated: executed, explicit: mapping.intended !== undefined },
     outcomes, unit, cluster, clusterSpansArms, block, covariates, prePeriod, segment, ratios, cost, log, isRequestLog, missingLogFields,
   };
@@ -249,7 +261,7 @@ async function refuseCompletedOnly(connection: DuckDBConnection, file: string): 
   if (failed === 0 && span > ids && (span - ids) / span > 0.001) {
     throw new GoodputError(
       "BAD_INPUT",
-      `${file}: every row has status "ok" but ${span - ids} of ${span} request ids are missing — this looks like a "completed requests only" extract. ` +
+      `${file}: every row has status "ok" but ${span - ids} of ${span} request ids are missing — this looks like a "completed requests only" extract (if it is a uniform random sample of the full log, say so with --sampled RATE). ` +
         "Completion is a post-treatment outcome: comparing arms on completed requests conditions on it and biases every latency and cost effect. Export the full log (failed, dropped and rejected attempts included).",
       { where: `${file}:status` },
     );

@@ -26,6 +26,10 @@ export function assignmentCheck(table: ReadoutTable, design: DesignChoice, treat
     });
   }
   const values = { controlUnits, treatedUnits, designedTreatmentShare: treatmentShare };
+  const notRandom = nonRandomAssignment(table, design);
+  if (notRandom !== null) {
+    return { check: "assignment", name: "assignment was not random", status: "skipped", values, message: `${controlUnits} control / ${treatedUnits} treated units; ${notRandom} — a sample-ratio test presumes a fixed randomized share, so SRM does not apply`, effect: "the arm comparison is not a randomized one (see design)" };
+  }
   if (treatmentShare === null) {
     return { check: "assignment", name: "sample ratio (SRM)", status: "skipped", values, message: `${controlUnits} control / ${treatedUnits} treated units; the designed share is unknown for a generic table — pass --treatment-share to test it`, effect: "none until the designed share is stated" };
   }
@@ -38,6 +42,25 @@ export function assignmentCheck(table: ReadoutTable, design: DesignChoice, treat
     message: `${controlUnits} control / ${treatedUnits} treated units against a designed treated share of ${treatmentShare}: χ²(1) = ${fmt(srm.statistic)}, p = ${fmt(srm.pValue)}${srm.mismatch ? " — SAMPLE RATIO MISMATCH (p < 0.001): assignment or logging is broken" : ""}`,
     effect: srm.mismatch ? "broken → pause the readout until the assignment is fixed" : "none",
   };
+}
+
+/**
+ * Why the arms were not assigned by a fixed-share coin flip, or null: the story says so (observational, threshold, waves,
+ * router logs), or the log's propensities vary from row to row (a policy that chose from state).
+ */
+export function nonRandomAssignment(table: ReadoutTable, design: DesignChoice): string | null {
+  if (design.chosen === "observational") return "the assignment story says treatment was not randomized";
+  if (design.storyDesign !== null) return `the assignment story describes a ${design.storyDesign === "rdd" ? "threshold" : design.storyDesign === "did" ? "staged rollout" : design.storyDesign === "ope" ? "logged routing policy" : "single changed unit"}`;
+  const propensity = table.log.propensity;
+  if (propensity === null) return null;
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const value of propensity) {
+    if (!Number.isFinite(value)) continue;
+    low = Math.min(low, value);
+    high = Math.max(high, value);
+  }
+  return high - low > 1e-6 ? `the logged propensities vary from ${fmt(low)} to ${fmt(high)}: the router chose actions from state, not by a fixed-share coin flip` : null;
 }
 
 /** Execution: intended vs executed action and fallbacks per arm; failures (non-ok status) analysed as their own outcome. */

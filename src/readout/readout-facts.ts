@@ -59,12 +59,13 @@ export function readoutFacts(table: ReadoutTable, readout: Omit<Readout, "decisi
   const assignment = checks.find((check) => check.check === "assignment" && check.status === "fail");
   const economic = checks.filter((check) => check.check === "economic" && check.status === "fail").map((check) => check.message);
   const primaryName = outcomes[0]?.outcome ?? "";
+  const notRandom = checks.find((check) => check.check === "design" && check.name === "assignment was not random" && check.status === "fail");
   return {
     design: {
       name: design.chosen,
       evidence: design.chosen === "observational" ? "observational" : "randomized",
-      invalidReason: design.requestLevelValid ? null : design.storyDesign !== null ? design.validity : design.sharedStateReason ?? "the comparison is not valid for this assignment",
-      stronger: design.recommendation,
+      invalidReason: notRandom !== undefined ? notRandom.message : design.requestLevelValid ? null : design.storyDesign !== null ? design.validity : design.sharedStateReason ?? "the comparison is not valid for this assignment",
+      stronger: notRandom !== undefined ? notRandom.effect : design.recommendation,
     },
     checks: {
       missingFields: instrumentation === undefined ? [] : [instrumentation.message],

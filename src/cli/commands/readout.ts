@@ -105,6 +105,7 @@ export const readoutCommand: CommandSpec = {
     folds: { type: "string", valueName: "K", description: "observational: cross-fitting folds for double ML (default 5; assignment seeded by --seed)" },
     "event-window": { type: "string", valueName: "A:B", description: "did: event-study window relative to adoption, written --event-window=-4:4 (endpoints binned)" },
     "assignment-story": { type: "string", valueName: "TEXT", description: 'How assignment happened, e.g. "router chosen per request by coin flip"' },
+    sampled: { type: "string", valueName: "RATE", description: "The table is a uniform random sample of the log at RATE (0–1]: request-id gaps are then expected, not a completed-only extract" },
     "treatment-share": { type: "string", valueName: "P", description: "Designed treated share for the SRM test (default 0.5 for request logs, untested otherwise)" },
     "min-effect": { type: "string", valueName: "X", description: "Smallest primary effect worth shipping, in outcome units (overrides the rule's primary.minEffect)" },
     "decision-rule": { type: "string", valueName: "FILE", description: "Pre-registered decision rule (YAML/JSON): primary outcome and direction, minEffect, alpha, guardrails, rollback triggers (see examples/decision-rule.yaml)" },
@@ -183,11 +184,14 @@ async function runDesign(context: CommandContext, file: string): Promise<Command
   const rulePath = stringOption(context.values, "decision-rule");
   const rule = rulePath === undefined ? null : parseDecisionRule(readStructuredFile(resolve(context.cwd, rulePath)), rulePath);
   const outcomeFlags = stringList(context.values, "outcome");
+  const sampled = numberOption(context.values, "sampled", { rule: "probability", example: "0.2" });
+  if (sampled === 0) throw new GoodputError("BAD_USAGE", "--sampled 0 keeps no rows; give the sampling rate in (0, 1], e.g. --sampled 0.2.", { where: "--sampled" });
   const table = await readReadoutTable(path, {
     outcomes: rule === null ? outcomeFlags : [...new Set([...ruleOutcomeColumns(rule), ...outcomeFlags])],
     ratios: stringList(context.values, "ratio"),
     ...optional("cost"),
     covariates: stringList(context.values, "covariate"),
+    ...(sampled === undefined ? {} : { sampled }),
     ...optional("treatment"), ...optional("intended"), ...optional("control"), ...optional("unit"), ...optional("cluster"), ...optional("block"), ...optional("pre-period"), ...optional("segment"),
   });
   const story = stringOption(context.values, "assignment-story") ?? null;
