@@ -85,7 +85,7 @@ export function selectDesign(table: ReadoutTable, options: { readonly requested:
   } else if (units?.prefixes.has("block") === true || (story !== null && switchbackPattern.test(story))) {
     chosen = "switchback";
     basis.push(units?.prefixes.has("block") === true ? "assignment units are time blocks (block:… labels)" : "the assignment story describes time blocks");
-  } else if ((table.cluster !== null && !table.clusterSpansArms) || units?.prefixes.has("pool") === true || (story !== null && clusterPattern.test(story) && !table.clusterSpansArms)) {
+  } else if ((table.cluster !== null && !table.clusterSpansArms) || units?.prefixes.has("pool") === true || (story !== null && clusterPattern.test(story) && !table.clusterSpansArms && storyDesign(story) === null)) {
     chosen = "cluster";
     basis.push(table.cluster !== null ? `--cluster ${table.cluster.name} (every cluster sits in one arm: clusters are the assignment units)` : units?.prefixes.has("pool") === true ? "assignment units are pools (pool:… labels)" : "the assignment story randomizes clusters");
   } else if (units?.prefixes.has("user") === true || (units !== null && units.rowsPerUnit > 1.0001) || (story !== null && userPattern.test(story))) {
