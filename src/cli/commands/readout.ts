@@ -98,6 +98,8 @@ export const readoutCommand: CommandSpec = {
     reward: { type: "string", valueName: "COL", description: "ope: the reward column (e.g. ttft_s with --reward-sign=-1, or slo_met)" },
     "reward-sign": { type: "string", valueName: "±1", description: "ope: 1 if higher is better, -1 to negate a cost or latency (write --reward-sign=-1)" },
     "target-policy": { type: "string", valueName: "NAME", description: "ope: uniform | logged-greedy | prefix-affine | replica-N — the policy to evaluate from the log" },
+    "target-file": { type: "string", valueName: "FILE", description: 'ope: target policy as YAML/JSON: {probabilities: {ACTION: p}} or {by: COLUMN, rules: {VALUE: {ACTION: p}}, default: {…}}; any action labels' },
+    "target-column": { type: "string", valueName: "COL", description: 'ope: column with each row\'s target probabilities as JSON ([p0, p1, …] or {"ACTION": p})' },
     clip: { type: "string", valueName: "M", description: "ope: cap importance weights at M (IPS, SNIPS, DR)" },
     instrument: { type: "string", valueName: "COL", description: "iv: the instrument (e.g. the assigned arm; --treatment is the executed action)" },
     estimand: { type: "string", valueName: "ate|att", description: "observational: average effect over everyone (ate, default) or on the treated (att)" },
