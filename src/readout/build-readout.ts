@@ -10,6 +10,7 @@ import { assignmentCheck, balanceCheck, nonRandomAssignment, economicCheck, exec
 import type { NumericColumn, ReadoutTable } from "./readout-table.js";
 import type { OutcomeReadout, Readout, ReadoutCheck } from "./readout-types.js";
 import { ratioReadouts } from "./ratio-readouts.js";
+import { tailAttribution } from "./tail-attribution.js";
 import { robustReadouts, summarizeRobust } from "./robust-readouts.js";
 import { guardrailChecks, ruleRollbackCheck } from "./rule-checks.js";
 import { segmentEffects, segmentNetValue, type NetValueSettings } from "./segment-effects.js";
@@ -151,6 +152,7 @@ function readOutcome(
     robust,
     segments,
     ...(netValue === null ? {} : { netValue }),
+    ...(context.primary ? { tail: tailAttribution(rows.y, rows.treated, rows.units, table.log.queueDepth === null ? null : subsetNumbers(table.log.queueDepth, keep)) } : {}),
     checks,
     robustSummary: summarizeRobust(outcome.name, robust),
     ...(context.design.chosen === "switchback" && rows.block !== null ? { blockSeries: switchbackBlocks(rows).map(({ block, arm, outcomeMean, n }) => ({ block, arm, outcomeMean, n })) } : {}),

@@ -25,7 +25,9 @@ export function decideReadout(table: ReadoutTable, readout: Omit<Readout, "decis
   if (warned("execution")) reasons.push("executed actions diverged from intended ones: the estimates are intent-to-treat");
   const dropped = readout.lint.filter((entry) => entry.verdict === "refuse").map((entry) => entry.column);
   if (dropped.length > 0) reasons.push(`post-decision columns (${dropped.join(", ")}) were left out of the total-effect estimate and are shown as mechanisms`);
-  const fatTail = outcomes.some((outcome) => outcome.robustSummary.includes("disagree"));
+  const carried = primaryOutcome?.tail?.leaveTopOut.find((entry) => Math.abs(entry.shareOfEffect) >= 0.5);
+  if (carried !== undefined && primaryOutcome?.tail !== undefined) reasons.push(`tail-state risk: ${primaryOutcome.tail.summary}`);
+  const fatTail = carried !== undefined || outcomes.some((outcome) => outcome.robustSummary.includes("disagree"));
   const { mainFailureMode, mitigation } = failureMode(readout, table, fatTail);
   const others = outcomes.slice(1).map((outcome) => {
     const headline = outcome.estimates.find((entry) => entry.primary) ?? outcome.estimates[0];

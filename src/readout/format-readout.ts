@@ -41,6 +41,12 @@ export function formatReadout(readout: Readout): string {
       if (entry.note !== null) lines.push(`      ${entry.note}`);
     }
     lines.push(`  ${outcome.robustSummary}`);
+    if (outcome.tail !== undefined) {
+      lines.push(`  Who carries it: ${outcome.tail.summary}`);
+      for (const entry of outcome.tail.leaveTopOut) lines.push(`    without the top ${String(entry.k).padStart(4)} ${outcome.tail.unitWord}: ${num(entry.estimate).padStart(11)}  (share of the effect ${(100 * entry.shareOfEffect).toFixed(1)} %, ${entry.treatedAmongTop} treated)`);
+      const peak = outcome.tail.peakState;
+      if (peak !== null) lines.push(`    peak state (queue depth ≥ ${num(peak.threshold)}): ${num(peak.peak.estimate)} [${num(peak.peak.ci95[0])}, ${num(peak.peak.ci95[1])}] on ${peak.peak.rows} rows; off-peak ${num(peak.offPeak.estimate)} [${num(peak.offPeak.ci95[0])}, ${num(peak.offPeak.ci95[1])}] on ${peak.offPeak.rows} rows`);
+    }
     if (outcome.segments.length > 0) {
       lines.push("  Segments (Welch treated − control; Holm and Benjamini–Hochberg adjusted):");
       for (const segment of outcome.segments) {

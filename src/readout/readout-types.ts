@@ -1,3 +1,4 @@
+import type { TailAttribution } from "./tail-attribution.js";
 import type { DecisionWord } from "./decision-table.js";
 import type { DecisionRule } from "./decision-rule.js";
 import type { ControlLint } from "./lint-bad-controls.js";
@@ -88,6 +89,8 @@ export interface OutcomeReadout {
   /** Pooled net value per row (value × lift − incremental cost), primary outcome with --value-per-unit only. */
   readonly netValue?: Omit<SegmentNetValue, "pHolm" | "pBH"> | null;
   readonly checks: readonly ReadoutCheck[];
+  /** Which units carry the effect (leave-top-k-out, peak-state windows); primary outcome only. */
+  readonly tail?: TailAttribution;
   /** Plain-language comparison of raw and robust estimates. */
   readonly robustSummary: string;
   /** Switchback designs only: the per-block outcome means in time order (washout rows dropped), for the block-series chart. */

@@ -1,5 +1,5 @@
 import {
-  cuped, differenceInMeans, logEffect, quantileTreatmentEffects, randomizationInference, trimmedMeanDifference, winsorizedMeanDifference,
+  cuped, differenceInMeans, logEffect, quantileTreatmentEffects, randomizationInference, randomizationInterval, trimmedMeanDifference, winsorizedMeanDifference,
 } from "../stats/index.js";
 import { attempt, toEntry, type EstimateSettings, type OutcomeRows } from "./estimate-outcome.js";
 import type { ReadoutEstimate } from "./readout-types.js";
@@ -71,10 +71,13 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
   } else notes.push(`log effect not computed for ${rows.outcome}: it has negative values`);
   const blocks = rows.units === null && rows.clusterSpansArms && rows.cluster !== null ? rows.cluster : undefined;
   const ri = attempt(notes, "randomization inference", () => randomizationInference(y, treated, { permutations: settings.permutations, seed: settings.seed, ...(units === undefined ? {} : { units }), ...(blocks === undefined ? {} : { blocks }) }));
+  // The interval by test inversion (and the exact p when all assignments can be enumerated), not a normal approximation.
+  const inverted = blocks === undefined ? attempt(notes, "randomization interval", () => randomizationInterval(y, treated, { permutations: settings.permutations, seed: settings.seed, ...(units === undefined ? {} : { units }) })) : null;
   if (ri) {
-    output.push(toEntry("randomization inference", ri, {
-      note: `same estimand as the raw mean; p-value from ${ri.permutations} re-randomizations of ${ri.unitCount} ${unitWords} (Monte Carlo error ±${ri.pValueMonteCarloError.toPrecision(2)}); tests the sharp null, no distributional assumption`,
-      extra: { unitCount: ri.unitCount, permutations: ri.permutations, pValueMonteCarloError: ri.pValueMonteCarloError },
+    const draws = inverted === null ? `${ri.permutations} re-randomizations` : inverted.exact ? `all ${inverted.assignments} possible assignments (exact)` : `${inverted.assignments} re-randomizations`;
+    output.push(toEntry("randomization inference", inverted === null ? ri : { ...ri, pValue: inverted.pValue, ci95: inverted.ci }, {
+      note: `same estimand as the raw mean; p-value from ${draws} of ${ri.unitCount} ${unitWords}${inverted?.exact === true ? "" : ` (Monte Carlo error ±${ri.pValueMonteCarloError.toPrecision(2)})`}; ${inverted === null ? "interval: normal approximation to the randomization distribution (blocked permutations)" : "95 % interval by inverting the test of a constant effect τ"}; tests the sharp null, no distributional assumption`,
+      extra: { unitCount: ri.unitCount, permutations: inverted?.assignments ?? ri.permutations, exact: inverted?.exact === true ? 1 : 0, pValueMonteCarloError: inverted?.exact === true ? 0 : ri.pValueMonteCarloError },
     }));
   }
   if (rows.prePeriod !== null) {

@@ -42,6 +42,9 @@ describe("decision casebook: experiment readouts reach the call a careful analys
       expect(welch.valid).toBe(false);
       expect(readout.decision.action).toBe("hold");
       expect(readout.decision.rule).toBe("no-detectable-effect");
+      const ri = readout.outcomes[0]!.robust.find((entry) => entry.method === "randomization inference")!;
+      close(ri.pValue, expected.pools.exactP, 1e-12);
+      expect(ri.note).toMatch(/all 70 possible assignments \(exact\).*inverting the test/);
     }
   });
 
@@ -133,6 +136,24 @@ describe("decision casebook: experiment readouts reach the call a careful analys
     expect(alone.decision.rule).toBe("short-run-surrogate");
     expect(alone.decision.holdout).toBe(true);
     expect(alone.decision.surrogate).toMatch(/system-level metric.*durable holdout/);
+  });
+});
+
+describe("decision casebook: fat tails (item 11)", () => {
+  it("one huge treated request carries the effect: leave-top-k-out says so, by hand", async () => {
+    const y = Array.from({ length: 200 }, (_, i) => 1 + (i % 7) / 10 + (i === 3 ? 400 : 0));
+    const arm = y.map((_, i) => i % 2);
+    const path = join(mkdtempSync(join(tmpdir(), "goodput-casebook-")), "tail.csv");
+    writeFileSync(path, "arm,cost\n" + y.map((value, i) => `${arm[i]},${value}`).join("\n") + "\n");
+    const readout = await readoutJson([path, "--outcome", "cost", "--treatment", "arm", ...fast]);
+    const tail = readout.outcomes[0]!.tail!;
+    const withoutTop = welchByHand(y.filter((_, i) => i !== 3), arm.filter((_, i) => i !== 3)).estimate;
+    const all = welchByHand(y, arm).estimate;
+    const top1 = tail.leaveTopOut.find((entry) => entry.k === 1)!;
+    close(top1.estimate, withoutTop, 1e-9);
+    close(top1.shareOfEffect, 1 - withoutTop / all, 1e-9);
+    expect(top1.treatedAmongTop).toBe(1);
+    expect(readout.decision.reasons.join(" ")).toMatch(/tail-state risk: The top 1 rows/);
   });
 });
 
