@@ -19,6 +19,8 @@ export interface PrimaryFact {
   readonly ci: readonly [number, number];
   /** "95 % CI", "99.5 % CI": the level of `ci`. */
   readonly ciLabel: string;
+  /** Replaces the CI in the text when the design's inference is not an interval (synthetic control's placebo rank). */
+  readonly inference?: string;
   /** better: the CI lies wholly on the good side; worse: wholly on the harmful side; unclear: it covers zero. */
   readonly verdict: "better" | "worse" | "unclear";
 }
@@ -93,7 +95,7 @@ interface DecisionRow {
 }
 
 const fmt = (value: number): string => (Number.isFinite(value) ? value.toPrecision(4) : String(value));
-const describe = (primary: PrimaryFact): string => `${primary.outcome} ${fmt(primary.estimate)} (${primary.ciLabel} ${fmt(primary.ci[0])} to ${fmt(primary.ci[1])}, ${primary.method})`;
+const describe = (primary: PrimaryFact): string => `${primary.outcome} ${fmt(primary.estimate)} (${primary.inference ?? `${primary.ciLabel} ${fmt(primary.ci[0])} to ${fmt(primary.ci[1])}`}, ${primary.method})`;
 const better = (facts: DecisionFacts): boolean => facts.primary?.verdict === "better";
 
 /** The table. Read it top to bottom. */

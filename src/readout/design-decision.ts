@@ -13,6 +13,7 @@ export interface DesignDecisionInput {
     readonly ci95: readonly [number, number];
     readonly lowerIsBetter: boolean;
     readonly verdict?: PrimaryFact["verdict"];
+    readonly inference?: string;
   } | null;
   /** Failed design checks (weak first stage, pre-trends, manipulation, poor pre-fit, weak support …): each downgrades. */
   readonly designFailures: readonly string[];
@@ -48,7 +49,7 @@ export function decideDesign(input: DesignDecisionInput): DesignDecision {
   const facts: DecisionFacts = {
     design: { name: input.design, evidence: input.evidence, invalidReason: input.invalidReason ?? null, stronger: input.stronger ?? null },
     checks: { missingFields: input.missingFields ?? [], assignmentBroken: input.assignmentBroken ?? null, designFailures: input.designFailures },
-    primary: primary === null || !finite ? null : { outcome: primary.outcome, method: primary.method, estimate: primary.estimate, standardError: primary.standardError, ci: primary.ci95, ciLabel: "95 % CI", verdict: verdict() },
+    primary: primary === null || !finite ? null : { outcome: primary.outcome, method: primary.method, estimate: primary.estimate, standardError: primary.standardError, ci: primary.ci95, ciLabel: "95 % CI", verdict: verdict(), ...(primary.inference === undefined ? {} : { inference: primary.inference }) },
     guardrails: { rollbackFired: [], breached: [], uncleared: [], harms: [] },
     economics: { belowBar: input.belowBar ?? null },
     surrogates: { primaryRung: "unknown", shortRunOnly: false },

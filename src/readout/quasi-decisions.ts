@@ -57,5 +57,5 @@ export function syntheticControlDecision(result: SyntheticControlResult, outcome
   const gap = result.averagePostGap;
   const significant = placebo !== null && placebo.pValue <= 0.1;
   const verdict = !significant ? "unclear" : (lowerIsBetter ? gap < 0 : gap > 0) ? "better" : "worse";
-  return decideDesign({ design: "synthetic-control", evidence: "quasi", designFailures: failures, primary: { outcome, method: `synthetic control (placebo p = ${placebo === null ? "n/a" : p(placebo.pValue)})`, estimate: gap, standardError: Number.NaN, ci95: [gap, gap], lowerIsBetter, verdict } });
+  return decideDesign({ design: "synthetic-control", evidence: "quasi", designFailures: failures, primary: { outcome, method: "synthetic control, average post-period gap", estimate: gap, standardError: Number.NaN, ci95: [gap, gap], lowerIsBetter, verdict, inference: placebo === null ? "no placebo test run" : `placebo-in-space p = ${p(placebo.pValue)}, rank ${placebo.rank} of ${placebo.units.length}` } });
 }

@@ -119,6 +119,35 @@ describe("design casebook", () => {
   });
 });
 
+describe("design casebook: RDD, synthetic control and observational end in a decision with their checks", () => {
+  it("RDD on the Senate data ramps on the local jump; synthetic control on the Basque data holds on its placebo rank", async () => {
+    const rdd = await json(["test/fixtures/causal/senate.csv", "--design", "rdd", "--running", "margin", "--cutoff", "0", "--outcome", "vote"]);
+    expect((rdd.densityTest as { pValue: number }).pValue).toBeGreaterThan(0.05);
+    expect(rdd.decision.action).toBe("ramp");
+    const sc = await json(["test/fixtures/causal/basque.csv", "--design", "synthetic-control", "--unit", "regionname", "--time", "year", "--outcome", "gdpcap", "--treated-unit", "Basque Country (Pais Vasco)", "--treatment-start", "1970", "--pre-period", "1960-1969", "--predictor", "invest", "--exclude-unit", "Spain (Espana)"]);
+    const placebo = (sc.placebo as { pValue: number }).pValue;
+    expect(placebo).toBeGreaterThan(0.1);
+    expect(sc.decision.action).toBe("hold");
+    expect(sc.decision.summary).toMatch(new RegExp(`placebo-in-space p = ${placebo.toPrecision(3)}`));
+  });
+
+  it("observational: a post-decision covariate is linted out of the adjustment; a positive association asks for a stronger design", async () => {
+    const rng = createRng(31, "test/casebook/observational");
+    const rows = Array.from({ length: 600 }, () => {
+      const x = rng.next();
+      const treated = rng.next() < 0.3 + 0.4 * x ? 1 : 0;
+      const queueWait = 0.5 - 0.2 * treated + 0.1 * rng.next();
+      return `${x},${treated},${queueWait},${1 + x + 0.5 * treated + 0.3 * (rng.next() - 0.5)}`;
+    });
+    const path = write("observational.csv", "x,treated,queue_wait_s,y", rows);
+    const readout = await json([path, "--design", "observational", "--outcome", "y", "--treatment", "treated", "--covariate", "x", "--covariate", "queue_wait_s"]);
+    const lint = readout.lint as { column: string; verdict: string }[];
+    expect(lint.find((entry) => entry.column === "queue_wait_s")!.verdict).toBe("refuse");
+    expect((readout.warnings as string[]).join(" ")).toMatch(/bad control left out of the adjustment: queue_wait_s/);
+    expect((readout.readoutDecision as { action: string }).action).toBe("run a stronger design");
+  });
+});
+
 describe("logging checks (item 10)", () => {
   const log = (fill: (i: number) => Record<string, unknown>): string => {
     const path = join(dir, `log-${Math.random().toString(36).slice(2)}.jsonl`);
