@@ -89,6 +89,9 @@ export function formatReadout(readout: Readout): string {
   lines.push(
     "",
     `Decision: ${decision.summary}`,
+    ...decision.conditions.map((condition) => `  condition: ${condition}`),
+    ...(decision.holdout ? ["  keep a durable holdout"] : []),
+    `  (decision-table row: ${decision.rule})`,
     ...decision.reasons.slice(1).map((reason) => `  also: ${reason}`),
     `  Main failure mode: ${decision.mainFailureMode}; mitigation: ${decision.mitigation}`,
     `  Tradeoff: ${decision.tradeoff}`,

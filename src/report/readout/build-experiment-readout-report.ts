@@ -27,6 +27,8 @@ export type StoredReadout = Omit<Readout, "ratios" | "rule" | "decision"> & {
     readonly action: DecisionAction | "ramp with holdout" | "do not ship" | "redesign";
     readonly targetSegments?: readonly string[];
     readonly conditions?: readonly string[];
+    readonly rule?: string;
+    readonly holdout?: boolean;
   };
 };
 
@@ -48,8 +50,11 @@ function decisionSection(readout: StoredReadout): ReportSection {
           ["mitigation", decision.mitigation],
           ["tradeoff", decision.tradeoff],
           ["surrogate", decision.surrogate],
+          ...(decision.rule === undefined ? [] : [["decision-table row", decision.rule] as [string, string]]),
+          ...(decision.holdout === true ? [["holdout", "keep a durable holdout"] as [string, string]] : []),
         ],
       },
+      ...(decision.conditions === undefined || decision.conditions.length === 0 ? [] : [{ kind: "paragraph" as const, text: "Conditions:" }, { kind: "list" as const, items: decision.conditions }]),
       ...(decision.targetSegments === undefined || decision.targetSegments.length === 0 ? [] : [{ kind: "paragraph" as const, text: "Segments to treat:" }, { kind: "list" as const, items: decision.targetSegments }]),
       ...(decision.stopRamp.length === 0 ? [] : [{ kind: "paragraph" as const, text: "Stop the ramp if:" }, { kind: "list" as const, items: decision.stopRamp }]),
       ...(decision.reasons.length === 0 ? [] : [{ kind: "paragraph" as const, text: "Why:" }, { kind: "list" as const, items: decision.reasons }]),
