@@ -37,6 +37,7 @@ export interface RecordInput {
   readonly poolSpec: PoolSpec | null;
   readonly status: RequestStatus;
   readonly httpStatus: number | null;
+  readonly errorReason: string | null;
   readonly nowSeconds: number;
   readonly slo: SloGates;
 }
@@ -47,7 +48,7 @@ export interface RecordInput {
  * draw from (seed, request, attempt) so every policy sees the same draw, GPU-seconds × TP priced.
  */
 export function buildRequestRecord(input: RecordInput): RequestRecord {
-  const { runId, seed, experiment, policy, request, attempt, arrivalSeconds, assignment, flight, poolSpec, status, httpStatus, nowSeconds, slo } = input;
+  const { runId, seed, experiment, policy, request, attempt, arrivalSeconds, assignment, flight, poolSpec, status, httpStatus, errorReason, nowSeconds, slo } = input;
   const sequence = flight?.sequence ?? null;
   const firstToken = sequence && !Number.isNaN(sequence.firstTokenSeconds) ? sequence.firstTokenSeconds : null;
   const ttft = firstToken === null ? null : firstToken - arrivalSeconds;
@@ -98,6 +99,7 @@ export function buildRequestRecord(input: RecordInput): RequestRecord {
     fallback_reason: decision?.fallbackReason ?? null,
     status,
     http_status: httpStatus,
+    error_reason: errorReason,
     dispatch_s: flight ? arrivalSeconds : null,
     first_token_s: firstToken,
     last_token_s: status === "ok" ? nowSeconds : null,

@@ -13,13 +13,18 @@ export interface LatencyPercentiles {
 
 /** The run's headline numbers (SPEC §4/§5 metrics). Percentiles are within 0.5 % (log histogram). */
 export interface SimulationSummary {
+  /** Requests that arrived (first attempts), whether or not they have a final record yet. */
   readonly requests: number;
+  /** Requests still in flight or awaiting a retry when the summary was taken (0 for a finished run). */
+  readonly unfinished: number;
   readonly attempts: number;
   readonly completed: number;
   readonly successful: number;
   readonly accepted: number;
   readonly dropped: number;
   readonly rejected: number;
+  /** Final rejections by reason: the tenant's rate limit (429) or a request no replica of its pool can hold (400). */
+  readonly rejectedByReason: { readonly rateLimited: number; readonly exceedsKvCapacity: number; readonly exceedsStepBudget: number };
   readonly failed: number;
   readonly generatedTokens: number;
   readonly goodputPerSecond: number;
@@ -63,12 +68,12 @@ export class SummaryAccumulator {
   private readonly e2e = new LogHistogram();
   private readonly ttft = new LogHistogram();
   private readonly tpot = new LogHistogram();
-  private requestCount = 0;
   attempts = 0;
   successful = 0;
   accepted = 0;
   dropped = 0;
   rejected = 0;
+  readonly rejectedByReason = { rateLimited: 0, exceedsKvCapacity: 0, exceedsStepBudget: 0 };
   failed = 0;
   generatedTokens = 0;
   acceptedTokens = 0;
@@ -79,7 +84,6 @@ export class SummaryAccumulator {
   /** Adds one attempt's record at `nowSeconds`. `final` is false for an attempt that will be retried. */
   add(record: RequestRecord, final: boolean, nowSeconds: number): void {
     this.attempts++;
-    if (record.attempt === 1) this.requestCount++;
     if (record.queue_wait_s !== null) {
       this.queueWaitSum += record.queue_wait_s;
       this.queueWaitCount++;
@@ -101,7 +105,11 @@ export class SummaryAccumulator {
         if (final) this.dropped++;
         break;
       case "rejected":
-        if (final) this.rejected++;
+        if (!final) break;
+        this.rejected++;
+        if (record.error_reason === "rate_limited") this.rejectedByReason.rateLimited++;
+        else if (record.error_reason === "exceeds_kv_capacity") this.rejectedByReason.exceedsKvCapacity++;
+        else if (record.error_reason === "exceeds_step_budget") this.rejectedByReason.exceedsStepBudget++;
         break;
       default:
         if (final) this.failed++;
@@ -109,17 +117,19 @@ export class SummaryAccumulator {
   }
 
   /** The summary over a run that spanned `spanSeconds` from first arrival to last event. */
-  result(context: { spanSeconds: number; meanInSystem: number; costUsd: number; preemptions: number; engineSteps: number; busyFraction: number }): SimulationSummary {
+  result(context: { arrivals: number; unresolved: number; spanSeconds: number; meanInSystem: number; costUsd: number; preemptions: number; engineSteps: number; busyFraction: number }): SimulationSummary {
     const span = context.spanSeconds;
-    const requests = this.requestCount;
+    const requests = context.arrivals;
     return {
       requests,
+      unfinished: context.unresolved,
       attempts: this.attempts,
       completed: this.successful,
       successful: this.successful,
       accepted: this.accepted,
       dropped: this.dropped,
       rejected: this.rejected,
+      rejectedByReason: { ...this.rejectedByReason },
       failed: this.failed,
       generatedTokens: this.generatedTokens,
       goodputPerSecond: this.accepted / span,

@@ -22,6 +22,8 @@ export interface StepPlan {
   readonly composition: BatchComposition;
   readonly sequences: readonly Sequence[];
   readonly preempted: number;
+  /** The sequences this step preempted (back in the waiting queue; their queue-time limit restarts). */
+  readonly preemptedSequences: readonly Sequence[];
 }
 
 export interface StepOutcome {
@@ -91,16 +93,40 @@ export class ReplicaEngine {
     return this.running.length > 0 || this.waitingLive > 0;
   }
 
+  /** Prompt + output tokens this replica can ever hold for one request (the whole KV pool). */
+  get maxTotalTokens(): number {
+    return this.blocks.totalBlocks * this.config.blockSizeTokens;
+  }
+
+  /**
+   * Why this replica can never run the request, or null when it can. A sequence larger than the
+   * whole KV pool would preempt itself forever, so it is refused up front, as vLLM refuses a
+   * request beyond max_model_len (which it caps at the KV pool) and as `serve`'s model limits do.
+   * Without chunked prefill a preempted sequence re-prefills prompt + output in one step, so that
+   * must fit the token budget too.
+   */
+  refusalReason(promptTokens: number, outputTokens: number): string | null {
+    const total = promptTokens + outputTokens;
+    if (total > this.maxTotalTokens) return "exceeds_kv_capacity";
+    if (!this.config.chunkedPrefill && total > this.config.maxBatchedTokens) return "exceeds_step_budget";
+    return null;
+  }
+
   enqueue(sequence: Sequence): void {
+    sequence.inQueue = true;
     this.waiting.pushBack(sequence);
     this.waitingLive++;
     this.queuedPromptTokens += sequence.prefillTarget;
   }
 
-  /** Marks a waiting sequence dropped (queue-time limit); returns false if it already started. */
-  dropIfWaiting(sequence: Sequence): boolean {
-    if (sequence.dropped || !Number.isNaN(sequence.firstScheduledSeconds)) return false;
+  /**
+   * Marks a waiting sequence dropped (queue-time limit); returns false if it is running or was
+   * re-admitted since: `episode` is the sequence's preemption count when its wait began.
+   */
+  dropIfWaiting(sequence: Sequence, episode: number): boolean {
+    if (sequence.dropped || !sequence.inQueue || sequence.preemptions !== episode) return false;
     sequence.dropped = true;
+    sequence.inQueue = false;
     this.waitingLive--;
     this.queuedPromptTokens -= sequence.prefillTarget;
     return true;
@@ -109,6 +135,7 @@ export class ReplicaEngine {
   /** Removes every sequence (replica failure); the caller records them as failed. */
   evacuate(): Sequence[] {
     const lost = [...this.running, ...this.waiting.drain().filter((sequence) => !sequence.dropped)];
+    for (const sequence of lost) sequence.inQueue = false;
     for (const sequence of this.running) this.releaseBlocks(sequence);
     this.running = [];
     this.waitingLive = 0;
@@ -138,6 +165,7 @@ export class ReplicaEngine {
     sequence.prefillTarget = sequence.promptTokens + sequence.generatedTokens;
     sequence.preemptions++;
     this.preemptions++;
+    sequence.inQueue = true;
     this.waiting.pushFront(sequence);
     this.waitingLive++;
     this.queuedPromptTokens += sequence.prefillTarget;
@@ -147,6 +175,7 @@ export class ReplicaEngine {
   planStep(nowSeconds: number): StepPlan | null {
     let budget = this.config.maxBatchedTokens;
     const planned: Sequence[] = [];
+    const preemptedSequences: Sequence[] = [];
     let preempted = 0;
     let decodeSequences = 0;
     let decodeKvBytes = 0;
@@ -166,6 +195,7 @@ export class ReplicaEngine {
         const victim = this.running.pop();
         if (victim === undefined) break;
         this.preempt(victim);
+        preemptedSequences.push(victim);
         preempted++;
         if (victim === sequence) {
           self = true;
@@ -204,6 +234,7 @@ export class ReplicaEngine {
       const blocksNeeded = Math.ceil((hitBlocks * size + tokens) / size) - hitBlocks;
       if (blocksNeeded > this.blocks.availableBlocks) break;
       this.waiting.shift();
+      sequence.inQueue = false;
       this.waitingLive--;
       this.queuedPromptTokens -= sequence.prefillTarget;
       for (let block = 0; block < hitBlocks; block++) sequence.blocks.push(this.blocks.acquireCached(sequence.blockKeyAt(block)));
@@ -225,7 +256,11 @@ export class ReplicaEngine {
       prefillKvBytes += kvBytesForContext(model, sequence.computedTokens + tokens, kvDtype);
       prefillPairs += prefillAttentionPairs(model, sequence.computedTokens, tokens);
     }
-    if (planned.length === 0) return null;
+    if (planned.length === 0) {
+      // Refusal at admission makes this unreachable: alone on the pool a sequence always fits.
+      if (this.running.length === 0 && this.waitingLive > 0 && preempted > 0) throw new Error(`replica ${this.index}: a sequence preempted itself on an empty pool (larger than the KV pool; it should have been refused)`);
+      return null;
+    }
     const composition: BatchComposition = {
       decodeSequences,
       decodeKvBytes,
@@ -236,7 +271,7 @@ export class ReplicaEngine {
       prefillAttentionPairs: prefillPairs,
     };
     const durationSeconds = stepTimeForBatch(this.deployment, composition, this.profile).stepSeconds * this.slowdownFactor;
-    return { startSeconds: nowSeconds, durationSeconds, composition, sequences: planned, preempted };
+    return { startSeconds: nowSeconds, durationSeconds, composition, sequences: planned, preempted, preemptedSequences };
   }
 
   /** Applies a finished step: advances every planned sequence, registers full blocks, retires finished ones. */

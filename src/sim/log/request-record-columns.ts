@@ -55,4 +55,6 @@ export const requestRecordColumns: Readonly<Record<keyof RequestRecord, string>>
   slo_met: "BOOLEAN",
   gpu_seconds: "DOUBLE",
   cost_usd: "DOUBLE",
+  // Columns added after schema version 1 go last, so stores created earlier can ALTER them in.
+  error_reason: "VARCHAR",
 };

@@ -54,6 +54,12 @@ export interface RequestRecord {
   // outcomes Y
   readonly status: RequestStatus;
   readonly http_status: number | null;
+  /**
+   * Why an attempt did not finish ok: rate_limited, exceeds_kv_capacity, exceeds_step_budget,
+   * queue_timeout, replica_down, replica_failed (simulator); null when ok. Optional: logs written
+   * before schema additions, and the load generator, leave it out.
+   */
+  readonly error_reason?: string | null;
   readonly dispatch_s: number | null;
   readonly first_token_s: number | null;
   readonly last_token_s: number | null;
@@ -112,6 +118,7 @@ export const requestFieldRoles: Readonly<Record<keyof RequestRecord, FieldRole>>
   fallback_reason: "action",
   status: "outcome",
   http_status: "outcome",
+  error_reason: "outcome",
   dispatch_s: "outcome",
   first_token_s: "outcome",
   last_token_s: "outcome",
