@@ -105,6 +105,9 @@ export function validateScenario(raw: unknown, options: { readonly where: string
   if (config.counterfactual) routers.push(["counterfactual.router", config.counterfactual.router]);
   if (config.design) routers.push(["design.treatment", config.design.treatment]);
   for (const [where, router] of routers) attempt(where, () => createRouter(router, placements));
+  if (config.design && config.counterfactual && JSON.stringify(config.counterfactual.router) !== JSON.stringify(config.design.treatment)) {
+    issues.push(`counterfactual.router: with a design the truth is all on policies.router vs all on design.treatment; counterfactual.router (${config.counterfactual.router.type}) must equal design.treatment (${config.design.treatment.type}) — make them the same or drop the design`);
+  }
   if (config.design?.assignment.type === "pool-cluster" && config.pools.length < 2) {
     issues.push("design.assignment: pool-cluster randomization needs at least 2 pools (each pool is a cluster)");
   }

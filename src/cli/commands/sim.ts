@@ -62,7 +62,7 @@ export const simCommand: CommandSpec = {
         const keyMetrics = ["goodputPerSecond", "sloAttainment", "latencySeconds.p95", "ttftSeconds.mean", "ttftSeconds.p95", "costPer1kSuccessful", "lcpr", "prefixCacheHitRate"];
         lines.push(
           "",
-          `True global effect of ${loaded.config.counterfactual?.router.type ?? "B"} (B) vs ${loaded.config.policies.router.type} (A), same arrivals (common random numbers):`,
+          `True global effect of ${result.counterfactual.treatment} (B) vs ${result.counterfactual.control} (A): everyone on B vs everyone on A, same arrivals (common random numbers)${loaded.config.design ? "; the design run above is a third run" : ""}:`,
           formatTable(
             ["metric", "A", "B", "B − A", "relative"],
             result.counterfactual.trueGlobalEffect.filter((effect) => keyMetrics.includes(effect.metric)).map((effect) => [effect.metric, fixed(effect.a, 4), fixed(effect.b, 4), fixed(effect.difference, 4), effect.relative === null ? "-" : `${fixed(effect.relative * 100, 1)} %`]),
