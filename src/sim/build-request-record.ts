@@ -92,7 +92,7 @@ export function buildRequestRecord(input: RecordInput): RequestRecord {
     policy_version: policy?.version ?? "0",
     arm: assignment.arm,
     assignment_unit: assignment.unit,
-    intended_action: decision ? `replica-${decision.replica}` : null,
+    intended_action: decision ? `replica-${decision.intendedReplica ?? decision.replica}` : null,
     propensity: decision ? decision.propensity : null,
     action_probabilities: decision?.candidateProbabilities ? JSON.stringify(decision.candidateProbabilities.map((p) => roundTo(p, 6))) : null,
     executed_action: flight && status !== "error" ? `replica-${flight.replica}` : null,
