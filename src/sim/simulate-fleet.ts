@@ -11,6 +11,7 @@ import type { RequestSource, SimRequestSpec } from "./sim-request.js";
 import { SummaryAccumulator, type SimulationSummary } from "./summary.js";
 import { SystemSeries, type SeriesRow } from "./system-series.js";
 import { buildRequestRecord } from "./build-request-record.js";
+import { validatePools } from "./validate-pools.js";
 
 export interface PoolSpec {
   readonly name: string;
@@ -165,6 +166,7 @@ export interface ReplicaState {
 
 /** Sets up a simulation without running it; see simulateFleet for the model. */
 export function startFleetSimulation(input: SimulationInput): FleetSimulation {
+  validatePools(input.pools);
   const replicas: ReplicaEngine[] = [];
   const poolOfReplica: PoolSpec[] = [];
   for (const pool of input.pools) {
