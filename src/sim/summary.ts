@@ -1,5 +1,5 @@
 import type { RequestRecord } from "./log/request-record.js";
-import { LogHistogram } from "./stats/log-histogram.js";
+import { quantilesOf, SampleBuffer } from "./stats/sample-buffer.js";
 
 export interface LatencyPercentiles {
   readonly n: number;
@@ -11,7 +11,10 @@ export interface LatencyPercentiles {
   readonly max: number;
 }
 
-/** The run's headline numbers (SPEC §4/§5 metrics). Percentiles are within 0.5 % (log histogram). */
+/**
+ * The run's headline numbers (SPEC §4/§5 metrics). Percentiles are exact sample quantiles by linear
+ * interpolation (Hyndman & Fan type 7, SPEC §6), the load generator's definition.
+ */
 export interface SimulationSummary {
   /** Requests that arrived (first attempts), whether or not they have a final record yet. */
   readonly requests: number;
@@ -51,23 +54,16 @@ export interface SimulationSummary {
   readonly gpuBusyFraction: number;
 }
 
-function percentiles(histogram: LogHistogram): LatencyPercentiles {
-  return {
-    n: histogram.count,
-    mean: histogram.mean,
-    p50: histogram.quantile(0.5),
-    p90: histogram.quantile(0.9),
-    p95: histogram.quantile(0.95),
-    p99: histogram.quantile(0.99),
-    max: histogram.count === 0 ? NaN : histogram.max,
-  };
+function percentiles(samples: SampleBuffer): LatencyPercentiles {
+  const [p50 = NaN, p90 = NaN, p95 = NaN, p99 = NaN] = quantilesOf(samples.sorted(), [0.5, 0.9, 0.95, 0.99]);
+  return { n: samples.count, mean: samples.mean, p50, p90, p95, p99, max: samples.count === 0 ? NaN : samples.max };
 }
 
-/** Folds request records into the summary in constant memory. */
+/** Folds request records into the summary: counters, plus 8 bytes per latency value for exact percentiles. */
 export class SummaryAccumulator {
-  private readonly e2e = new LogHistogram();
-  private readonly ttft = new LogHistogram();
-  private readonly tpot = new LogHistogram();
+  private readonly e2e = new SampleBuffer();
+  private readonly ttft = new SampleBuffer();
+  private readonly tpot = new SampleBuffer();
   attempts = 0;
   successful = 0;
   accepted = 0;
