@@ -10,6 +10,8 @@ import type { RouterConfig } from "../sim/routers/router-schema.js";
 import { scenarioSchema, type ScenarioConfig } from "../sim/scenario/scenario-schema.js";
 import type { PoolSpec } from "../sim/simulate-fleet.js";
 import { loadCalibration } from "../store/calibration-store.js";
+import type { ParsedTrace } from "../sim/workload/trace-parse.js";
+import { readTraceFile } from "./read-trace-file.js";
 import { loadModelConfigFile, readStructuredFile } from "./load-catalog-file.js";
 
 export interface LoadedScenario {
@@ -17,6 +19,8 @@ export interface LoadedScenario {
   readonly config: ScenarioConfig;
   readonly pools: readonly PoolSpec[];
   readonly replicaCount: number;
+  /** The parsed trace of a `workload: { trace, format }` scenario; null for a generated workload. */
+  readonly trace: ParsedTrace | null;
 }
 
 /**
@@ -111,8 +115,10 @@ export function validateScenario(raw: unknown, options: { readonly where: string
   if (config.design?.assignment.type === "pool-cluster" && config.pools.length < 2) {
     issues.push("design.assignment: pool-cluster randomization needs at least 2 pools (each pool is a cluster)");
   }
+  const workload = config.workload;
+  const trace = "trace" in workload ? (attempt("workload.trace", () => readTraceFile(resolve(options.baseDir, workload.trace), workload.format)) ?? null) : null;
   if (issues.length > 0) {
     throw new GoodputError("BAD_FILE", `${path}: bad scenario:\n  - ${issues.join("\n  - ")}`, { where: path, issues });
   }
-  return { path, config, pools, replicaCount };
+  return { path, config, pools, replicaCount, trace };
 }

@@ -7,12 +7,16 @@ import { requestRecordColumns } from "../sim/log/request-record-columns.js";
 import { startFleetSimulation, type SimulationInput } from "../sim/simulate-fleet.js";
 import type { SimulationSummary } from "../sim/summary.js";
 import { trueGlobalEffect, type MetricEffect } from "../sim/true-effect.js";
-import { createRequestStream } from "../sim/workload/generate-requests.js";
+import { scenarioRequests } from "../sim/workload/scenario-requests.js";
+import type { TraceWindow } from "../sim/workload/trace-replay.js";
 import type { LoadedScenario } from "./load-scenario.js";
 
 export interface RunOptions {
   readonly seed?: number | undefined;
   readonly requests?: number | undefined;
+  /** Overrides of a trace workload's speed and window (--trace-speed, --trace-window). */
+  readonly traceSpeed?: number | undefined;
+  readonly traceWindow?: TraceWindow | undefined;
   readonly outDir?: string | undefined;
   readonly nowMs: () => number;
   /** Set to true (e.g. by SIGINT) to stop after the current slice; the result is marked interrupted. */
@@ -49,7 +53,7 @@ export async function runScenario(loaded: LoadedScenario, options: RunOptions): 
       runId: options.runId ?? `${config.name}-${seed}${label}`,
       seed,
       pools: loaded.pools,
-      requests: createRequestStream(config.workload, { seed, requests }),
+      requests: scenarioRequests(config.workload, loaded.trace, { seed, requests, traceSpeed: options.traceSpeed, traceWindow: options.traceWindow }),
       policies: runPolicies,
       ...(runAssign ? { assign: runAssign } : {}),
       routerReplicas: config.policies.routerReplicas,

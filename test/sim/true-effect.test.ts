@@ -11,6 +11,7 @@ import { fnv1a } from "../../src/sim/rng.js";
 import { simulateFleet } from "../../src/sim/simulate-fleet.js";
 import type { SimRequestSpec } from "../../src/sim/sim-request.js";
 import { createRequestStream } from "../../src/sim/workload/generate-requests.js";
+import type { WorkloadConfig } from "../../src/sim/workload/workload-schema.js";
 
 const dir = mkdtempSync(join(tmpdir(), "goodput-truth-"));
 const clock = { nowMs: () => 0, interrupt: { interrupted: false }, requests: 3000 };
@@ -52,7 +53,7 @@ describe("the true global effect is all-B − all-A on the same arrivals (issue 
     const perPool = (router: typeof config.policies.router): Map<number, RequestRecord> => {
       const records = new Map<number, RequestRecord>();
       pools.forEach((_poolName, poolIndex) => {
-        const all = [...createRequestStream(config.workload, { seed: config.seed, requests: clock.requests })];
+        const all = [...createRequestStream(config.workload as WorkloadConfig, { seed: config.seed, requests: clock.requests })];
         const mine = all.filter((request) => fnv1a(request.userId) % pools.length === poolIndex);
         let next = 0;
         simulateFleet({

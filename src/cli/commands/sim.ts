@@ -6,6 +6,7 @@ import { loadScenario } from "../load-scenario.js";
 import { numberOption, requiredString, stringOption } from "../parse-values.js";
 import { runScenario } from "../run-scenario.js";
 import { loadSimReportInput } from "../sim-report-input.js";
+import { parseTraceWindow } from "../../sim/workload/trace-replay.js";
 
 const ms = (seconds: number): string => (Number.isFinite(seconds) ? (seconds * 1000).toFixed(1) : "-");
 
@@ -23,9 +24,14 @@ export const simCommand: CommandSpec = {
     requests: { type: "string", valueName: "N", description: "Number of requests (overrides the scenario)" },
     seed: { type: "string", valueName: "S", description: "Random seed (overrides the scenario)" },
     out: { type: "string", valueName: "DIR", description: "Write the request log, series and summary here" },
+    "trace-speed": { type: "string", valueName: "X", description: "Trace workloads: replay X× faster (overrides workload.speed)" },
+    "trace-window": { type: "string", valueName: "A-B", description: "Trace workloads: replay only seconds A to B of trace time (overrides workload.window)" },
     catalog: { type: "string", valueName: "FILE", multiple: true, description: "Extra catalog entries" },
   },
-  examples: ["goodput sim --scenario examples/naive-vs-batched.yaml --requests 2000 --out runs/batched --json"],
+  examples: [
+    "goodput sim --scenario examples/naive-vs-batched.yaml --requests 2000 --out runs/batched --json",
+    "goodput sim --scenario examples/trace-mooncake-conversation.yaml --trace-window 0-600 --trace-speed 10",
+  ],
   async run(context) {
     const path = requiredString(context.values, "scenario", "examples/naive-vs-batched.yaml");
     const loaded = loadScenario(path, resolveCatalog(context), labHome(context.cwd, context.env));
@@ -36,10 +42,13 @@ export const simCommand: CommandSpec = {
     process.once("SIGINT", onSigint);
     try {
       const seed = numberOption(context.values, "seed", { rule: "nonnegative", example: "1" });
+      const windowText = stringOption(context.values, "trace-window");
       const result = await runScenario(loaded, {
         seed,
         requests: numberOption(context.values, "requests", { rule: "positive-int", example: "10000" }),
         outDir: stringOption(context.values, "out"),
+        traceSpeed: numberOption(context.values, "trace-speed", { rule: "positive", example: "10" }),
+        traceWindow: windowText === undefined ? undefined : parseTraceWindow(windowText, "--trace-window"),
         nowMs: () => performance.now(),
         interrupt,
       });
