@@ -27,12 +27,6 @@ export function parseTraceWindow(text: string, where: string): TraceWindow {
   return { fromSeconds, toSeconds };
 }
 
-/** Checks a replay speed (a positive finite factor). */
-export function checkTraceSpeed(speed: number, where: string): number {
-  if (!Number.isFinite(speed) || speed <= 0) throw new GoodputError("BAD_USAGE", `${where} is ${speed}; give a factor > 0 (2 replays twice as fast).`, { where });
-  return speed;
-}
-
 /** The rows inside the window (all rows without one). */
 export function rowsInWindow(rows: readonly TraceRow[], window: TraceWindow | null): readonly TraceRow[] {
   if (window === null) return rows;
@@ -83,4 +77,10 @@ export function createTraceReplay(trace: ParsedTrace, options: TraceReplayOption
       for (let request = take(); request !== null; request = take()) yield request;
     },
   };
+}
+
+/** A trace's arrivals and lengths for the load generator (`bench --arrivals trace:FILE --trace-format F`). */
+export function traceArrivals(trace: ParsedTrace, options: TraceReplayOptions): { atSeconds: number; promptTokens: number; outputTokens: number }[] {
+  const rows = rowsInWindow(trace.rows, options.window);
+  return rows.slice(0, Math.min(rows.length, options.maxRequests ?? Infinity)).map((row) => ({ atSeconds: replayArrivalSeconds(row, options), promptTokens: row.promptTokens, outputTokens: row.outputTokens }));
 }
