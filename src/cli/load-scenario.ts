@@ -70,6 +70,7 @@ export function validateScenario(raw: unknown, options: { readonly where: string
     if (engine.maxNumBatchedTokens < engine.maxNumSeqs) {
       issues.push(`${where}.engine.maxNumBatchedTokens: ${engine.maxNumBatchedTokens} is below maxNumSeqs ${engine.maxNumSeqs}; a step could not give every running sequence a token (vLLM rejects this too) — raise it to at least ${engine.maxNumSeqs}`);
     }
+    if (engine.offload && !engine.prefixCaching) issues.push(`${where}.engine.offload: an offload tier holds evicted prefix-cache blocks; turn on engine.prefixCaching or remove offload`);
     if (!gpu || !model || !profile) return;
     const deployment: Deployment = { model, gpu, tensorParallel: pool.tensorParallel, kvDtype: model.weightDtype === "fp16" ? "fp16" : "bf16" };
     const kvPool = attempt(where, () =>
@@ -88,6 +89,9 @@ export function validateScenario(raw: unknown, options: { readonly where: string
         blockSizeTokens: engine.blockSize,
         kvBlocks: kvPool.blocks,
         prefixCaching: engine.prefixCaching,
+        offload: engine.offload
+          ? { capacityBytes: engine.offload.capacityGiB === undefined ? Infinity : engine.offload.capacityGiB * 2 ** 30, loadBytesPerSecond: engine.offload.loadGBPerSecond * 1e9, latencySeconds: engine.offload.latencyMs / 1000 }
+          : null,
       },
       priceUsdPerGpuHour: pool.priceUsdPerGpuHour ?? gpu.priceUsdPerHour,
       maxQueueSeconds: pool.maxQueueSeconds ?? null,

@@ -109,6 +109,8 @@ export function buildRequestRecord(input: RecordInput): RequestRecord {
     e2e_s: e2e,
     output_tokens: outputTokens,
     cached_prompt_tokens: sequence?.cachedPromptTokens ?? 0,
+    offload_cached_tokens: sequence?.offloadCachedTokens ?? 0,
+    kv_load_s: sequence ? roundTo(sequence.kvLoadSeconds, 9) : 0,
     preemptions: sequence?.preemptions ?? 0,
     quality_pass: qualityPass,
     slo_met: status === "ok" ? sloMet(slo, ttft, tpot, e2e) : false,

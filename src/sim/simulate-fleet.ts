@@ -161,6 +161,7 @@ export interface ReplicaState {
   readonly preemptions: number;
   readonly promptTokens: number;
   readonly promptTokensFromCache: number;
+  readonly promptTokensFromOffload: number;
   readonly healthy: boolean;
 }
 
@@ -479,12 +480,14 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     const replicaCostUsdPerSecond = input.pools.reduce((sum, pool) => sum + (pool.replicas * pool.deployment.tensorParallel * pool.priceUsdPerGpuHour) / 3600, 0);
     let seen = 0;
     let cached = 0;
+    let offloaded = 0;
     let busy = 0;
     let preemptions = 0;
     let steps = 0;
     for (const replica of replicas) {
       seen += replica.promptTokensSeen;
       cached += replica.promptTokensFromCache;
+      offloaded += replica.promptTokensFromOffload;
       busy += replica.busySeconds;
       preemptions += replica.preemptions;
       steps += replica.steps;
@@ -501,7 +504,8 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
         busyFraction: busy / (span * Math.max(1, replicas.length)),
       }),
       prefixCacheHitRate: seen > 0 ? cached / seen : 0,
-  };
+      offloadHitRate: seen > 0 ? offloaded / seen : 0,
+    };
   };
   const advanceUntil = (simSeconds: number): number => {
     let processed = 0;
@@ -527,6 +531,7 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
       preemptions: replica.preemptions,
       promptTokens: replica.promptTokensSeen,
       promptTokensFromCache: replica.promptTokensFromCache,
+      promptTokensFromOffload: replica.promptTokensFromOffload,
       healthy: replica.healthy,
     }));
   return { advance, advanceUntil, nextEventSeconds: () => events.peekTime(), inject, replicaStates, finish };

@@ -43,7 +43,10 @@ export interface SimulationSummary {
   readonly costPer1kSuccessful: number;
   readonly costPer1MTokens: number;
   readonly lcpr: number;
+  /** Prompt tokens not recomputed ÷ prompt tokens admitted (GPU prefix cache and offload tier together). */
   readonly prefixCacheHitRate: number;
+  /** The offload tier's part of prefixCacheHitRate (0 without a tier). */
+  readonly offloadHitRate: number;
   readonly preemptions: number;
   readonly engineSteps: number;
   readonly simulatedSeconds: number;
@@ -142,6 +145,7 @@ export class SummaryAccumulator {
       costPer1MTokens: this.generatedTokens === 0 ? Infinity : (context.costUsd / this.generatedTokens) * 1e6,
       lcpr: this.accepted === 0 ? Infinity : context.costUsd / this.accepted,
       prefixCacheHitRate: NaN,
+      offloadHitRate: NaN,
       preemptions: context.preemptions,
       engineSteps: context.engineSteps,
       simulatedSeconds: span,

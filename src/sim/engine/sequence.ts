@@ -12,7 +12,12 @@ export class Sequence {
   /** Tokens to prefill before the next token is sampled: the prompt, or prompt + output after preemption. */
   prefillTarget: number;
   generatedTokens = 0;
+  /** Prompt tokens not recomputed at first admission (GPU prefix cache and offload tier). */
   cachedPromptTokens = 0;
+  /** The part of cachedPromptTokens loaded from the offload tier. */
+  offloadCachedTokens = 0;
+  /** Time spent loading KV blocks from the offload tier (all admissions). */
+  kvLoadSeconds = 0;
   registeredBlocks = 0;
   firstScheduledSeconds = NaN;
   firstTokenSeconds = NaN;

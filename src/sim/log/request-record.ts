@@ -68,7 +68,12 @@ export interface RequestRecord {
   readonly tpot_s: number | null;
   readonly e2e_s: number | null;
   readonly output_tokens: number;
+  /** Prompt tokens not recomputed: prefix-cache hits in GPU memory plus blocks loaded from an offload tier. */
   readonly cached_prompt_tokens: number;
+  /** The part of cached_prompt_tokens loaded from the replica's offload tier (simulator; optional, added after v1). */
+  readonly offload_cached_tokens?: number;
+  /** Seconds spent loading KV blocks from the offload tier (simulator; optional, added after v1). */
+  readonly kv_load_s?: number;
   readonly preemptions: number;
   readonly quality_pass: boolean | null;
   readonly slo_met: boolean | null;
@@ -128,6 +133,8 @@ export const requestFieldRoles: Readonly<Record<keyof RequestRecord, FieldRole>>
   e2e_s: "outcome",
   output_tokens: "outcome",
   cached_prompt_tokens: "outcome",
+  offload_cached_tokens: "outcome",
+  kv_load_s: "outcome",
   preemptions: "outcome",
   quality_pass: "outcome",
   slo_met: "outcome",

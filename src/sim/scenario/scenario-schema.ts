@@ -21,6 +21,13 @@ const engineSchema = z.strictObject({
   gpuMemoryUtilization: z.number().positive().max(1).default(0.9),
   /** State the KV block count directly (as vLLM logs it) instead of deriving it. */
   kvBlocks: positiveInt.optional(),
+  /**
+   * A second KV tier per replica (host DRAM / SSD) holding prefix blocks evicted from GPU memory,
+   * loaded back instead of recomputed. capacityGiB omitted = unbounded.
+   */
+  offload: z
+    .strictObject({ capacityGiB: positive.optional(), loadGBPerSecond: positive, latencyMs: nonnegative.default(0) })
+    .optional(),
 });
 
 const poolSchema = z.strictObject({
