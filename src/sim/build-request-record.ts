@@ -37,6 +37,7 @@ export interface RecordInput {
   readonly poolSpec: PoolSpec | null;
   readonly status: RequestStatus;
   readonly httpStatus: number | null;
+  readonly errorReason: string | null;
   readonly nowSeconds: number;
   readonly slo: SloGates;
 }
@@ -47,7 +48,7 @@ export interface RecordInput {
  * draw from (seed, request, attempt) so every policy sees the same draw, GPU-seconds × TP priced.
  */
 export function buildRequestRecord(input: RecordInput): RequestRecord {
-  const { runId, seed, experiment, policy, request, attempt, arrivalSeconds, assignment, flight, poolSpec, status, httpStatus, nowSeconds, slo } = input;
+  const { runId, seed, experiment, policy, request, attempt, arrivalSeconds, assignment, flight, poolSpec, status, httpStatus, errorReason, nowSeconds, slo } = input;
   const sequence = flight?.sequence ?? null;
   const firstToken = sequence && !Number.isNaN(sequence.firstTokenSeconds) ? sequence.firstTokenSeconds : null;
   const ttft = firstToken === null ? null : firstToken - arrivalSeconds;
@@ -91,13 +92,14 @@ export function buildRequestRecord(input: RecordInput): RequestRecord {
     policy_version: policy?.version ?? "0",
     arm: assignment.arm,
     assignment_unit: assignment.unit,
-    intended_action: decision ? `replica-${decision.replica}` : null,
+    intended_action: decision ? `replica-${decision.intendedReplica ?? decision.replica}` : null,
     propensity: decision ? decision.propensity : null,
     action_probabilities: decision?.candidateProbabilities ? JSON.stringify(decision.candidateProbabilities.map((p) => roundTo(p, 6))) : null,
     executed_action: flight && status !== "error" ? `replica-${flight.replica}` : null,
     fallback_reason: decision?.fallbackReason ?? null,
     status,
     http_status: httpStatus,
+    error_reason: errorReason,
     dispatch_s: flight ? arrivalSeconds : null,
     first_token_s: firstToken,
     last_token_s: status === "ok" ? nowSeconds : null,
@@ -107,6 +109,8 @@ export function buildRequestRecord(input: RecordInput): RequestRecord {
     e2e_s: e2e,
     output_tokens: outputTokens,
     cached_prompt_tokens: sequence?.cachedPromptTokens ?? 0,
+    offload_cached_tokens: sequence?.offloadCachedTokens ?? 0,
+    kv_load_s: sequence ? roundTo(sequence.kvLoadSeconds, 9) : 0,
     preemptions: sequence?.preemptions ?? 0,
     quality_pass: qualityPass,
     slo_met: status === "ok" ? sloMet(slo, ttft, tpot, e2e) : false,

@@ -15,6 +15,12 @@ export interface SimRequestSpec {
   readonly historyTokens: number;
   readonly workloadClass: string;
   readonly preUsage: number;
+  /**
+   * Trace replay (Mooncake): prefix block ids over `hashBlockTokens`-token blocks; two requests
+   * whose first k ids agree share the KV of their first k × hashBlockTokens tokens.
+   */
+  readonly hashIds?: readonly number[] | undefined;
+  readonly hashBlockTokens?: number | undefined;
 }
 
 /** Where the simulator pulls requests from, in nondecreasing arrival order; null when exhausted. */

@@ -11,6 +11,7 @@ import type { RequestSource, SimRequestSpec } from "./sim-request.js";
 import { SummaryAccumulator, type SimulationSummary } from "./summary.js";
 import { SystemSeries, type SeriesRow } from "./system-series.js";
 import { buildRequestRecord } from "./build-request-record.js";
+import { validatePools } from "./validate-pools.js";
 
 export interface PoolSpec {
   readonly name: string;
@@ -99,7 +100,7 @@ export interface StepTrace {
 type SimEvent =
   | { readonly kind: "arrival"; readonly request: SimRequestSpec; readonly attempt: number; readonly fromSource: boolean }
   | { readonly kind: "step"; readonly replica: number; readonly epoch: number; readonly plan: StepPlan }
-  | { readonly kind: "timeout"; readonly flight: InFlight }
+  | { readonly kind: "timeout"; readonly flight: InFlight; readonly episode: number }
   | { readonly kind: "fail"; readonly replica: number; readonly recoverAfterSeconds: number }
   | { readonly kind: "recover"; readonly replica: number }
   | { readonly kind: "slowdown"; readonly replica: number; readonly factor: number }
@@ -160,11 +161,13 @@ export interface ReplicaState {
   readonly preemptions: number;
   readonly promptTokens: number;
   readonly promptTokensFromCache: number;
+  readonly promptTokensFromOffload: number;
   readonly healthy: boolean;
 }
 
 /** Sets up a simulation without running it; see simulateFleet for the model. */
 export function startFleetSimulation(input: SimulationInput): FleetSimulation {
+  validatePools(input.pools);
   const replicas: ReplicaEngine[] = [];
   const poolOfReplica: PoolSpec[] = [];
   for (const pool of input.pools) {
@@ -213,6 +216,9 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     return snapshot.map((signals) => ({ ...signals, outstanding: own?.[signals.index] ?? 0 }));
   };
 
+  // Every arriving request is counted; `unresolved` are those without a final record yet.
+  let arrivals = 0;
+  let unresolved = 0;
   // Little's law bookkeeping: the time integral of attempts in the system.
   let inSystem = 0;
   let areaSeconds = 0;
@@ -236,11 +242,12 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
   const incidentNow = (): boolean => replicas.some((replica) => !replica.healthy || replica.slowdownFactor !== 1);
 
   /** Writes one attempt's record and schedules a client retry when the attempt failed. */
-  const finishAttempt = (attempt: Attempt, now: number, status: RequestStatus, flight: InFlight | null, httpStatus: number | null): void => {
+  const finishAttempt = (attempt: Attempt, now: number, status: RequestStatus, flight: InFlight | null, httpStatus: number | null, errorReason: string | null = null): void => {
     const { request } = attempt;
     const pool = flight ? (poolOfReplica[flight.replica] ?? null) : null;
     const retries = input.disturbances.retries;
-    const willRetry = status !== "ok" && retries !== null && attempt.attempt < retries.maxAttempts;
+    // A client does not retry a request the server refused as invalid (HTTP 400): it would fail again.
+    const willRetry = status !== "ok" && httpStatus !== 400 && retries !== null && attempt.attempt < retries.maxAttempts;
     const record = buildRequestRecord({
       runId: input.runId,
       seed: input.seed,
@@ -254,10 +261,12 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
       poolSpec: pool,
       status,
       httpStatus,
+      errorReason,
       nowSeconds: now,
       slo: input.slo,
     });
     summary.add(record, !willRetry, now);
+    if (!willRetry) unresolved--;
     input.onRecord(record);
     if (willRetry) {
       const backoff = retries.backoffSeconds * 2 ** (attempt.attempt - 1);
@@ -270,6 +279,14 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     if (!replica || !replica.healthy || stepping[replicaIndex] === 1 || !replica.hasWork()) return;
     const plan = replica.planStep(now);
     if (plan === null) return;
+    // A preempted sequence waits again: its queue-time limit applies afresh to this wait.
+    const limit = poolOfReplica[replicaIndex]?.maxQueueSeconds;
+    if (limit !== null && limit !== undefined) {
+      for (const sequence of plan.preemptedSequences) {
+        const flight = flights.get(sequence);
+        if (flight) events.push(now + limit, { kind: "timeout", flight, episode: sequence.preemptions });
+      }
+    }
     stepping[replicaIndex] = 1;
     events.push(now + plan.durationSeconds, { kind: "step", replica: replicaIndex, epoch: epochs[replicaIndex] ?? 0, plan });
     input.onStep?.({ replica: replicaIndex, start_s: now, duration_s: plan.durationSeconds, composition: plan.composition, kv_used_blocks: replica.blocks.usedBlocks });
@@ -301,12 +318,16 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
 
   const onArrival = (request: SimRequestSpec, attemptNumber: number, now: number): void => {
     if (Number.isNaN(startSeconds)) startSeconds = now;
+    if (attemptNumber === 1) {
+      arrivals++;
+      unresolved++;
+    }
     const assignment = assign(request);
     const attempt: Attempt = { request, attempt: attemptNumber, arrivalSeconds: now, assignment, routerCopy: request.id % input.routerReplicas };
     inSystem++;
     if (!admit(request.tenant, now)) {
       inSystem--;
-      finishAttempt(attempt, now, "rejected", null, 429);
+      finishAttempt(attempt, now, "rejected", null, 429, "rate_limited");
       return;
     }
     const policyRouters = routers[assignment.policyIndex];
@@ -340,13 +361,19 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     if (!replica.healthy) {
       // The router's stale view sent it to a replica that is down: the attempt fails at once.
       leave(flight);
-      finishAttempt(attempt, now, "error", flight, 503);
+      finishAttempt(attempt, now, "error", flight, 503, "replica_down");
+      return;
+    }
+    const refusal = replica.refusalReason(request.promptTokens, request.outputTokens);
+    if (refusal !== null) {
+      leave(flight);
+      finishAttempt(attempt, now, "rejected", flight, 400, refusal);
       return;
     }
     flights.set(sequence, flight);
     replica.enqueue(sequence);
     const pool = poolOfReplica[decision.replica];
-    if (pool?.maxQueueSeconds !== null && pool?.maxQueueSeconds !== undefined) events.push(now + pool.maxQueueSeconds, { kind: "timeout", flight });
+    if (pool?.maxQueueSeconds !== null && pool?.maxQueueSeconds !== undefined) events.push(now + pool.maxQueueSeconds, { kind: "timeout", flight, episode: 0 });
     kick(decision.replica, now);
   };
 
@@ -400,10 +427,10 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
         case "timeout": {
           const { flight } = payload;
           const replica = replicas[flight.replica];
-          if (!flight.done && replica?.dropIfWaiting(flight.sequence)) {
+          if (!flight.done && replica?.dropIfWaiting(flight.sequence, payload.episode)) {
             flights.delete(flight.sequence);
             leave(flight);
-            finishAttempt(flight, now, "dropped", flight, 503);
+            finishAttempt(flight, now, "dropped", flight, 503, "queue_timeout");
             endSeconds = now;
           }
           break;
@@ -419,7 +446,7 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
             if (!flight || flight.done) continue;
             flights.delete(sequence);
             leave(flight);
-            finishAttempt(flight, now, "error", flight, 503);
+            finishAttempt(flight, now, "error", flight, 503, "replica_failed");
           }
           events.push(now + payload.recoverAfterSeconds, { kind: "recover", replica: payload.replica });
           break;
@@ -437,7 +464,8 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
         }
         case "series": {
           if (input.onSeries) series.emit(now, replicas, input.seriesIntervalSeconds, input.onSeries);
-          const busy = source.open || inSystem > 0;
+          // Only while something else is pending: a series over a state that cannot change would never end.
+          const busy = (source.open || inSystem > 0) && events.size > 0;
           if (busy) events.push(now + input.seriesIntervalSeconds, { kind: "series" });
           break;
         }
@@ -452,18 +480,22 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     const replicaCostUsdPerSecond = input.pools.reduce((sum, pool) => sum + (pool.replicas * pool.deployment.tensorParallel * pool.priceUsdPerGpuHour) / 3600, 0);
     let seen = 0;
     let cached = 0;
+    let offloaded = 0;
     let busy = 0;
     let preemptions = 0;
     let steps = 0;
     for (const replica of replicas) {
       seen += replica.promptTokensSeen;
       cached += replica.promptTokensFromCache;
+      offloaded += replica.promptTokensFromOffload;
       busy += replica.busySeconds;
       preemptions += replica.preemptions;
       steps += replica.steps;
     }
     return {
       ...summary.result({
+        arrivals,
+        unresolved,
         spanSeconds: span,
         meanInSystem: areaSeconds / span,
         costUsd: replicaCostUsdPerSecond * span,
@@ -472,7 +504,8 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
         busyFraction: busy / (span * Math.max(1, replicas.length)),
       }),
       prefixCacheHitRate: seen > 0 ? cached / seen : 0,
-  };
+      offloadHitRate: seen > 0 ? offloaded / seen : 0,
+    };
   };
   const advanceUntil = (simSeconds: number): number => {
     let processed = 0;
@@ -498,6 +531,7 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
       preemptions: replica.preemptions,
       promptTokens: replica.promptTokensSeen,
       promptTokensFromCache: replica.promptTokensFromCache,
+      promptTokensFromOffload: replica.promptTokensFromOffload,
       healthy: replica.healthy,
     }));
   return { advance, advanceUntil, nextEventSeconds: () => events.peekTime(), inject, replicaStates, finish };

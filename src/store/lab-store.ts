@@ -127,6 +127,8 @@ export class LabStore {
       CREATE TABLE IF NOT EXISTS decision_records (id VARCHAR PRIMARY KEY, experiment VARCHAR, created_at VARCHAR, status VARCHAR, record_json VARCHAR);
       CREATE TABLE IF NOT EXISTS readouts (id VARCHAR PRIMARY KEY, experiment VARCHAR, created_at VARCHAR, readout_json VARCHAR);
     `);
+    // A store created before a log column was added gets it (columns are only ever appended).
+    for (const [name, type] of Object.entries(requestRecordColumns)) await this.connection.run(`ALTER TABLE requests ADD COLUMN IF NOT EXISTS "${name}" ${type}`);
   }
 
   async saveExperiment(name: string, file: string, configJson: string, registeredAt: string): Promise<void> {

@@ -1,3 +1,5 @@
+const noHits = { hits: 0, idle: 0 } as const;
+
 /**
  * A paged KV block pool with prefix caching, after vLLM's block manager: full blocks are
  * registered under a key that identifies their whole prefix, shared read-only between sequences
@@ -23,6 +25,8 @@ export class BlockManager {
   private referenced = 0;
   /** Cached blocks evicted so far. */
   evictions = 0;
+  /** Told the key of every cached block evicted (to keep it in a second tier). */
+  onEvict: ((key: number) => void) | null = null;
 
   constructor(totalBlocks: number, blockSizeTokens: number, prefixCaching: boolean) {
     this.totalBlocks = totalBlocks;
@@ -48,16 +52,27 @@ export class BlockManager {
     return this.referenced;
   }
 
-  /** Consecutive cached blocks from block 0 whose keys `keyAt(i)` are present (no references taken). */
-  countCachedPrefix(keyAt: (blockIndex: number) => number, maxBlocks: number): number {
-    if (!this.prefixCaching) return 0;
+  /**
+   * Consecutive cached blocks from block 0 whose keys `keyAt(i)` are present (no references taken),
+   * and how many of them are unreferenced (`idle` — taking those shrinks availableBlocks).
+   */
+  lookupCachedPrefix(keyAt: (blockIndex: number) => number, maxBlocks: number): { readonly hits: number; readonly idle: number } {
+    if (!this.prefixCaching) return noHits;
     let hits = 0;
+    let idle = 0;
     while (hits < maxBlocks) {
       const key = keyAt(hits);
-      if (Number.isNaN(key) || !this.keyToBlock.has(key)) break;
+      const block = Number.isNaN(key) ? undefined : this.keyToBlock.get(key);
+      if (block === undefined) break;
+      if (this.refCount[block] === 0) idle++;
       hits++;
     }
-    return hits;
+    return hits === 0 ? noHits : { hits, idle };
+  }
+
+  /** Consecutive cached blocks from block 0 whose keys `keyAt(i)` are present (no references taken). */
+  countCachedPrefix(keyAt: (blockIndex: number) => number, maxBlocks: number): number {
+    return this.lookupCachedPrefix(keyAt, maxBlocks).hits;
   }
 
   /** Takes a reference on the cached block under `key` (which must be present). */
@@ -81,7 +96,9 @@ export class BlockManager {
     } else if (this.lruHead >= 0) {
       block = this.lruHead;
       this.unlinkLru(block);
-      this.keyToBlock.delete(this.keyOf[block] ?? NaN);
+      const key = this.keyOf[block] ?? NaN;
+      this.onEvict?.(key);
+      this.keyToBlock.delete(key);
       this.keyOf[block] = NaN;
       this.evictions++;
     } else {
