@@ -4,6 +4,7 @@ import type { RequestStatus } from "../sim/log/request-record.js";
 import type { SimRequestSpec } from "../sim/sim-request.js";
 import { startFleetSimulation, type PolicySpec } from "../sim/simulate-fleet.js";
 import { modelLimits, type ModelLimits } from "./model-limits.js";
+import { ReplicaMetricsCollector, type ReplicaMetrics } from "./replica-metrics.js";
 import type { ServeFleet } from "./serve-fleet.js";
 
 /** A request as the server hands it to the simulated fleet. */
@@ -12,9 +13,8 @@ export interface ServedRequest {
   readonly promptTokens: number;
   readonly outputTokens: number;
   readonly userId: string;
-  /** Leading prompt tokens shared with other requests of the same group (e.g. a system prompt). */
-  readonly prefixGroup: string | null;
-  readonly prefixTokens: number;
+  /** Prefix-cache keys of the prompt's full blocks (promptBlockKeys: chained hashes of its tokens). */
+  readonly promptBlockKeys: readonly number[];
 }
 
 /** How a request ended in the simulator. */
@@ -29,18 +29,6 @@ export interface ServedListener {
   readonly onEnd: (outcome: ServedOutcome) => void;
 }
 
-/** Engine counters and gauges of one model's replicas, summed (KV usage weighted by blocks). */
-export interface ModelMetrics {
-  readonly model: string;
-  readonly running: number;
-  readonly waiting: number;
-  readonly kvUsageFraction: number;
-  readonly preemptions: number;
-  readonly promptTokens: number;
-  readonly promptTokensFromCache: number;
-  readonly generationTokens: number;
-}
-
 /** A long-lived online simulation driven by the wall clock. */
 export interface RealtimeFleet {
   /** Served model ids, in pool order. */
@@ -50,7 +38,15 @@ export interface RealtimeFleet {
   submit(request: ServedRequest, listener: ServedListener): number;
   /** Current simulated time, seconds since start. */
   simSeconds(): number;
-  metrics(): readonly ModelMetrics[];
+  /** Per-replica engine metrics and latency histograms, in fleet order. */
+  metrics(): readonly ReplicaMetrics[];
+  /**
+   * Aborts a request whose client went away (vLLM aborts on disconnect): its batch slot and KV
+   * blocks are freed now and its listener gets no further callbacks. False if it already ended.
+   */
+  cancel(requestId: number): boolean;
+  /** Requests submitted and not yet ended (for soak checks: it must return to 0). */
+  inFlight(): number;
   /** Stops the timer; pending requests get no further callbacks. */
   stop(): void;
 }
@@ -88,11 +84,12 @@ export function startRealtimeFleet(fleet: ServeFleet, options: RealtimeFleetOpti
   if (!(options.timeScale > 0) || !Number.isFinite(options.timeScale)) throw new GoodputError("BAD_INPUT", `timeScale must be a positive number, got ${options.timeScale}.`);
   const models = [...new Set(fleet.pools.map((pool) => pool.deployment.model.id))];
   const { policies, policyOfModel } = policiesFor(fleet, models);
+  // Checked once at start: a context length the KV cache cannot hold is refused, as vLLM refuses to start.
+  const limitsOfModel = new Map(models.map((model) => [model, modelLimits(fleet.pools.filter((pool) => pool.deployment.model.id === model), fleet.maxModelLenTokens ?? null)]));
   const listeners = new Map<number, ServedListener>();
   const policyOfRequest = new Map<number, number>();
-  const modelOfReplica = fleet.pools.flatMap((pool) => Array.from({ length: pool.replicas }, () => ({ model: pool.deployment.model.id, kvBlocks: pool.engine.kvBlocks })));
-  const generationTokens = new Map<string, number>(models.map((model) => [model, 0]));
-  const modelOfRequest = new Map<number, string>();
+  const replicaMeta = fleet.pools.flatMap((pool) => Array.from({ length: pool.replicas }, () => ({ model: pool.deployment.model.id, kvBlocks: pool.engine.kvBlocks })));
+  const collector = new ReplicaMetricsCollector(replicaMeta.length);
   const simulation = startFleetSimulation({
     runId: `serve-${fleet.name}`,
     seed: options.seed,
@@ -107,16 +104,15 @@ export function startRealtimeFleet(fleet: ServeFleet, options: RealtimeFleetOpti
     disturbances: { ...fleet.disturbances, retries: null },
     admission: fleet.admission,
     seriesIntervalSeconds: 0,
-    onToken: (requestId, _attempt, generated) => {
-      const model = modelOfRequest.get(requestId);
-      if (model !== undefined) generationTokens.set(model, (generationTokens.get(model) ?? 0) + 1);
+    onToken: (requestId, _attempt, generated, nowSeconds) => {
+      collector.onToken(requestId, nowSeconds);
       listeners.get(requestId)?.onTokens(generated);
     },
     onRecord: (record) => {
+      collector.onRecord(record);
       const listener = listeners.get(record.request_id);
       listeners.delete(record.request_id);
       policyOfRequest.delete(record.request_id);
-      modelOfRequest.delete(record.request_id);
       if (!listener) return;
       if (record.status === "ok") listener.onEnd({ status: "ok", outputTokens: record.output_tokens, cachedPromptTokens: record.cached_prompt_tokens });
       else listener.onEnd({ status: record.status, httpStatus: record.http_status ?? 503 });
@@ -171,45 +167,39 @@ export function startRealtimeFleet(fleet: ServeFleet, options: RealtimeFleetOpti
       userId: request.userId,
       sessionId: null,
       turn: 0,
-      prefixGroup: request.prefixGroup,
-      prefixTokens: request.prefixTokens,
+      prefixGroup: null,
+      prefixTokens: 0,
       historyTokens: 0,
       workloadClass: "served",
       preUsage: 0,
+      promptBlockKeys: request.promptBlockKeys,
     };
     listeners.set(id, listener);
     policyOfRequest.set(id, policyIndex);
-    modelOfRequest.set(id, request.model);
     simulation.inject(spec);
     wake();
     return id;
   };
 
-  const metrics = (): ModelMetrics[] => {
-    const states = simulation.replicaStates();
-    return models.map((model) => {
-      let running = 0, waiting = 0, usedBlocks = 0, totalBlocks = 0, preemptions = 0, promptTokens = 0, promptTokensFromCache = 0;
-      for (const state of states) {
-        const meta = modelOfReplica[state.index];
-        if (meta?.model !== model) continue;
-        running += state.running;
-        waiting += state.waiting;
-        usedBlocks += state.kvUtilization * meta.kvBlocks;
-        totalBlocks += meta.kvBlocks;
-        preemptions += state.preemptions;
-        promptTokens += state.promptTokens;
-        promptTokensFromCache += state.promptTokensFromCache;
-      }
-      return { model, running, waiting, kvUsageFraction: totalBlocks > 0 ? usedBlocks / totalBlocks : 0, preemptions, promptTokens, promptTokensFromCache, generationTokens: generationTokens.get(model) ?? 0 };
-    });
+  const cancel = (requestId: number): boolean => {
+    if (stopped || !listeners.has(requestId)) return false;
+    // The listener goes first: the abort's own record must not reach the client as an error.
+    listeners.delete(requestId);
+    const cancelled = simulation.cancel(requestId, simSeconds());
+    cancelWake?.();
+    cancelWake = null;
+    schedule();
+    return cancelled;
   };
 
   return {
     models,
-    limits: (model) => (models.includes(model) ? modelLimits(fleet.pools.filter((pool) => pool.deployment.model.id === model)) : undefined),
+    limits: (model) => limitsOfModel.get(model),
     submit,
     simSeconds,
-    metrics,
+    metrics: () => collector.snapshot(simulation.replicaStates(), replicaMeta),
+    cancel,
+    inFlight: () => listeners.size,
     stop: () => {
       stopped = true;
       cancelWake?.();

@@ -15,6 +15,12 @@ export interface SimRequestSpec {
   readonly historyTokens: number;
   readonly workloadClass: string;
   readonly preUsage: number;
+  /**
+   * Prefix keys of the prompt's full blocks (at the fleet's block size), when the caller hashes the
+   * prompt's tokens itself (serve: vLLM-style chained block hashes). They replace the group and
+   * session keys; output blocks stay unshared.
+   */
+  readonly promptBlockKeys?: readonly number[];
 }
 
 /** Where the simulator pulls requests from, in nondecreasing arrival order; null when exhausted. */

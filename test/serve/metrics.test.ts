@@ -17,7 +17,7 @@ describe("GET /metrics speaks Prometheus with vLLM's names", () => {
     return parsePrometheus(await response.text());
   };
 
-  it("declares every family with HELP and TYPE, labelled by model_name", async () => {
+  it("declares every family with HELP and TYPE, one series per replica labelled model_name, engine and pool", async () => {
     const { samples, types, helps } = await scrape();
     const expected: Record<string, string> = {
       "vllm:num_requests_running": "gauge",
@@ -33,7 +33,7 @@ describe("GET /metrics speaks Prometheus with vLLM's names", () => {
     for (const [name, type] of Object.entries(expected)) {
       expect(types.get(name), name).toBe(type);
       expect(helps.get(name), name).toBeTruthy();
-      expect(samples.filter((sample) => sample.name === name).map((sample) => sample.labels), name).toEqual([{ model_name: "llama-3-8b" }]);
+      expect(samples.filter((sample) => sample.name === name).map((sample) => sample.labels), name).toEqual([{ model_name: "llama-3-8b", engine: "0", pool: "main" }]);
     }
   });
 
@@ -69,8 +69,13 @@ describe("GET /metrics speaks Prometheus with vLLM's names", () => {
     const second = contentEvents((await ask("second?")).events).chunks.at(-1) as { usage?: { prompt_tokens_details?: { cached_tokens?: number } } };
     const after = await scrape();
     const hits = metricValue(after.samples, "vllm:prefix_cache_hits_total") - metricValue(before.samples, "vllm:prefix_cache_hits_total");
-    // The shared prefix is the system message with its 3 framing tokens; its whole 16-token blocks are reused.
-    const prefixTokens = encode(system).length + 3;
+    // Whole-prompt block hashing: the shared prefix is the system message with its 3 framing tokens,
+    // the user message's 3 framing tokens, then the questions' common leading tokens; whole 16-token blocks are reused.
+    const firstIds = encode("first?");
+    const secondIds = encode("second?");
+    let common = 0;
+    while (common < firstIds.length && firstIds[common] === secondIds[common]) common++;
+    const prefixTokens = 3 + encode(system).length + 3 + common;
     expect(hits).toBe(Math.floor(prefixTokens / 16) * 16);
     expect(second.usage?.prompt_tokens_details?.cached_tokens).toBe(hits);
   });

@@ -7,7 +7,7 @@ import { defaultServeFleet } from "../../src/serve/default-serve-fleet.js";
 import { startRealtimeFleet, type ServedOutcome } from "../../src/serve/realtime-fleet.js";
 
 const deployment = singleGpuDeployment(findModel(builtInCatalog, "llama-3-8b"), findGpu(builtInCatalog, "h100-sxm"));
-const request = { model: "llama-3-8b", promptTokens: 2000, outputTokens: 3, userId: "u", prefixGroup: null, prefixTokens: 0 };
+const request = { model: "llama-3-8b", promptTokens: 2000, outputTokens: 3, userId: "u", promptBlockKeys: [] };
 
 describe("startRealtimeFleet() on a fake clock", () => {
   beforeEach(() => {
