@@ -1,7 +1,8 @@
 import { encode } from "gpt-tokenizer";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { defaultServeFleet } from "../../src/serve/default-serve-fleet.js";
 import type { SimulatedServer } from "../../src/serve/start-simulated-server.js";
-import { contentEvents, metricValue, parsePrometheus, startTestServer, streamEvents } from "./serve-helpers.js";
+import { contentEvents, manualClock, metricValue, parsePrometheus, pumpUntil, startTestServer, streamEvents, waitFor } from "./serve-helpers.js";
 
 describe("GET /metrics speaks Prometheus with vLLM's names", () => {
   let server: SimulatedServer;
@@ -78,5 +79,32 @@ describe("GET /metrics speaks Prometheus with vLLM's names", () => {
     const prefixTokens = 3 + encode(system).length + 3 + common;
     expect(hits).toBe(Math.floor(prefixTokens / 16) * 16);
     expect(second.usage?.prompt_tokens_details?.cached_tokens).toBe(hits);
+  });
+});
+
+describe("GET /metrics labels every replica of a multi-replica fleet", () => {
+  it("two replicas behind round-robin: one series each (engine, pool), so uneven load shows", async () => {
+    const base = defaultServeFleet();
+    const [pool] = base.pools;
+    if (!pool) throw new Error("default fleet has no pool");
+    const fleet = { ...base, pools: [{ ...pool, replicas: 2 }] };
+    const clock = manualClock(); // frozen: the three requests stay where the router put them
+    const server = await startTestServer({ fleet, nowMs: clock.nowMs });
+    try {
+      const streams = [0, 1, 2].map((i) => streamEvents(`${server.url}/v1/completions`, { prompt: `request ${i}`, max_tokens: 3, stream: true }));
+      await waitFor(() => server.requestsInFlight() === 3);
+      const { samples } = parsePrometheus(await (await fetch(`${server.url}/metrics`)).text());
+      const inSystem = (engine: string) => samples.filter((sample) => (sample.name === "vllm:num_requests_running" || sample.name === "vllm:num_requests_waiting") && sample.labels.engine === engine).reduce((sum, sample) => sum + sample.value, 0);
+      // Round-robin sends requests 0 and 2 to replica 0, request 1 to replica 1.
+      expect(inSystem("0")).toBe(2);
+      expect(inSystem("1")).toBe(1);
+      expect(samples.filter((sample) => sample.name === "vllm:num_requests_running").map((sample) => sample.labels)).toEqual([
+        { model_name: "llama-3-8b", engine: "0", pool: "main" },
+        { model_name: "llama-3-8b", engine: "1", pool: "main" },
+      ]);
+      await pumpUntil(clock, 5, Promise.all(streams));
+    } finally {
+      await server.close();
+    }
   });
 });
