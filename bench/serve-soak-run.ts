@@ -17,6 +17,11 @@ export interface SoakOptions {
   readonly disconnectFraction: number;
   readonly maxTokens: number;
   readonly seed: number;
+  /**
+   * A server on an injected clock (tests): the soak moves it `stepMs` per event-loop turn, so
+   * simulated time advances by turns, not by wall time, and a loaded machine changes nothing.
+   */
+  readonly clock?: { readonly advance: (ms: number) => void; readonly stepMs: number };
 }
 
 export interface SoakFigures {
@@ -94,9 +99,22 @@ export async function runServeSoak(server: SimulatedServer, options: SoakOptions
   const lane = async (): Promise<void> => {
     for (let index = next++; index < plan.length; index = next++) counts[await oneRequest(url, index, options.maxTokens, plan[index] ?? null)]++;
   };
-  await Promise.all(Array.from({ length: options.concurrency }, lane));
+  const lanes = Promise.all(Array.from({ length: options.concurrency }, lane));
+  const { clock } = options;
+  if (clock) {
+    const state = { done: false };
+    void lanes.finally(() => { state.done = true; });
+    while (!state.done) {
+      clock.advance(clock.stepMs);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+  await lanes;
   // Let the server see the last hang-ups.
-  for (let turn = 0; turn < 1000 && server.requestsInFlight() > 0; turn++) await new Promise((resolve) => setTimeout(resolve, 5));
+  for (let turn = 0; turn < 1000 && server.requestsInFlight() > 0; turn++) {
+    clock?.advance(clock.stepMs);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
   const wallSeconds = (performance.now() - started) / 1000;
   const metrics = await (await fetch(`${server.url}/metrics`)).text();
   const gauge = (name: string): number => metrics.split("\n").filter((line) => line.startsWith(`${name}{`)).reduce((sum, line) => sum + Number(line.split(" ").at(-1)), 0);
