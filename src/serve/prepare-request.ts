@@ -6,7 +6,11 @@ import type { ModelLimits } from "./model-limits.js";
 import { promptBlockKeys } from "./prompt-block-keys.js";
 import type { ServedRequest } from "./realtime-fleet.js";
 
-/** Output length when the body names neither max_completion_tokens nor max_tokens. */
+/**
+ * Output length when the body names neither max_completion_tokens nor max_tokens, capped at what
+ * the context leaves after the prompt (vLLM defaults max_tokens to that remainder; the simulator
+ * has no end-of-sequence token, so a smaller default keeps unbounded requests short).
+ */
 export const defaultMaxTokens = 256;
 
 /** A validated request, ready to submit. */
@@ -61,7 +65,7 @@ export function prepareRequest(kind: CompletionKind, body: unknown, catalog: Mod
   const limits = catalog.limits(model);
   if (!limits) return invalid(404, `The model \`${model}\` does not exist (served: ${catalog.models.join(", ")}).`, "model", "model_not_found");
   const maxTokensField = fields.max_completion_tokens !== null && fields.max_completion_tokens !== undefined ? "max_completion_tokens" : "max_tokens";
-  const outputTokens = fields.max_completion_tokens ?? fields.max_tokens ?? defaultMaxTokens;
+  const outputTokens = fields.max_completion_tokens ?? fields.max_tokens ?? Math.max(1, Math.min(defaultMaxTokens, limits.maxModelLenTokens - promptTokens));
   const total = promptTokens + outputTokens;
   if (promptTokens >= limits.maxModelLenTokens || total > limits.maxModelLenTokens) {
     return { ok: false, httpStatus: 400, error: contextLengthError(limits.maxModelLenTokens, promptTokens, outputTokens) };

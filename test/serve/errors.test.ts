@@ -76,6 +76,10 @@ describe("goodput serve answers bad requests with OpenAI-style errors", () => {
     const chat = await post("/v1/chat/completions", JSON.stringify({ messages: [{ role: "user", content: "hi" }], max_tokens: 100_000_000 }));
     expect(chat.status).toBe(400);
     expect(chat.json.error.message).toMatch(/^This model's maximum context length is 8192 tokens\. However, you requested 100000000 output tokens/);
+    // Without max_tokens the output is capped at what the context leaves (vLLM's default): 192 here.
+    const unset = await fetch(`${server.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt }) });
+    expect(unset.status).toBe(200);
+    expect(((await unset.json()) as { usage: { completion_tokens: number } }).usage.completion_tokens).toBe(192);
     const fits = await fetch(`${server.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt, max_tokens: 192 }) });
     expect(fits.status).toBe(200);
     await fits.text();
