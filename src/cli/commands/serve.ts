@@ -43,8 +43,8 @@ export const serveCommand: CommandSpec = {
     "--time-scale 10 runs ten times faster than real time. The text is filler (\" tok\" per token); max_tokens\n" +
     "(default 256, at most what the context leaves after the prompt) sets the output length and usage counts\n" +
     "exactly what was streamed. A prompt + max_tokens beyond the context length is refused with HTTP 400 in\n" +
-    "vLLM's words. Prompt tokens are counted\n" +
-    "with o200k_base; a chat adds 3 tokens per message (+1 with a name) and 3 for the reply.\n" +
+    "vLLM's words. Prompt tokens are counted with o200k_base; a chat adds 3 tokens per message (+1 with a\n" +
+    "name) and 3 for the reply.\n" +
     "Prefix-cache blocks are keyed by chained hashes of the whole prompt's tokens, as vLLM does, so shared\n" +
     "system prompts, few-shot prefixes and a conversation's history hit the cache. A client that disconnects\n" +
     "is aborted in the simulated engine (its batch slot and KV blocks are freed; logged on stderr). /metrics\n" +
