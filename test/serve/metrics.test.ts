@@ -6,8 +6,10 @@ import { contentEvents, manualClock, metricValue, parsePrometheus, pumpUntil, st
 
 describe("GET /metrics speaks Prometheus with vLLM's names", () => {
   let server: SimulatedServer;
+  // Simulated time moves only when a test pumps the clock, so "while it streams" holds however slow the machine.
+  const clock = manualClock();
   beforeAll(async () => {
-    server = await startTestServer({ timeScale: 5 });
+    server = await startTestServer({ nowMs: clock.nowMs });
   });
   afterAll(async () => {
     await server.close();
@@ -42,9 +44,10 @@ describe("GET /metrics speaks Prometheus with vLLM's names", () => {
     const before = await scrape();
     const promptTokens = 1500;
     const streaming = fetch(`${server.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: Array.from({ length: promptTokens }, (_, i) => i), max_tokens: 300, stream: true }) });
-    const response = await streaming;
+    await waitFor(() => server.requestsInFlight() === 1);
+    // Headers go out with the first token: pump until then, and the clock stays put while we scrape.
+    const response = await pumpUntil(clock, 1, streaming);
     const reader = response.body?.getReader();
-    await reader?.read(); // the first token is out: the request is in the running batch
     const during = await scrape();
     expect(metricValue(during.samples, "vllm:num_requests_running")).toBe(1);
     expect(metricValue(during.samples, "vllm:num_requests_waiting")).toBe(0);
@@ -52,7 +55,7 @@ describe("GET /metrics speaks Prometheus with vLLM's names", () => {
     expect(kv).toBeGreaterThan(0);
     expect(kv).toBeLessThan(1);
     expect(metricValue(during.samples, "vllm:kv_cache_usage_perc")).toBe(kv);
-    for (;;) if ((await reader?.read())?.done !== false) break;
+    await pumpUntil(clock, 20, (async () => { for (;;) if ((await reader?.read())?.done !== false) break; })());
     const after = await scrape();
     expect(metricValue(after.samples, "vllm:num_requests_running")).toBe(0);
     expect(metricValue(after.samples, "vllm:gpu_cache_usage_perc")).toBe(0);
@@ -64,7 +67,7 @@ describe("GET /metrics speaks Prometheus with vLLM's names", () => {
 
   it("counts prefix-cache hits when chats share a system prompt", async () => {
     const system = "You are a meticulous assistant. ".repeat(40);
-    const ask = (question: string) => streamEvents(`${server.url}/v1/chat/completions`, { messages: [{ role: "system", content: system }, { role: "user", content: question }], max_tokens: 3, stream: true, stream_options: { include_usage: true } });
+    const ask = (question: string) => pumpUntil(clock, 20, streamEvents(`${server.url}/v1/chat/completions`, { messages: [{ role: "system", content: system }, { role: "user", content: question }], max_tokens: 3, stream: true, stream_options: { include_usage: true } }));
     const before = await scrape();
     await ask("first?");
     const second = contentEvents((await ask("second?")).events).chunks.at(-1) as { usage?: { prompt_tokens_details?: { cached_tokens?: number } } };
