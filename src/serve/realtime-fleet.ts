@@ -1,9 +1,10 @@
 import { GoodputError } from "../errors.js";
 import { policyFor } from "../sim/policy-for.js";
-import type { RequestStatus } from "../sim/log/request-record.js";
+import type { RequestRecord, RequestStatus } from "../sim/log/request-record.js";
 import type { SimRequestSpec } from "../sim/sim-request.js";
-import { startFleetSimulation, type PolicySpec } from "../sim/simulate-fleet.js";
+import { startFleetSimulation, type FleetSimulation, type PolicySpec } from "../sim/simulate-fleet.js";
 import { modelLimits, type ModelLimits } from "./model-limits.js";
+import { driveOnWallClock } from "./wall-clock-driver.js";
 import { ReplicaMetricsCollector, type ReplicaMetrics } from "./replica-metrics.js";
 import type { ServeFleet } from "./serve-fleet.js";
 
@@ -76,9 +77,59 @@ function policiesFor(fleet: ServeFleet, models: readonly string[]): { policies: 
   return { policies, policyOfModel };
 }
 
+/** What the server hears from the simulation. */
+interface ServedSimulationHooks {
+  readonly policyOf: (requestId: number) => number;
+  readonly onToken: (requestId: number, generatedTokens: number, nowSeconds: number) => void;
+  readonly onRecord: (record: RequestRecord) => void;
+}
+
+/** An online simulation of the fleet with no workload of its own: requests are injected as clients send them. */
+function startServedSimulation(fleet: ServeFleet, seed: number, policies: readonly PolicySpec[], hooks: ServedSimulationHooks): FleetSimulation {
+  return startFleetSimulation({
+    runId: `serve-${fleet.name}`,
+    seed,
+    pools: fleet.pools,
+    requests: { next: () => null },
+    policies,
+    assign: (request) => ({ policyIndex: hooks.policyOf(request.id), arm: null, unit: null, block: null }),
+    routerReplicas: fleet.routerReplicas,
+    signalRefreshSeconds: fleet.signalRefreshSeconds,
+    slo: fleet.slo,
+    // Retries are the real client's business: every request gets exactly one attempt.
+    disturbances: { ...fleet.disturbances, retries: null },
+    admission: fleet.admission,
+    seriesIntervalSeconds: 0,
+    onToken: (requestId, _attempt, generated, nowSeconds) => { hooks.onToken(requestId, generated, nowSeconds); },
+    onRecord: hooks.onRecord,
+  });
+}
+
+/** The simulator's view of a served request: one attempt, arriving now, keyed by its own block hashes. */
+function servedRequestSpec(id: number, arrivalSeconds: number, request: ServedRequest): SimRequestSpec {
+  return {
+    id,
+    arrivalSeconds,
+    promptTokens: request.promptTokens,
+    outputTokens: request.outputTokens,
+    tenant: "default",
+    tier: "standard",
+    latencySensitive: true,
+    userId: request.userId,
+    sessionId: null,
+    turn: 0,
+    prefixGroup: null,
+    prefixTokens: 0,
+    historyTokens: 0,
+    workloadClass: "served",
+    preUsage: 0,
+    promptBlockKeys: request.promptBlockKeys,
+  };
+}
+
 /**
- * Starts an online FleetSimulation whose clock follows the wall clock × timeScale. A timer wakes at
- * the next simulated event (setTimeout for the gap, setImmediate when due) — no busy loop.
+ * Starts an online FleetSimulation whose clock follows the wall clock × timeScale (driveOnWallClock:
+ * one pending timer at the next simulated event, no busy loop).
  */
 export function startRealtimeFleet(fleet: ServeFleet, options: RealtimeFleetOptions): RealtimeFleet {
   if (!(options.timeScale > 0) || !Number.isFinite(options.timeScale)) throw new GoodputError("BAD_INPUT", `timeScale must be a positive number, got ${options.timeScale}.`);
@@ -90,21 +141,9 @@ export function startRealtimeFleet(fleet: ServeFleet, options: RealtimeFleetOpti
   const policyOfRequest = new Map<number, number>();
   const replicaMeta = fleet.pools.flatMap((pool) => Array.from({ length: pool.replicas }, () => ({ model: pool.deployment.model.id, kvBlocks: pool.engine.kvBlocks })));
   const collector = new ReplicaMetricsCollector(replicaMeta.length);
-  const simulation = startFleetSimulation({
-    runId: `serve-${fleet.name}`,
-    seed: options.seed,
-    pools: fleet.pools,
-    requests: { next: () => null },
-    policies,
-    assign: (request) => ({ policyIndex: policyOfRequest.get(request.id) ?? 0, arm: null, unit: null, block: null }),
-    routerReplicas: fleet.routerReplicas,
-    signalRefreshSeconds: fleet.signalRefreshSeconds,
-    slo: fleet.slo,
-    // Retries are the real client's business: every request gets exactly one attempt.
-    disturbances: { ...fleet.disturbances, retries: null },
-    admission: fleet.admission,
-    seriesIntervalSeconds: 0,
-    onToken: (requestId, _attempt, generated, nowSeconds) => {
+  const simulation = startServedSimulation(fleet, options.seed, policies, {
+    policyOf: (requestId) => policyOfRequest.get(requestId) ?? 0,
+    onToken: (requestId, generated, nowSeconds) => {
       collector.onToken(requestId, nowSeconds);
       listeners.get(requestId)?.onTokens(generated);
     },
@@ -118,66 +157,19 @@ export function startRealtimeFleet(fleet: ServeFleet, options: RealtimeFleetOpti
       else listener.onEnd({ status: record.status, httpStatus: record.http_status ?? 503 });
     },
   });
-
-  const startMs = options.nowMs();
-  let lastSimSeconds = 0;
-  const simSeconds = (): number => {
-    lastSimSeconds = Math.max(lastSimSeconds, ((options.nowMs() - startMs) / 1000) * options.timeScale);
-    return lastSimSeconds;
-  };
-  let cancelWake: (() => void) | null = null;
+  const clock = driveOnWallClock(simulation, options);
   let stopped = false;
-  /** Runs every due event and re-arms the one pending wake (called by the timer, or directly on a new arrival). */
-  const wake = (): void => {
-    cancelWake?.();
-    cancelWake = null;
-    if (stopped) return;
-    simulation.advanceUntil(simSeconds());
-    schedule();
-  };
-  const schedule = (): void => {
-    const next = simulation.nextEventSeconds();
-    if (stopped || !Number.isFinite(next)) return;
-    const delayMs = ((next - simSeconds()) / options.timeScale) * 1000;
-    if (delayMs <= 0) {
-      const immediate = setImmediate(wake);
-      cancelWake = () => { clearImmediate(immediate); };
-    } else {
-      const timeout = setTimeout(wake, delayMs);
-      cancelWake = () => { clearTimeout(timeout); };
-    }
-  };
-  // Disturbances are scheduled from the start.
-  simulation.advanceUntil(0);
-  schedule();
 
   let nextId = 0;
   const submit = (request: ServedRequest, listener: ServedListener): number => {
     const id = nextId++;
     const policyIndex = policyOfModel.get(request.model);
     if (policyIndex === undefined) throw new GoodputError("BAD_INPUT", `Model "${request.model}" is not served (served: ${models.join(", ")}).`);
-    const spec: SimRequestSpec = {
-      id,
-      arrivalSeconds: simSeconds(),
-      promptTokens: request.promptTokens,
-      outputTokens: request.outputTokens,
-      tenant: "default",
-      tier: "standard",
-      latencySensitive: true,
-      userId: request.userId,
-      sessionId: null,
-      turn: 0,
-      prefixGroup: null,
-      prefixTokens: 0,
-      historyTokens: 0,
-      workloadClass: "served",
-      preUsage: 0,
-      promptBlockKeys: request.promptBlockKeys,
-    };
+    const spec = servedRequestSpec(id, clock.simSeconds(), request);
     listeners.set(id, listener);
     policyOfRequest.set(id, policyIndex);
     simulation.inject(spec);
-    wake();
+    clock.wake();
     return id;
   };
 
@@ -185,10 +177,8 @@ export function startRealtimeFleet(fleet: ServeFleet, options: RealtimeFleetOpti
     if (stopped || !listeners.has(requestId)) return false;
     // The listener goes first: the abort's own record must not reach the client as an error.
     listeners.delete(requestId);
-    const cancelled = simulation.cancel(requestId, simSeconds());
-    cancelWake?.();
-    cancelWake = null;
-    schedule();
+    const cancelled = simulation.cancel(requestId, clock.simSeconds());
+    clock.wake();
     return cancelled;
   };
 
@@ -196,14 +186,13 @@ export function startRealtimeFleet(fleet: ServeFleet, options: RealtimeFleetOpti
     models,
     limits: (model) => limitsOfModel.get(model),
     submit,
-    simSeconds,
+    simSeconds: () => clock.simSeconds(),
     metrics: () => collector.snapshot(simulation.replicaStates(), replicaMeta),
     cancel,
     inFlight: () => listeners.size,
     stop: () => {
       stopped = true;
-      cancelWake?.();
-      cancelWake = null;
+      clock.stop();
       listeners.clear();
     },
   };
