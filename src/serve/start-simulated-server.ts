@@ -24,6 +24,8 @@ export interface SimulatedServerOptions {
   readonly nowMs?: () => number;
   /** Largest accepted request body; default 8 MiB. */
   readonly maxBodyBytes?: number;
+  /** Receives one line per notable event (a request aborted because its client disconnected). */
+  readonly onLog?: (line: string) => void;
 }
 
 /** A running simulated server. */
@@ -34,6 +36,10 @@ export interface SimulatedServer {
   readonly models: readonly string[];
   /** Requests answered or ended so far. */
   requestsServed(): number;
+  /** Requests aborted because their client disconnected before the response ended. */
+  requestsAborted(): number;
+  /** Requests in the simulated fleet now (0 once every response has ended or been aborted). */
+  requestsInFlight(): number;
   /** Stops accepting, ends in-flight requests with 503 and resolves once the server has closed. */
   close(): Promise<void>;
   /** Resolves when the server has closed (by close() or otherwise). */
@@ -66,6 +72,7 @@ export async function startSimulatedServer(options: SimulatedServerOptions = {})
   const active = new Set<ActiveCompletion>();
   const startedSeconds = Math.floor(Date.now() / 1000);
   let served = 0;
+  let aborted = 0;
   let nextResponseId = 0;
   let closing = false;
 
@@ -95,6 +102,10 @@ export async function startSimulatedServer(options: SimulatedServerOptions = {})
       onDone: () => {
         served++;
         active.delete(completion);
+      },
+      onAbort: ({ id: abortedId, sentTokens }) => {
+        aborted++;
+        options.onLog?.(`Aborted request ${abortedId}: the client disconnected after ${sentTokens} streamed tokens.`);
       },
     });
     if (!response.writableEnded) active.add(completion);
@@ -162,5 +173,5 @@ export async function startSimulatedServer(options: SimulatedServerOptions = {})
     }
     await closed;
   };
-  return { url: formatUrl(options.host ?? "127.0.0.1", address.port), port: address.port, models: fleet.models, requestsServed: () => served, close, closed };
+  return { url: formatUrl(options.host ?? "127.0.0.1", address.port), port: address.port, models: fleet.models, requestsServed: () => served, requestsAborted: () => aborted, requestsInFlight: () => fleet.inFlight(), close, closed };
 }

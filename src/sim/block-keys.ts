@@ -8,30 +8,51 @@ const uniqueNamespaceBase = 2 ** 30;
 export const maxTraceHashId = 2 ** 24;
 /** Trace prefixes (hash-id chains) take namespaces from here, below the per-request ones. */
 const traceNamespaceBase = 2 ** 29;
+/**
+ * Prefix groups and sessions remembered at once. A forgotten one gets a fresh namespace when it
+ * comes back, so its blocks miss the cache once — as if the engine had evicted them — and a
+ * long-running online simulation (serve) keeps a bounded map.
+ */
+export const defaultMaxNamespaces = 65_536;
 
 /**
  * Prefix keys for KV blocks. Block i of a request covers tokens [i·b, (i+1)·b). Blocks inside
  * the shared prefix of a group get the group's key; later blocks of a multi-turn session get the
  * session's key (the next turn repeats the history, so they match); anything else is unique.
- * A key identifies the whole prefix up to its block, like vLLM's chained block hashes.
+ * A key identifies the whole prefix up to its block, like vLLM's chained block hashes. A request
+ * that carries its own `promptBlockKeys` (hashes of its tokens) uses those instead.
  */
 export class BlockKeys {
+  /** Name → namespace, least recently used first (a Map keeps insertion order). */
   private readonly namespaces = new Map<string, number>();
   private nextNamespace = 1;
   /** A trie of trace hash-id chains: (parent node, id) → node, so a node names a whole id prefix. */
   private readonly traceNodes = new Map<number, number>();
   readonly blockSizeTokens: number;
+  readonly maxNamespaces: number;
 
-  constructor(blockSizeTokens: number) {
+  constructor(blockSizeTokens: number, maxNamespaces: number = defaultMaxNamespaces) {
     this.blockSizeTokens = blockSizeTokens;
+    this.maxNamespaces = maxNamespaces;
+  }
+
+  /** Groups and sessions remembered now (at most maxNamespaces). */
+  get namespaceCount(): number {
+    return this.namespaces.size;
   }
 
   private namespaceOf(name: string): number {
     let id = this.namespaces.get(name);
     if (id === undefined) {
       id = this.nextNamespace++;
-      this.namespaces.set(name, id);
+      if (this.namespaces.size >= this.maxNamespaces) {
+        const oldest = this.namespaces.keys().next();
+        if (oldest.done !== true) this.namespaces.delete(oldest.value);
+      }
+    } else {
+      this.namespaces.delete(name);
     }
+    this.namespaces.set(name, id);
     return id;
   }
 
@@ -72,6 +93,8 @@ export class BlockKeys {
 
   /** The engine's key function: NaN for blocks no other request can share. */
   engineKeys(request: SimRequestSpec): (blockIndex: number) => number {
+    const own = request.promptBlockKeys;
+    if (own !== undefined) return (blockIndex) => own[blockIndex] ?? NaN;
     if (request.hashIds !== undefined && request.hashBlockTokens !== undefined) return this.traceKeys(request.hashIds, request.hashBlockTokens);
     const size = this.blockSizeTokens;
     const prefixBlocks = Math.floor(request.prefixTokens / size);

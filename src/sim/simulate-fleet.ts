@@ -145,6 +145,12 @@ export interface FleetSimulation {
   nextEventSeconds(): number;
   /** Adds a request that arrives at its arrivalSeconds (must not be in the simulated past). */
   inject(request: SimRequestSpec): void;
+  /**
+   * Aborts a request whose client went away, at `nowSeconds` (events up to then are run first):
+   * its sequence leaves the engine, freeing its batch slot and KV blocks, and its record is written
+   * with status "incomplete". Returns false when the request is not in flight (finished or unknown).
+   */
+  cancel(requestId: number, nowSeconds: number): boolean;
   /** Engine signals per replica right now (for a server's /metrics). */
   replicaStates(): readonly ReplicaState[];
   /** The summary of everything simulated so far. */
@@ -521,6 +527,21 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     }
     events.push(request.arrivalSeconds, { kind: "arrival", request, attempt: 1, fromSource: false });
   };
+  const cancel = (requestId: number, nowSeconds: number): boolean => {
+    advanceUntil(nowSeconds);
+    const now = Math.max(nowSeconds, clockSeconds);
+    for (const [sequence, flight] of flights) {
+      if (flight.request.id !== requestId) continue;
+      advanceClock(now);
+      flights.delete(sequence);
+      leave(flight);
+      replicas[flight.replica]?.abort(sequence);
+      finishAttempt(flight, now, "incomplete", flight, null);
+      kick(flight.replica, now);
+      return true;
+    }
+    return false;
+  };
   const replicaStates = (): ReplicaState[] =>
     replicas.map((replica) => ({
       index: replica.index,
@@ -534,5 +555,5 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
       promptTokensFromOffload: replica.promptTokensFromOffload,
       healthy: replica.healthy,
     }));
-  return { advance, advanceUntil, nextEventSeconds: () => events.peekTime(), inject, replicaStates, finish };
+  return { advance, advanceUntil, nextEventSeconds: () => events.peekTime(), inject, cancel, replicaStates, finish };
 }

@@ -375,4 +375,22 @@ export class ReplicaEngine {
     }
     return { finished, firstTokens, produced };
   }
+
+  /**
+   * Removes one sequence whose client went away (vLLM's abort_requests): a running one gives back
+   * its batch slot and KV blocks now, a waiting one is dropped from the queue. A step already in
+   * flight still completes; the caller ignores what it produces for this sequence.
+   */
+  abort(sequence: Sequence): void {
+    const position = this.running.indexOf(sequence);
+    if (position >= 0) {
+      this.running.splice(position, 1);
+      this.releaseBlocks(sequence);
+      return;
+    }
+    if (sequence.dropped) return;
+    sequence.dropped = true;
+    this.waitingLive--;
+    this.queuedPromptTokens -= sequence.prefillTarget;
+  }
 }
