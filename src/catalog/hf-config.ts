@@ -193,8 +193,23 @@ function readSlidingWindow(config: HfConfig): SlidingWindowSpec | null {
   return { windowTokens: window, layers: config.num_hidden_layers };
 }
 
+/** A bad value as the user can recognise it, cut to 40 characters so an odd file is not printed whole. */
+function shortValue(value: unknown): string {
+  const text = (JSON.stringify(value) as string | undefined) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+}
+
 /** Builds a ModelSpec from a parsed config.json object; throws one error listing every bad field. */
 export function modelFromHfConfig(raw: unknown, identity: HfModelIdentity): ModelSpec {
+  // Name the kind, never the content: a path typo can point at any file (e.g. ../../etc/passwd).
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    const kind = raw === null ? "null" : Array.isArray(raw) ? "an array" : `a ${typeof raw}`;
+    throw new GoodputError(
+      "MODEL_CONFIG_FIELD",
+      `${identity.where}: config.json must be a JSON object of the model's fields (num_hidden_layers, hidden_size, …), but the file holds ${kind}; check that the path names the model's config.json.`,
+      { where: identity.where },
+    );
+  }
   const parsed = hfConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => {
@@ -206,7 +221,7 @@ export function modelFromHfConfig(raw: unknown, identity: HfModelIdentity): Mode
       );
       return got === undefined
         ? `${field}: missing — add it from the model's config.json`
-        : `${field}: ${JSON.stringify(got)} is not valid (${issue.message})`;
+        : `${field}: ${shortValue(got)} is not valid (${issue.message})`;
     });
     throw new GoodputError(
       "MODEL_CONFIG_FIELD",
