@@ -86,6 +86,7 @@ export const calcRooflineCommand: CommandSpec = {
       deployment: `${deployment.model.name} on ${deployment.tensorParallel} × ${deployment.gpu.name}, $${resolved.priceUsdPerGpuHour}/GPU-hour`,
       sloTpotSeconds: sloMs === undefined ? null : sloMs / 1000,
       operatingPoint: op,
+      maxFeasibleBatch: result.maxFeasibleBatch,
       headline,
       zonesText: `Zones: ${zonesText}`,
       zoneBoundaries: { weightBoundBelowBatch: zones.weightBoundBelowBatch, floorFromBatch: zones.floorFromBatch },
