@@ -1,3 +1,4 @@
+import { perRequestGates } from "../slo/run-slo.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { ExperimentCase, ExperimentConfig, ExperimentProfile } from "../experiment/experiment-schema.js";
@@ -63,11 +64,8 @@ export async function runCellOnTarget(options: {
   const apiKey = readApiKey(options.env);
   const endpoints = resolveEndpoints(options.target, "chat");
   const model = (await discoverModel(endpoints.modelsUrl, apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` })) ?? experiment.deployment.model;
-  const slo = {
-    ...(experiment.slo.ttftSeconds === undefined ? {} : { ttftMs: experiment.slo.ttftSeconds * 1000 }),
-    ...(experiment.slo.tpotSeconds === undefined ? {} : { tpotMs: experiment.slo.tpotSeconds * 1000 }),
-    ...(experiment.slo.e2eSeconds === undefined ? {} : { e2eMs: experiment.slo.e2eSeconds * 1000 }),
-  };
+  // The run-level percentile gate also judges each request (perRequestGates), as on the simulator.
+  const slo = perRequestGates(experiment.slo);
   const controller = new AbortController();
   const watch = setInterval(() => {
     if (options.interrupt.interrupted) controller.abort();

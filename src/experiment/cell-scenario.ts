@@ -1,3 +1,4 @@
+import { perRequestGates } from "../slo/run-slo.js";
 import type { ExperimentCase, ExperimentConfig, ExperimentProfile } from "./experiment-schema.js";
 
 /** The scenario (as data, validated by the scenario schema) that runs one case × profile on the simulator. */
@@ -22,12 +23,9 @@ export function cellScenario(experiment: ExperimentConfig, testCase: ExperimentC
     ],
     workload: testCase.workload,
     policies: { router: profile.router ?? { type: "least-outstanding" } },
-    // Per-request gates; the p95 latency SLO is judged on the run (see costMatrixRow).
-    slo: {
-      ...(experiment.slo.ttftSeconds === undefined ? {} : { ttftSeconds: experiment.slo.ttftSeconds }),
-      ...(experiment.slo.tpotSeconds === undefined ? {} : { tpotSeconds: experiment.slo.tpotSeconds }),
-      ...(experiment.slo.e2eSeconds === undefined ? {} : { e2eSeconds: experiment.slo.e2eSeconds }),
-    },
+    // Per-request gates, the percentile bound included (a request over "p95 ≤ 4 s" is not
+    // accepted); the percentile itself is judged on the run (see costMatrixRow).
+    slo: perRequestGates(experiment.slo),
     output: { seriesIntervalSeconds: 1 },
   };
 }
