@@ -4,6 +4,7 @@ import type { ExperimentCase, ExperimentConfig, ExperimentProfile } from "./expe
 /** The scenario (as data, validated by the scenario schema) that runs one case × profile on the simulator. */
 export function cellScenario(experiment: ExperimentConfig, testCase: ExperimentCase, profile: ExperimentProfile, options: { readonly seed: number; readonly requests: number }): Record<string, unknown> {
   const { deployment } = experiment;
+  const maxQueueSeconds = profile.maxQueueSeconds ?? deployment.maxQueueSeconds;
   return {
     name: `${experiment.name}/${testCase.name}/${profile.name}`,
     seed: options.seed,
@@ -18,7 +19,7 @@ export function cellScenario(experiment: ExperimentConfig, testCase: ExperimentC
         calibration: deployment.calibration,
         priceUsdPerGpuHour: deployment.priceUsdPerGpuHour,
         engine: profile.engine,
-        ...(deployment.maxQueueSeconds === undefined ? {} : { maxQueueSeconds: deployment.maxQueueSeconds }),
+        ...(maxQueueSeconds === undefined ? {} : { maxQueueSeconds }),
       },
     ],
     workload: testCase.workload,
@@ -28,4 +29,9 @@ export function cellScenario(experiment: ExperimentConfig, testCase: ExperimentC
     slo: perRequestGates(experiment.slo),
     output: { seriesIntervalSeconds: 1 },
   };
+}
+
+/** Requests in one cell: the command line's --requests, else the profile's, the case's, the experiment's. */
+export function cellRequests(experiment: ExperimentConfig, testCase: ExperimentCase, profile: ExperimentProfile, override: number | undefined): number {
+  return override ?? profile.requests ?? testCase.requests ?? experiment.requests;
 }
