@@ -22,7 +22,7 @@ export interface RunOptions {
   /** Set to true (e.g. by SIGINT) to stop after the current slice; the result is marked interrupted. */
   readonly interrupt: { interrupted: boolean };
   /** After each slice: a line, and the records written so far against the requests asked for. */
-  readonly onProgress?: (line: string, progress: { readonly records: number; readonly requests: number }) => void;
+  readonly onProgress?: (line: string, progress: { readonly records: number; readonly requests: number | undefined }) => void;
   readonly runId?: string;
 }
 

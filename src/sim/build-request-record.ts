@@ -3,18 +3,11 @@ import { hashUniform } from "./rng.js";
 import type { ReplicaSignals, RouterDecision } from "./routers/router.js";
 import type { Sequence } from "./engine/sequence.js";
 import type { SimRequestSpec } from "./sim-request.js";
-import type { Assignment, PolicySpec, PoolSpec, SloGates } from "./simulate-fleet.js";
+import { meetsSloGates, type SloGates } from "../slo/slo-gates.js";
+import type { Assignment, PolicySpec, PoolSpec } from "./simulate-fleet.js";
 
 const roundTo = (value: number, digits: number): number => Number(value.toFixed(digits));
 
-/** Accepted only if every configured gate holds; a TPOT gate ignores single-token responses. */
-function sloMet(slo: SloGates, ttft: number | null, tpot: number | null, e2e: number | null): boolean {
-  const { ttftSeconds, tpotSeconds, e2eSeconds } = slo;
-  if (ttftSeconds !== undefined && (ttft === null || ttft > ttftSeconds)) return false;
-  if (tpotSeconds !== undefined && tpot !== null && tpot > tpotSeconds) return false;
-  if (e2eSeconds !== undefined && (e2e === null || e2e > e2eSeconds)) return false;
-  return true;
-}
 
 export interface RecordInput {
   readonly runId: string;
@@ -113,7 +106,7 @@ export function buildRequestRecord(input: RecordInput): RequestRecord {
     kv_load_s: sequence ? roundTo(sequence.kvLoadSeconds, 9) : 0,
     preemptions: sequence?.preemptions ?? 0,
     quality_pass: qualityPass,
-    slo_met: status === "ok" ? sloMet(slo, ttft, tpot, e2e) : false,
+    slo_met: status === "ok" ? meetsSloGates(slo, { ttftSeconds: ttft, tpotSeconds: tpot, e2eSeconds: e2e, outputTokens }) : false,
     gpu_seconds: gpuSeconds,
     cost_usd: (gpuSeconds * (poolSpec?.priceUsdPerGpuHour ?? 0)) / 3600,
   };

@@ -26,11 +26,8 @@ export interface PoolSpec {
   readonly qualityPassProbability: number;
 }
 
-export interface SloGates {
-  readonly ttftSeconds?: number | undefined;
-  readonly tpotSeconds?: number | undefined;
-  readonly e2eSeconds?: number | undefined;
-}
+import type { SloGates } from "../slo/slo-gates.js";
+export type { SloGates };
 
 export interface Disturbances {
   readonly failures: readonly { readonly replica: number; readonly atSeconds: number; readonly recoverAfterSeconds: number }[];

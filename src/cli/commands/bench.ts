@@ -61,14 +61,8 @@ function _arrivals(context: CommandContext): ArrivalSpec {
 }
 
 function _slo(context: CommandContext): SloGates {
-  const read = (name: string): number | undefined => {
-    const seconds = numberOption(context.values, name, { rule: "positive", example: "0.5" });
-    return seconds === undefined ? undefined : seconds * 1000;
-  };
-  const ttftMs = read("slo-ttft");
-  const tpotMs = read("slo-tpot");
-  const e2eMs = read("slo-e2e");
-  return { ...(ttftMs !== undefined ? { ttftMs } : {}), ...(tpotMs !== undefined ? { tpotMs } : {}), ...(e2eMs !== undefined ? { e2eMs } : {}) };
+  const read = (name: string): number | undefined => numberOption(context.values, name, { rule: "positive", example: "0.5" });
+  return { ttftSeconds: read("slo-ttft"), tpotSeconds: read("slo-tpot"), e2eSeconds: read("slo-e2e") };
 }
 
 function _plan(context: CommandContext, arrivals: ArrivalSpec): BenchOptions["plan"] {

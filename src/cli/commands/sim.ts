@@ -43,7 +43,7 @@ export const simCommand: CommandSpec = {
     process.once("SIGINT", onSigint);
     const requests = numberOption(context.values, "requests", { rule: "positive-int", example: "10000" });
     // n of N with an ETA on a terminal (records against requests asked for; retries can add records); nothing in logs or pipes.
-    const progress = createProgress({ label: loaded.config.name, total: requests ?? loaded.config.requests, isTty: context.io.stderrIsTty === true, write: context.io.stderr, nowMs: () => performance.now() });
+    const progress = createProgress({ label: loaded.config.name, total: requests ?? loaded.config.requests ?? 0, isTty: context.io.stderrIsTty === true, write: context.io.stderr, nowMs: () => performance.now() });
     try {
       const seed = numberOption(context.values, "seed", { rule: "nonnegative", example: "1" });
       const windowText = stringOption(context.values, "trace-window");
