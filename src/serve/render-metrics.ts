@@ -43,6 +43,11 @@ export function renderMetrics(replicas: readonly ReplicaMetrics[]): string {
     lines.push(`# HELP ${spec.name} ${spec.help}`, `# TYPE ${spec.name} ${spec.type}`);
     for (const replica of replicas) lines.push(`${spec.name}{${labelsOf(replica)}} ${formatValue(spec.value(replica))}`);
   }
+  // vLLM counts finished requests by reason; here every request runs to max_tokens or is aborted.
+  lines.push("# HELP vllm:request_success_total Count of successfully processed requests.", "# TYPE vllm:request_success_total counter");
+  for (const replica of replicas) {
+    lines.push(`vllm:request_success_total{${labelsOf(replica)},finished_reason="length"} ${replica.finishedLength}`, `vllm:request_success_total{${labelsOf(replica)},finished_reason="abort"} ${replica.finishedAbort}`);
+  }
   for (const spec of latencyHistogramSpecs) {
     lines.push(`# HELP ${spec.name} ${spec.help}`, `# TYPE ${spec.name} histogram`);
     for (const replica of replicas) {

@@ -15,6 +15,10 @@ export interface ReplicaMetrics {
   readonly promptTokens: number;
   readonly promptTokensFromCache: number;
   readonly generationTokens: number;
+  /** Requests that ran to max_tokens (vLLM's finished_reason "length": the simulator has no EOS). */
+  readonly finishedLength: number;
+  /** Requests aborted because their client went away (finished_reason "abort"). */
+  readonly finishedAbort: number;
   readonly latency: LatencyHistograms;
 }
 
@@ -34,10 +38,14 @@ interface TokenTrail {
 export class ReplicaMetricsCollector {
   private readonly trails = new Map<number, TokenTrail>();
   private readonly generated: number[];
+  private readonly finishedLength: number[];
+  private readonly finishedAbort: number[];
   private readonly latency: LatencyHistograms[];
 
   constructor(replicas: number) {
     this.generated = new Array<number>(replicas).fill(0);
+    this.finishedLength = new Array<number>(replicas).fill(0);
+    this.finishedAbort = new Array<number>(replicas).fill(0);
     this.latency = Array.from({ length: replicas }, () => createLatencyHistograms());
   }
 
@@ -61,7 +69,9 @@ export class ReplicaMetricsCollector {
     if (histograms === undefined) return;
     this.generated[replica] = (this.generated[replica] ?? 0) + (trail?.tokens ?? 0);
     for (const gap of trail?.gapsSeconds ?? []) histograms.interToken.observe(gap);
+    if (record.status === "incomplete") this.finishedAbort[replica] = (this.finishedAbort[replica] ?? 0) + 1;
     if (record.status !== "ok") return;
+    this.finishedLength[replica] = (this.finishedLength[replica] ?? 0) + 1;
     if (record.ttft_s !== null) histograms.ttft.observe(record.ttft_s);
     if (record.queue_wait_s !== null) histograms.queue.observe(record.queue_wait_s);
     if (record.tpot_s !== null) histograms.requestTpot.observe(record.tpot_s);
@@ -85,6 +95,8 @@ export class ReplicaMetricsCollector {
       promptTokens: state.promptTokens,
       promptTokensFromCache: state.promptTokensFromCache,
       generationTokens: this.generated[state.index] ?? 0,
+      finishedLength: this.finishedLength[state.index] ?? 0,
+      finishedAbort: this.finishedAbort[state.index] ?? 0,
       latency: this.latency[state.index] ?? createLatencyHistograms(),
     }));
   }

@@ -43,6 +43,7 @@ describe("goodput serve aborts requests whose clients disconnect (as vLLM does)"
       expect(metricValue(idle, "vllm:num_requests_waiting")).toBe(0);
       expect(metricValue(idle, "vllm:kv_cache_usage_perc")).toBe(0);
       expect(server.requestsAborted()).toBe(300);
+      expect(idle.filter((sample) => sample.name === "vllm:request_success_total" && sample.labels.finished_reason === "abort").reduce((sum, sample) => sum + sample.value, 0)).toBe(300);
       expect(log).toHaveLength(300);
       expect(log[0]).toMatch(/^Aborted request cmpl-\d+: the client disconnected after 0 streamed tokens\.$/);
 

@@ -18,7 +18,7 @@ describe("renderMetrics() histogram families", () => {
     const latency = createLatencyHistograms();
     latency.e2e.observe(0.9);
     latency.e2e.observe(3);
-    const text = renderMetrics([{ model: "m", pool: "p", replica: 2, running: 0, waiting: 0, kvUsageFraction: 0, preemptions: 0, promptTokens: 0, promptTokensFromCache: 0, generationTokens: 0, latency }]);
+    const text = renderMetrics([{ model: "m", pool: "p", replica: 2, running: 0, waiting: 0, kvUsageFraction: 0, preemptions: 0, promptTokens: 0, promptTokensFromCache: 0, generationTokens: 0, finishedLength: 2, finishedAbort: 1, latency }]);
     const labels = 'model_name="m",engine="2",pool="p"';
     expect(text).toContain("# TYPE vllm:e2e_request_latency_seconds histogram\n");
     expect(text).toContain(`vllm:e2e_request_latency_seconds_bucket{${labels},le="0.8"} 0\n`);
@@ -28,5 +28,7 @@ describe("renderMetrics() histogram families", () => {
     expect(text).toContain(`vllm:e2e_request_latency_seconds_bucket{${labels},le="+Inf"} 2\n`);
     expect(text).toContain(`vllm:e2e_request_latency_seconds_sum{${labels}} 3.9\n`);
     expect(text).toContain(`vllm:e2e_request_latency_seconds_count{${labels}} 2\n`);
+    expect(text).toContain(`vllm:request_success_total{${labels},finished_reason="length"} 2\n`);
+    expect(text).toContain(`vllm:request_success_total{${labels},finished_reason="abort"} 1\n`);
   });
 });
