@@ -5,7 +5,11 @@ import type { Sequence } from "./engine/sequence.js";
 import type { SimRequestSpec } from "./sim-request.js";
 import type { Assignment, PolicySpec, PoolSpec, SloGates } from "./simulate-fleet.js";
 
-const roundTo = (value: number, digits: number): number => Number(value.toFixed(digits));
+/** Rounds to `digits` decimals (Math.round on the scaled value: toFixed is far slower per record). */
+const roundTo = (value: number, digits: number): number => {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+};
 
 /** Accepted only if every configured gate holds; a TPOT gate ignores single-token responses. */
 function sloMet(slo: SloGates, ttft: number | null, tpot: number | null, e2e: number | null): boolean {
