@@ -6,7 +6,11 @@ import type { SimRequestSpec } from "./sim-request.js";
 import { meetsSloGates, type SloGates } from "../slo/slo-gates.js";
 import type { Assignment, PolicySpec, PoolSpec } from "./simulate-fleet.js";
 
-const roundTo = (value: number, digits: number): number => Number(value.toFixed(digits));
+/** Rounds to `digits` decimals (Math.round on the scaled value: toFixed is far slower per record). */
+const roundTo = (value: number, digits: number): number => {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+};
 
 
 export interface RecordInput {

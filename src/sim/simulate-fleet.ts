@@ -194,29 +194,51 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
   const experiment = input.experiment ?? { experiment: null, case: null, profile: null };
   const assign = input.assign ?? ((): Assignment => ({ policyIndex: 0, arm: null, unit: null, block: null }));
 
-  let snapshot: ReplicaSignals[] = [];
-  let snapshotSeconds = -Infinity;
-  const signalsOf = (replica: ReplicaEngine): Omit<ReplicaSignals, "outstanding"> => ({
-    index: replica.index,
-    pool: replica.pool,
-    healthy: replica.healthy,
-    queueDepth: replica.queueDepth,
-    running: replica.runningCount,
-    kvUtilization: replica.kvUtilization,
-    kvTotalBlocks: replica.blocks.totalBlocks,
-    queuedPrefillTokens: replica.queuedPrefillTokens,
-    recentRequestsPerSecond: input.signalRefreshSeconds > 0 ? (routedInWindow[replica.index] ?? 0) / input.signalRefreshSeconds : 0,
+  /** A replica's signals as a router reads them; mutable here so views are refilled, not reallocated. */
+  type MutableSignals = { -readonly [Key in keyof ReplicaSignals]: ReplicaSignals[Key] };
+  const blankSignals = (replica: ReplicaEngine): MutableSignals => ({
+    index: replica.index, pool: replica.pool, healthy: true, queueDepth: 0, running: 0, outstanding: 0, kvUtilization: 0, kvTotalBlocks: replica.blocks.totalBlocks, queuedPrefillTokens: 0, recentRequestsPerSecond: 0,
   });
-  const viewFor = (policy: number, copy: number, now: number): ReplicaSignals[] => {
+  const readSignals = (replica: ReplicaEngine, into: MutableSignals): void => {
+    into.healthy = replica.healthy;
+    into.queueDepth = replica.queueDepth;
+    into.running = replica.runningCount;
+    into.kvUtilization = replica.kvUtilization;
+    into.queuedPrefillTokens = replica.queuedPrefillTokens;
+    into.recentRequestsPerSecond = input.signalRefreshSeconds > 0 ? (routedInWindow[replica.index] ?? 0) / input.signalRefreshSeconds : 0;
+  };
+  // One view per router replica, refilled at each decision; a flight keeps a copy of its replica's row.
+  const views = routers.map((copies) => copies.map(() => replicas.map(blankSignals)));
+  const snapshot = replicas.map(blankSignals);
+  let snapshotSeconds = -Infinity;
+  const viewFor = (policy: number, copy: number, now: number): readonly ReplicaSignals[] => {
     const own = outstanding[policy]?.[copy];
-    if (input.signalRefreshSeconds <= 0) return replicas.map((replica) => ({ ...signalsOf(replica), outstanding: own?.[replica.index] ?? 0 }));
+    const view = views[policy]?.[copy] ?? [];
+    if (input.signalRefreshSeconds <= 0) {
+      for (const replica of replicas) {
+        const row = view[replica.index];
+        if (!row) continue;
+        readSignals(replica, row);
+        row.outstanding = own?.[replica.index] ?? 0;
+      }
+      return view;
+    }
     if (now - snapshotSeconds >= input.signalRefreshSeconds) {
-      snapshot = replicas.map((replica) => ({ ...signalsOf(replica), outstanding: 0 }));
+      for (const replica of replicas) {
+        const row = snapshot[replica.index];
+        if (row) readSignals(replica, row);
+      }
       snapshotSeconds = now;
       routedInWindow.fill(0);
     }
     // Engine signals are as stale as the last scrape; the router's own in-flight counts are current.
-    return snapshot.map((signals) => ({ ...signals, outstanding: own?.[signals.index] ?? 0 }));
+    for (const stale of snapshot) {
+      const row = view[stale.index];
+      if (!row) continue;
+      Object.assign(row, stale);
+      row.outstanding = own?.[stale.index] ?? 0;
+    }
+    return view;
   };
 
   // Every arriving request is counted; `unresolved` are those without a final record yet.
@@ -339,6 +361,7 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     if (!router || !rng) throw new Error(`no router for policy ${assignment.policyIndex}`);
     const view = viewFor(assignment.policyIndex, attempt.routerCopy, now);
     const engineKey = blockKeys.engineKeys(request);
+    let promptKeys: number[] | undefined;
     const routed: RoutedRequest = {
       id: request.id,
       promptTokens: request.promptTokens,
@@ -349,7 +372,11 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
       userId: request.userId,
       sessionId: request.sessionId,
       prefixGroup: request.prefixGroup,
-      blockKeys: blockKeys.promptKeys(request, engineKey),
+      // Built on first read: most routers never look at block keys.
+      get blockKeys(): readonly number[] {
+        promptKeys ??= blockKeys.promptKeys(request, engineKey);
+        return promptKeys;
+      },
       blockSizeTokens: blockKeys.blockSizeTokens,
     };
     const decision = router.route(routed, view, rng);
@@ -357,7 +384,11 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     const replica = replicas[decision.replica];
     if (!replica) throw new Error(`router ${router.name} chose replica ${decision.replica} of ${replicas.length}`);
     const sequence = new Sequence(request.id, request.promptTokens, request.outputTokens, engineKey, now);
-    const flight: InFlight = { ...attempt, sequence, replica: decision.replica, decision, signals: view[decision.replica] ?? null, incident: incidentNow(), done: false };
+    const chosenSignals = view[decision.replica];
+    const flight: InFlight = {
+      request, attempt: attemptNumber, arrivalSeconds: now, assignment, routerCopy: attempt.routerCopy,
+      sequence, replica: decision.replica, decision, signals: chosenSignals ? { ...chosenSignals } : null, incident: incidentNow(), done: false,
+    };
     const counts = outstanding[assignment.policyIndex]?.[attempt.routerCopy];
     if (counts) counts[decision.replica] = (counts[decision.replica] ?? 0) + 1;
     routedInWindow[decision.replica] = (routedInWindow[decision.replica] ?? 0) + 1;

@@ -1,3 +1,5 @@
+import { KeyTable } from "./key-table.js";
+
 const noHits = { hits: 0, idle: 0 } as const;
 
 /**
@@ -12,7 +14,7 @@ export class BlockManager {
   readonly prefixCaching: boolean;
   private readonly refCount: Int32Array;
   private readonly keyOf: Float64Array;
-  private readonly keyToBlock = new Map<number, number>();
+  private readonly keyToBlock: KeyTable;
   // Free, never-cached blocks (a stack) and evictable cached blocks (a doubly linked LRU list).
   private readonly freeStack: Int32Array;
   private freeTop: number;
@@ -33,6 +35,8 @@ export class BlockManager {
     this.blockSizeTokens = blockSizeTokens;
     this.prefixCaching = prefixCaching;
     this.refCount = new Int32Array(totalBlocks);
+    // At most one key per block is registered at a time.
+    this.keyToBlock = new KeyTable(totalBlocks);
     this.keyOf = new Float64Array(totalBlocks).fill(NaN);
     this.freeStack = new Int32Array(totalBlocks);
     for (let index = 0; index < totalBlocks; index++) this.freeStack[index] = totalBlocks - 1 - index;
@@ -62,8 +66,8 @@ export class BlockManager {
     let idle = 0;
     while (hits < maxBlocks) {
       const key = keyAt(hits);
-      const block = Number.isNaN(key) ? undefined : this.keyToBlock.get(key);
-      if (block === undefined) break;
+      const block = Number.isNaN(key) ? -1 : this.keyToBlock.get(key);
+      if (block < 0) break;
       if (this.refCount[block] === 0) idle++;
       hits++;
     }
@@ -77,7 +81,7 @@ export class BlockManager {
 
   /** Takes a reference on the cached block under `key` (which must be present). */
   acquireCached(key: number): number {
-    const block = this.keyToBlock.get(key) ?? -1;
+    const block = this.keyToBlock.get(key);
     if (block < 0) throw new Error(`no cached block for key ${key}`);
     if (this.refCount[block] === 0) {
       this.unlinkLru(block);
@@ -98,7 +102,7 @@ export class BlockManager {
       this.unlinkLru(block);
       const key = this.keyOf[block] ?? NaN;
       this.onEvict?.(key);
-      this.keyToBlock.delete(key);
+      if (!Number.isNaN(key)) this.keyToBlock.delete(key);
       this.keyOf[block] = NaN;
       this.evictions++;
     } else {

@@ -28,6 +28,9 @@ export interface EngineConfig {
   readonly offload?: OffloadConfig | null | undefined;
 }
 
+/** Shared empty list for steps that preempt nothing (most of them): no allocation per step. */
+const noSequences: Sequence[] = [];
+
 /** One planned engine step: what runs, how long it takes, and what it is made of. */
 export interface StepPlan {
   readonly startSeconds: number;
@@ -226,7 +229,7 @@ export class ReplicaEngine {
   planStep(nowSeconds: number): StepPlan | null {
     let budget = this.config.maxBatchedTokens;
     const planned: Sequence[] = [];
-    const preemptedSequences: Sequence[] = [];
+    let preemptedSequences: Sequence[] = noSequences;
     let loadSeconds = 0;
     let preempted = 0;
     let decodeSequences = 0;
@@ -247,6 +250,7 @@ export class ReplicaEngine {
         const victim = this.running.pop();
         if (victim === undefined) break;
         this.preempt(victim);
+        if (preemptedSequences === noSequences) preemptedSequences = [];
         preemptedSequences.push(victim);
         preempted++;
         if (victim === sequence) {
@@ -369,9 +373,14 @@ export class ReplicaEngine {
       if (sequence.generatedTokens >= sequence.outputTokens) finished.push(sequence);
     }
     if (finished.length > 0) {
-      const done = new Set(finished);
-      for (const sequence of finished) this.releaseBlocks(sequence);
-      this.running = this.running.filter((sequence) => !done.has(sequence));
+      for (const sequence of finished) {
+        this.releaseBlocks(sequence);
+        sequence.finished = true;
+      }
+      // Compact in place, keeping admission order.
+      let kept = 0;
+      for (const sequence of this.running) if (!sequence.finished) this.running[kept++] = sequence;
+      this.running.length = kept;
     }
     return { finished, firstTokens, produced };
   }

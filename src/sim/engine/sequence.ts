@@ -25,6 +25,8 @@ export class Sequence {
   gpuSeconds = 0;
   /** Lazily removed from the waiting queue when its queue-time limit fires. */
   dropped = false;
+  /** Generated every output token and left the running set. */
+  finished = false;
   /** In the waiting queue now (first arrival, or requeued after a preemption). */
   inQueue = false;
   /** Position in the current step's plan: prefill chunk tokens, or 1 for decode, 0 if not scheduled. */

@@ -79,8 +79,14 @@ export function createTraceReplay(trace: ParsedTrace, options: TraceReplayOption
   };
 }
 
-/** A trace's arrivals and lengths for the load generator (`bench --arrivals trace:FILE --trace-format F`). */
-export function traceArrivals(trace: ParsedTrace, options: TraceReplayOptions): { atSeconds: number; promptTokens: number; outputTokens: number }[] {
+/** A trace's arrivals, lengths and (Mooncake) prefix block ids for the load generator (`bench --arrivals trace:FILE --trace-format F`). */
+export function traceArrivals(trace: ParsedTrace, options: TraceReplayOptions): { atSeconds: number; promptTokens: number; outputTokens: number; prefixBlocks?: { ids: readonly number[]; blockTokens: number } }[] {
   const rows = rowsInWindow(trace.rows, options.window);
-  return rows.slice(0, Math.min(rows.length, options.maxRequests ?? Infinity)).map((row) => ({ atSeconds: replayArrivalSeconds(row, options), promptTokens: row.promptTokens, outputTokens: row.outputTokens }));
+  const blockTokens = trace.hashBlockTokens;
+  return rows.slice(0, Math.min(rows.length, options.maxRequests ?? Infinity)).map((row) => ({
+    atSeconds: replayArrivalSeconds(row, options),
+    promptTokens: row.promptTokens,
+    outputTokens: row.outputTokens,
+    ...(row.hashIds !== null && blockTokens !== null ? { prefixBlocks: { ids: row.hashIds, blockTokens } } : {}),
+  }));
 }
