@@ -88,6 +88,8 @@ interface ServedSimulationHooks {
 function startServedSimulation(fleet: ServeFleet, seed: number, policies: readonly PolicySpec[], hooks: ServedSimulationHooks): FleetSimulation {
   return startFleetSimulation({
     runId: `serve-${fleet.name}`,
+    // Serve never ends: bounded memory; latency percentiles come from /metrics' histograms.
+    keepLatencySamples: false,
     seed,
     pools: fleet.pools,
     requests: { next: () => null },

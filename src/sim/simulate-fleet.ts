@@ -60,6 +60,12 @@ export type { SeriesRow } from "./system-series.js";
 
 export interface SimulationInput {
   readonly runId: string;
+  /**
+   * Keep every latency value for exact summary percentiles (8 bytes each; default true). An online
+   * simulation that runs indefinitely (serve) passes false: its memory stays bounded and its
+   * percentiles come from the Prometheus histograms.
+   */
+  readonly keepLatencySamples?: boolean;
   readonly seed: number;
   readonly pools: readonly PoolSpec[];
   readonly requests: RequestSource;
@@ -189,7 +195,7 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
   const stepping = new Uint8Array(replicas.length);
   const blockKeys = new BlockKeys(input.pools[0]?.engine.blockSizeTokens ?? 16);
   const events = new EventHeap<SimEvent>();
-  const summary = new SummaryAccumulator();
+  const summary = new SummaryAccumulator(input.keepLatencySamples ?? true);
   const buckets = new Map<string, { tokens: number; lastSeconds: number }>();
   const experiment = input.experiment ?? { experiment: null, case: null, profile: null };
   const assign = input.assign ?? ((): Assignment => ({ policyIndex: 0, arm: null, unit: null, block: null }));

@@ -64,9 +64,9 @@ function percentiles(samples: SampleBuffer): LatencyPercentiles {
 
 /** Folds request records into the summary: counters, plus 8 bytes per latency value for exact percentiles. */
 export class SummaryAccumulator {
-  private readonly e2e = new SampleBuffer();
-  private readonly ttft = new SampleBuffer();
-  private readonly tpot = new SampleBuffer();
+  private readonly e2e: SampleBuffer;
+  private readonly ttft: SampleBuffer;
+  private readonly tpot: SampleBuffer;
   attempts = 0;
   successful = 0;
   accepted = 0;
@@ -79,6 +79,13 @@ export class SummaryAccumulator {
   queueWaitSum = 0;
   queueWaitCount = 0;
   sojournSum = 0;
+
+  /** @param keepLatencySamples false: constant memory, latency percentiles NaN (n, mean and max still kept). */
+  constructor(keepLatencySamples = true) {
+    this.e2e = new SampleBuffer(keepLatencySamples);
+    this.ttft = new SampleBuffer(keepLatencySamples);
+    this.tpot = new SampleBuffer(keepLatencySamples);
+  }
 
   /** Adds one attempt's record at `nowSeconds`. `final` is false for an attempt that will be retried. */
   add(record: RequestRecord, final: boolean, nowSeconds: number): void {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { summarizeSamples } from "../../src/loadgen/percentiles.js";
 import type { RequestRecord } from "../../src/sim/log/request-record.js";
 import { SummaryAccumulator } from "../../src/sim/summary.js";
+import { SampleBuffer } from "../../src/sim/stats/sample-buffer.js";
 
 const okRecord = (e2e: number): RequestRecord =>
   ({ attempt: 1, arrival_s: 0, status: "ok", queue_wait_s: 0, output_tokens: 2, e2e_s: e2e, ttft_s: e2e / 2, tpot_s: e2e / 2, slo_met: true, quality_pass: null, error_reason: null }) as unknown as RequestRecord;
@@ -35,5 +36,21 @@ describe("simulator percentiles: linear interpolation (SPEC §6), the load gener
     const sim = summarize(values).latencySeconds;
     const loadgen = summarizeSamples(values);
     for (const key of ["p50", "p90", "p95", "p99", "max"] as const) expect(sim[key]).toBeCloseTo(loadgen[key] ?? NaN, 12);
+  });
+});
+
+describe("SampleBuffer without kept values (online serving)", () => {
+  it("keeps count, mean and max in constant memory and gives no percentiles", () => {
+    const kept = new SampleBuffer();
+    const counted = new SampleBuffer(false);
+    for (let index = 1; index <= 5000; index++) {
+      kept.add(index / 1000);
+      counted.add(index / 1000);
+    }
+    expect(counted.count).toBe(5000);
+    expect(counted.mean).toBeCloseTo(2.5005, 12);
+    expect(counted.max).toBe(5);
+    expect(counted.sorted()).toHaveLength(0);
+    expect(kept.sorted()).toHaveLength(5000);
   });
 });
