@@ -26,6 +26,12 @@ describe("decision casebook: experiment readouts reach the call a careful analys
     // Row-level estimates are shown but never decide.
     expect(readout.outcomes[0]!.estimates.find((entry) => entry.method === "difference-in-means (Welch)")!.valid).toBe(false);
     expect(readout.decision.action).toBe("ship");
+    // Classes as the assignment unit, schools as the SE cluster: the coarser clustering still decides, and the
+    // randomization test re-randomizes classes within their school.
+    const byClass = await readoutJson([casebook("star-classes.csv"), "--outcome", "score", "--treatment", "small", "--unit", "class", "--cluster", "school", ...fast]);
+    close(byClass.decision.primaryEstimate!.standardError, expected.star.standardError);
+    close(byClass.decision.primaryEstimate!.df, expected.star.df);
+    expect(byClass.outcomes[0]!.robust.find((entry) => entry.method === "randomization inference")!.detail).toMatch(/96 units within 24 blocks/);
   });
 
   it("2. 8 pools, 4 treated: the row-level Welch is 'significant' (p ≈ 1e-18) but CR2 by pool decides: hold", async () => {
