@@ -6,6 +6,15 @@ import type { ReadoutEstimate } from "./readout-types.js";
 import { withUnitRobustSe } from "./unit-robust-se.js";
 
 const qteProbabilities = [0.5, 0.9, 0.95, 0.99];
+/** Fewer assignment units than this in an arm and the unit bootstrap's interval is not trusted (it undercovers badly). */
+const minBootstrapUnitsPerArm = 10;
+
+/** Distinct assignment units in the smaller arm. */
+function fewestUnitsPerArm(units: readonly string[], treated: Uint8Array): number {
+  const seen = [new Set<string>(), new Set<string>()];
+  units.forEach((unit, row) => seen[treated[row] ?? 0]?.add(unit));
+  return Math.min(seen[0]?.size ?? 0, seen[1]?.size ?? 0);
+}
 
 
 /**
@@ -40,11 +49,14 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
   }
   const aggregated = settings.aggregatedQte?.get(rows.outcome);
   const qte = aggregated ?? attempt(notes, "quantile treatment effects", () => quantileTreatmentEffects(y, treated, qteProbabilities, { bootstrap: settings.bootstrap, seed: settings.seed, ...(units === undefined ? {} : { units }) }));
+  // A bootstrap over a handful of assignment units per arm (8 pools: 4 + 4) cannot approximate the sampling distribution.
+  const fewUnits = units === undefined ? null : fewestUnitsPerArm(units, treated);
+  const tooFew = fewUnits !== null && fewUnits < minBootstrapUnitsPerArm;
   for (const effect of qte ?? []) {
     const label = `p${Math.round(effect.probability * 100)}`;
     output.push(toEntry(`QTE ${label}`, effect, {
-      ...(spanningCluster !== null ? { valid: false } : {}),
-      note: `changes the estimand: the shift of the ${label} of the outcome distribution (bootstrap over ${unitWords}${aggregated === undefined ? "" : ", from per-unit rank-bin aggregates in DuckDB — same draws as the row path"}), not any request's effect`,
+      ...(spanningCluster !== null || tooFew ? { valid: false } : {}),
+      note: `changes the estimand: the shift of the ${label} of the outcome distribution (bootstrap over ${unitWords}${aggregated === undefined ? "" : ", from per-unit rank-bin aggregates in DuckDB — same draws as the row path"}), not any request's effect${tooFew ? `; NOT VALID for the decision: only ${fewUnits} assignment units in the smaller arm (a unit bootstrap needs at least ${minBootstrapUnitsPerArm})` : ""}`,
       extra: { quantileTreated: effect.quantileTreated, quantileControl: effect.quantileControl },
     }));
   }
