@@ -170,6 +170,18 @@ describe("decision casebook: values the readout must refuse rather than decide o
     expect(result.stderr).toMatch(/huge-value\.csv: outcome column "cost" has 1e\+?308 at row 8 \(line 9\).*overflow the variance/);
   });
 
+  it("the design readouts refuse it too (observational outcome and covariate, RDD running variable)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "goodput-casebook-"));
+    const path = join(dir, "huge.csv");
+    writeFileSync(path, "t,x,y\n" + Array.from({ length: 40 }, (_, i) => `${i % 2},${i === 5 ? "1e308" : i / 10},${i === 9 ? "1e308" : 1 + (i % 3)}`).join("\n") + "\n");
+    const observational = await runReadout([path, "--design", "observational", "--outcome", "y", "--treatment", "t", "--covariate", "x"]);
+    expect(observational.code).toBe(2);
+    expect(observational.stderr).toMatch(/column "y" \(from --outcome\) has 1e\+?308 at row 10.*overflow the variance/);
+    const rdd = await runReadout([path, "--design", "rdd", "--running", "x", "--cutoff", "1", "--outcome", "t"]);
+    expect(rdd.code).toBe(2);
+    expect(rdd.stderr).toMatch(/column "x" \(from --running\) has 1e\+?308 at row 6/);
+  });
+
   it("a request log without ttft_s does not silently make e2e_s the primary", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "goodput-casebook-")), "no-ttft.jsonl");
     writeFileSync(path, Array.from({ length: 40 }, (_, i) => JSON.stringify({ request_id: i, arrival_s: i, arm: i % 2 ? "B" : "A", status: "ok", e2e_s: 1 + (i % 3) / 10, cost_usd: 0.001 })).join("\n") + "\n");
