@@ -191,3 +191,19 @@ describe("decision casebook: values the readout must refuse rather than decide o
     expect((await runReadout([path, "--outcome", "e2e_s", "--permutations", "50", "--bootstrap", "20"])).code).toBe(0);
   });
 });
+
+describe("decision casebook: the report shows what the decision left out", () => {
+  it("mechanisms and the LATE / as-treated rows appear in the readout report", async () => {
+    const { buildReadoutReport } = await import("../../../src/report/readout/build-readout-report.js");
+    const { renderReportMarkdown } = await import("../../../src/report/render-report-markdown.js");
+    const mediator = await readoutJson([casebook("mediator.csv"), "--outcome", "success", "--treatment", "arm", "--covariate", "latency_after_routing", ...fast]);
+    const mediatorText = await renderReportMarkdown(buildReadoutReport(JSON.parse(JSON.stringify(mediator)), { source: "test" }));
+    expect(mediatorText).toMatch(/Mechanisms: post-decision columns left out/);
+    expect(mediatorText).toMatch(/OLS HC2 adjusted for latency\\_after\\_routing \| .*NOT VALID/);
+    expect(mediatorText).toMatch(/decision-table row \| benefit/);
+    const itt = await readoutJson([casebook("noncompliance.csv"), "--outcome", "y", "--treatment", "executed", ...fast]);
+    const ittText = await renderReportMarkdown(buildReadoutReport(JSON.parse(JSON.stringify(itt)), { source: "test" }));
+    expect(ittText).toMatch(/LATE \(2SLS, intended arm as instrument\)/);
+    expect(ittText).toMatch(/as-treated \(executed arm, OLS HC1\) .*NOT VALID/);
+  });
+});
