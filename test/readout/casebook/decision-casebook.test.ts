@@ -145,6 +145,24 @@ describe("decision casebook: experiment readouts reach the call a careful analys
   });
 });
 
+describe("decision casebook: harm needs a known direction", () => {
+  it("a falling outcome of unknown direction is a trade-off; a falling revenue blocks the ship", async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => {
+      const arm = i % 2;
+      return `${arm},${(i * 7) % 10 < 6 + arm * 2 ? 1 : 0},${10 - 3 * arm + (i % 5) / 10}`;
+    });
+    const dir = mkdtempSync(join(tmpdir(), "goodput-casebook-"));
+    const unknown = join(dir, "unknown.csv");
+    writeFileSync(unknown, "arm,success,widgets\n" + rows.join("\n") + "\n");
+    const revenue = join(dir, "revenue.csv");
+    writeFileSync(revenue, "arm,success,revenue\n" + rows.join("\n") + "\n");
+    expect((await readoutJson([unknown, "--outcome", "success", "--outcome", "widgets", "--treatment", "arm", ...fast])).decision.action).toBe("ship");
+    const harmed = await readoutJson([revenue, "--outcome", "success", "--outcome", "revenue", "--treatment", "arm", ...fast]);
+    expect(harmed.decision.action).toBe("hold");
+    expect(harmed.decision.rule).toBe("harm-in-a-stated-outcome");
+  });
+});
+
 describe("decision casebook: fat tails (item 11)", () => {
   it("one huge treated request carries the effect: leave-top-k-out says so, by hand", async () => {
     const y = Array.from({ length: 200 }, (_, i) => 1 + (i % 7) / 10 + (i === 3 ? 400 : 0));
