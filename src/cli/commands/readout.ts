@@ -124,6 +124,7 @@ export const readoutCommand: CommandSpec = {
     "goodput readout test/fixtures/stats/lalonde-nsw.csv --outcome re78 --treatment treat --covariate age --covariate educ",
     "goodput readout runs/ab/requests.parquet --assignment-story \"prefix-hash router vs round-robin, coin flip per request\"",
     "goodput readout runs/switchback/requests.parquet --design switchback --outcome ttft_s --json",
+    "goodput readout test/fixtures/casebook/star-classes.csv --outcome score --treatment small --cluster school",
     "goodput readout test/fixtures/causal/cigarettes-1995.csv --design iv --outcome log_packs --treatment log_rprice --instrument salestax --json",
     "goodput readout test/fixtures/causal/did-panel.csv --design did --outcome y --unit unit --time time --treatment treated --event-window=-4:4",
     "goodput readout runs/random/requests.jsonl --design ope --reward ttft_s --reward-sign=-1 --target-policy prefix-affine",
