@@ -68,7 +68,8 @@ export const readoutCommand: CommandSpec = {
     "story and the columns (SPEC §7.2), lints bad controls (§7.3), estimates every outcome with its assumptions — Welch,\n" +
     "OLS HC0–HC3, CR2/CR1 by cluster, switchback Horvitz–Thompson, and robust cost readouts beside the raw mean (winsorized,\n" +
     "Yuen trimmed, QTE p50–p99 with a unit bootstrap, log effect, randomization inference over the actual units, CUPED) —\n" +
-    "runs the checks that change the decision (§7.5) and states the decision (§7.7). Stored in the lab store.\n" +
+    "runs the checks that change the decision (§7.5) and states the decision (§7.7) from one rule table\n" +
+    "(src/readout/decision-table.ts) that every design, quasi-experiments and OPE included, feeds. Stored in the lab store.\n" +
     "Defaults fit the canonical log: --treatment arm --control A, outcomes ttft_s e2e_s cost_usd, --unit assignment_unit, --block time_block.\n" +
     "Quasi-experiments: --design rdd (--running --cutoff [--bandwidth] [--covariate …]: local linear, triangular kernel, CCT MSE-optimal h,\n" +
     "sensitivity 0.5h–2h, McCrary density test, covariate continuity) and --design synthetic-control (--unit --time --treated-unit\n" +
