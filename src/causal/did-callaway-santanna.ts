@@ -26,8 +26,10 @@ export interface CallawaySantAnnaResult {
  * ATT(g, t) = E[Y_t − Y_{g−1} | G = g] − E[Y_t − Y_{g−1} | never treated] for every post period t ≥ g, aggregated to
  * one ATT with weights ∝ the cohort's size over its post cells ("simple" aggregation of did::aggte). Unlike TWFE it never
  * uses already-treated units as controls, so effects that grow over time do not bias it (Goodman-Bacon 2021).
- * SE: the ATT is a sum of cohort means of per-unit scores s_i = Σ_t w_{g,t} ΔY_i(g, t) minus the never-treated mean of
- * s_j = Σ_{g,t} w_{g,t} ΔY_j(g, t); units are independent, so Var = Σ_g Var_g(s)/N_g + Var_C(s)/N_C (weights held fixed).
+ * SE: ATT = Σ_i ψ_i with ψ_i = Σ_c w_c ΔY_ic / N_c over the cells c unit i enters (negative for never-treated units);
+ * units are independent, so Var = Σ_groups n·Var_group(ψ) (weights held fixed) — for a balanced panel
+ * Σ_g Var_g(s)/N_g + Var_C(s)/N_C with s_i = Σ_t w_{g,t} ΔY_i(g, t). Unbalanced panels use, in each cell, the units
+ * observed at both t and g − 1.
  */
 export function callawaySantAnna(panel: { readonly y: NumericArray; readonly unit: UnitLabels; readonly time: NumericArray; readonly treated: TreatmentArray }): CallawaySantAnnaResult {
   const where = "callawaySantAnna";
@@ -44,7 +46,6 @@ export function callawaySantAnna(panel: { readonly y: NumericArray; readonly uni
     values[unit * T + t] = Number(panel.y[row]);
     if (Number(panel.treated[row]) === 1 && ((first[unit] ?? -1) === -1 || t < (first[unit] ?? 0))) first[unit] = t;
   }
-  if (values.some((value) => Number.isNaN(value))) _fail(where, "the panel is unbalanced (a unit misses a period); Callaway–Sant'Anna here needs every unit in every period");
   const never: number[] = [];
   const cohorts = new Map<number, number[]>();
   first.forEach((g, unit) => {
@@ -54,30 +55,38 @@ export function callawaySantAnna(panel: { readonly y: NumericArray; readonly uni
   });
   if (never.length < 2) _fail(where, `${never.length} never-treated unit(s); the never-treated comparison needs at least 2`);
   if (cohorts.size === 0) _fail(where, "no cohort is first treated after the first period");
-  const y = (unit: number, t: number): number => values[unit * T + t] ?? 0;
+  const y = (unit: number, t: number): number => values[unit * T + t] ?? Number.NaN;
+  // Unbalanced panels: each cell uses the units observed at both t and g − 1.
+  const delta = (unit: number, t: number, g: number): number => y(unit, t) - y(unit, g - 1);
+  const observed = (units: readonly number[], t: number, g: number): number[] => units.filter((unit) => Number.isFinite(delta(unit, t, g)));
   const mean = (list: readonly number[], f: (unit: number) => number): number => list.reduce((sum, unit) => sum + f(unit), 0) / list.length;
-  const cells: (GroupTimeEffect & { readonly g: number; readonly t: number })[] = [];
+  const cells: (GroupTimeEffect & { readonly g: number; readonly t: number; readonly treatedSet: number[]; readonly controlSet: number[] })[] = [];
   for (const [g, units] of [...cohorts].sort((a, b) => a[0] - b[0])) {
     for (let t = g; t < T; t++) {
-      const delta = (unit: number): number => y(unit, t) - y(unit, g - 1);
-      cells.push({ g, t, cohort: periods[g] ?? Number.NaN, time: periods[t] ?? Number.NaN, estimate: mean(units, delta) - mean(never, delta), treatedUnits: units.length });
+      const treatedSet = observed(units, t, g);
+      const controlSet = observed(never, t, g);
+      if (treatedSet.length === 0 || controlSet.length === 0) continue;
+      const estimateCell = mean(treatedSet, (unit) => delta(unit, t, g)) - mean(controlSet, (unit) => delta(unit, t, g));
+      cells.push({ g, t, cohort: periods[g] ?? Number.NaN, time: periods[t] ?? Number.NaN, estimate: estimateCell, treatedUnits: treatedSet.length, treatedSet, controlSet });
     }
   }
+  if (cells.length === 0) _fail(where, "no cohort has a post period observed together with its last pre period and a never-treated unit");
   const totalWeight = cells.reduce((sum, cell) => sum + cell.treatedUnits, 0);
   const weight = (cell: { readonly treatedUnits: number }): number => cell.treatedUnits / totalWeight;
   const estimate = cells.reduce((sum, cell) => sum + weight(cell) * cell.estimate, 0);
-  const sampleVariance = (scores: readonly number[]): number => {
-    const m = scores.reduce((a, b) => a + b, 0) / scores.length;
-    return scores.reduce((sum, value) => sum + (value - m) ** 2, 0) / (scores.length - 1);
-  };
-  let variance = 0;
-  for (const [g, units] of cohorts) {
-    if (units.length < 2) continue;
-    const scores = units.map((unit) => cells.filter((cell) => cell.g === g).reduce((sum, cell) => sum + weight(cell) * (y(unit, cell.t) - y(unit, g - 1)), 0));
-    variance += sampleVariance(scores) / units.length;
+  // ATT = Σ_i ψ_i with ψ_i = ±Σ_c w_c Δ_ic / |set_c|; units independent → Var = Σ_groups n · Var_group(ψ).
+  const psi = new Map<number, number>();
+  for (const cell of cells) {
+    for (const unit of cell.treatedSet) psi.set(unit, (psi.get(unit) ?? 0) + (weight(cell) * delta(unit, cell.t, cell.g)) / cell.treatedSet.length);
+    for (const unit of cell.controlSet) psi.set(unit, (psi.get(unit) ?? 0) + (weight(cell) * delta(unit, cell.t, cell.g)) / cell.controlSet.length);
   }
-  const controlScores = never.map((unit) => cells.reduce((sum, cell) => sum + weight(cell) * (y(unit, cell.t) - y(unit, cell.g - 1)), 0));
-  variance += sampleVariance(controlScores) / never.length;
+  let variance = 0;
+  for (const group of [...cohorts.values(), never]) {
+    const scores = group.filter((unit) => psi.has(unit)).map((unit) => psi.get(unit) ?? 0);
+    if (scores.length < 2) continue;
+    const m = scores.reduce((a, b) => a + b, 0) / scores.length;
+    variance += (scores.length * scores.reduce((sum, value) => sum + (value - m) ** 2, 0)) / (scores.length - 1);
+  }
   const standardError = Math.sqrt(variance);
   const z = normalQuantile(0.975);
   return {

@@ -2,6 +2,7 @@ import { sqlIdentifier, tableSourceSql } from "../io/duckdb-sql.js";
 import { existsSync } from "node:fs";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { GoodputError } from "../errors.js";
+import { maxAnalysableMagnitude } from "../stats/_validate.js";
 
 /** Columns read for a quasi-experimental design: numbers (NULL / non-numeric → NaN) and labels, in file order. */
 export interface CausalTable {
@@ -45,6 +46,8 @@ export async function readCausalTable(file: string, request: { readonly numeric:
       const id = sqlIdentifier(column);
       const bad = await query(connection, `SELECT __row, ${id}::VARCHAR AS v FROM t WHERE ${id} IS NOT NULL AND TRY_CAST(${id} AS DOUBLE) IS NULL ORDER BY __row LIMIT 1`);
       if (bad.length > 0) throw new GoodputError("BAD_INPUT", `${file}: column "${column}" (from ${flag}) is not numeric: "${String(bad[0]?.v)}" at row ${String(bad[0]?.__row)}; pass a numeric column.`, { where: `${file}:${column}` });
+      const huge = await query(connection, `SELECT __row, ${id}::VARCHAR AS v FROM t WHERE isinf(TRY_CAST(${id} AS DOUBLE)) OR abs(TRY_CAST(${id} AS DOUBLE)) > ${maxAnalysableMagnitude} ORDER BY __row LIMIT 1`);
+      if (huge.length > 0) throw new GoodputError("BAD_INPUT", `${file}: column "${column}" (from ${flag}) has ${String(huge[0]?.v)} at row ${String(huge[0]?.__row)}; values above ${maxAnalysableMagnitude} in magnitude overflow the variance, so no standard error could be trusted — check the units or the export.`, { where: `${file}:${column}` });
       const values = (await connection.runAndReadAll(`SELECT TRY_CAST(${id} AS DOUBLE) AS v FROM t ORDER BY __row`)).getColumnsJS()[0] ?? [];
       numbers.set(column, Float64Array.from(values, (value) => (typeof value === "number" ? value : Number.NaN)));
     }

@@ -1,5 +1,6 @@
 import { readCausalTable, type CausalTable } from "../causal/read-causal-table.js";
 import { GoodputError } from "../errors.js";
+import { maxAnalysableMagnitude } from "../stats/_validate.js";
 import { estimateObservational, formatObservationalReadout, type ObservationalEstimand, type ObservationalResult } from "../observational/index.js";
 import { decideDesign, formatDesignDecision } from "../readout/design-decision.js";
 import { lintBadControls } from "../readout/lint-bad-controls.js";
@@ -44,6 +45,8 @@ function treatmentColumn(table: CausalTable, column: string, control: string | u
 function covariateColumns(table: CausalTable, column: string): { columns: Record<string, Float64Array>; note: string | null } {
   const labels = table.labels.get(column) ?? [];
   const numbers = labels.map((label) => (label.trim() === "" ? Number.NaN : Number(label)));
+  const huge = numbers.findIndex((value) => Math.abs(value) > maxAnalysableMagnitude);
+  if (huge >= 0) throw new GoodputError("BAD_INPUT", `${table.file}: covariate "${column}" has ${labels[huge] ?? ""} at row ${huge + 1}; values above ${maxAnalysableMagnitude} in magnitude overflow the variance — check the units or the export.`, { where: `${table.file}:${column}` });
   if (numbers.every((value) => Number.isFinite(value))) return { columns: { [column]: Float64Array.from(numbers) }, note: null };
   // A mostly numeric column with a few text cells is a data error, not a categorical covariate: turning it into one
   // dummy per value would silently change the model.

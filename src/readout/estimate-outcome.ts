@@ -117,7 +117,8 @@ export function estimateOutcome(rows: OutcomeRows, design: DesignChoice, setting
   const hasCovariates = Object.keys(covariateDesign).length > 0;
   const adjustedFor = Object.keys(covariateDesign).join(", ");
   // Cluster and user designs cluster by their assignment units; --cluster alone (treatment varying within it) clusters the SEs.
-  const clusterLabels = kind === "switchback" ? (rows.block?.map((label) => label ?? "") ?? null) : kind === "cluster" || kind === "user" ? (rows.units ?? rows.cluster) : spanning ? rows.cluster : null;
+  // A --cluster that spans arms groups correlated assignment units (classes within schools): it is the coarser level, so it wins.
+  const clusterLabels = kind === "switchback" ? (rows.block?.map((label) => label ?? "") ?? null) : spanning ? rows.cluster : kind === "cluster" || kind === "user" ? (rows.units ?? rows.cluster) : null;
   const primaryMethod = primaryMethodOf(kind, clusterLabels !== null && (!rowsAreUnits || spanning), rows.covariates.length > 0, rows.prePeriod !== null);
   const estimates: ReadoutEstimate[] = [];
   const push = (method: string, estimate: Estimate | null, fields: { valid: boolean; note: string | null; extra?: Readonly<Record<string, number | string | null>> }): void => {

@@ -2,6 +2,7 @@ import { sqlIdentifier, sqlLiteral, tableSourceSql } from "../io/duckdb-sql.js";
 import { existsSync } from "node:fs";
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { GoodputError } from "../errors.js";
+import { maxAnalysableMagnitude } from "../stats/_validate.js";
 import type { LabelColumn, NumericColumn, RatioColumns, ReadoutTable, RequestLogColumns } from "./readout-table.js";
 import { isLatencyLike } from "./outcome-direction.js";
 
@@ -44,8 +45,7 @@ async function executedArms(connection: DuckDBConnection, file: string, column: 
 
 const numericTypes = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|BOOLEAN|DECIMAL.*)$/;
 const canonicalOutcomes = ["ttft_s", "e2e_s", "cost_usd"];
-/** Largest magnitude a numeric column may hold: its square (and a sum of thousands of squares) stays finite. */
-const maxMagnitude = 1e150;
+const maxMagnitude = maxAnalysableMagnitude;
 /** Fields the decision needs from a request log (SPEC §7.7): without them the answer is "instrument more". */
 const requiredLogFields: readonly { readonly field: string; readonly what: string }[] = [
   { field: "state_queue_depth", what: "decision-time state" },

@@ -217,7 +217,7 @@ export function rollbackCheck(outcomes: readonly OutcomeReadout[], checks: reado
   for (const outcome of outcomes) {
     if (!isLatencyLike(outcome.outcome)) continue;
     const p99 = outcome.robust.find((entry) => entry.method === "QTE p99");
-    if (p99 !== undefined && p99.ci95[0] > 0) fired.push(`${outcome.outcome} p99 up by ${fmt(p99.estimate)} (95 % CI ${fmt(p99.ci95[0])} to ${fmt(p99.ci95[1])})`);
+    if (p99 !== undefined && p99.valid && p99.ci95[0] > 0) fired.push(`${outcome.outcome} p99 up by ${fmt(p99.estimate)} (95 % CI ${fmt(p99.ci95[0])} to ${fmt(p99.ci95[1])})`);
   }
   const economic = checks.find((check) => check.check === "economic");
   if (economic?.status === "warn") fired.push("cost per successful request up (95 % CI above 0)");

@@ -27,6 +27,8 @@ function harmsOf(readout: Omit<Readout, "decision">, alpha: number): string[] {
   const governed = new Set(readout.rule === null ? [] : [...readout.rule.guardrails, ...readout.rule.rollback].map((entry) => entry.metric));
   return readout.outcomes.slice(1).flatMap((outcome) => {
     if (governed.has(outcome.outcome)) return [];
+    // Only outcomes whose good direction is known by name (latency, cost, errors; success, retention, revenue) can be "harmed".
+    if (!outcome.lowerIsBetter && !["session", "user", "business"].includes(surrogateRung(outcome.outcome))) return [];
     const headline: ReadoutEstimate | undefined = outcome.estimates.find((entry) => entry.primary && entry.valid);
     if (headline === undefined || verdictOf(headline, outcome.lowerIsBetter, alpha) !== "worse") return [];
     const [low, high] = intervalAt(headline, alpha);

@@ -6,6 +6,15 @@ import type { ReadoutEstimate } from "./readout-types.js";
 import { withUnitRobustSe } from "./unit-robust-se.js";
 
 const qteProbabilities = [0.5, 0.9, 0.95, 0.99];
+/** Fewer assignment units than this in an arm and the unit bootstrap's interval is not trusted (it undercovers badly). */
+const minBootstrapUnitsPerArm = 10;
+
+/** Distinct assignment units in the smaller arm. */
+function fewestUnitsPerArm(units: readonly string[], treated: Uint8Array): number {
+  const seen = [new Set<string>(), new Set<string>()];
+  units.forEach((unit, row) => seen[treated[row] ?? 0]?.add(unit));
+  return Math.min(seen[0]?.size ?? 0, seen[1]?.size ?? 0);
+}
 
 
 /**
@@ -20,7 +29,8 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
   const output: ReadoutEstimate[] = [];
   // Under unit assignment (cluster, user, block) every difference-in-means readout gets its SE from the units, not rows.
   // --cluster with treatment varying within it: SEs cluster by it (CR2), permutations stay within it (it is not the assignment unit).
-  const seClusters = rows.units ?? (rows.clusterSpansArms ? rows.cluster : null);
+  const spanningCluster = rows.clusterSpansArms ? rows.cluster : null;
+  const seClusters = spanningCluster ?? rows.units;
   const byUnits = <T extends Parameters<typeof withUnitRobustSe>[0]>(estimate: T, transformed: ArrayLike<number>): T => withUnitRobustSe(estimate, transformed, treated, seClusters);
   const raw = attempt(notes, "raw mean difference", () => byUnits(differenceInMeans(y, treated, { outcomeName: rows.outcome }), y));
   if (raw) output.push(toEntry("raw mean difference", raw, { note: "the business cost: every row counts, the tail included; always shown", extra: { meanTreated: raw.meanTreated, meanControl: raw.meanControl } }));
@@ -39,11 +49,14 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
   }
   const aggregated = settings.aggregatedQte?.get(rows.outcome);
   const qte = aggregated ?? attempt(notes, "quantile treatment effects", () => quantileTreatmentEffects(y, treated, qteProbabilities, { bootstrap: settings.bootstrap, seed: settings.seed, ...(units === undefined ? {} : { units }) }));
+  // A bootstrap over a handful of assignment units per arm (8 pools: 4 + 4) cannot approximate the sampling distribution.
+  const fewUnits = units === undefined ? null : fewestUnitsPerArm(units, treated);
+  const tooFew = fewUnits !== null && fewUnits < minBootstrapUnitsPerArm;
   for (const effect of qte ?? []) {
     const label = `p${Math.round(effect.probability * 100)}`;
     output.push(toEntry(`QTE ${label}`, effect, {
-      ...(seClusters !== null && rows.units === null ? { valid: false } : {}),
-      note: `changes the estimand: the shift of the ${label} of the outcome distribution (bootstrap over ${unitWords}${aggregated === undefined ? "" : ", from per-unit rank-bin aggregates in DuckDB — same draws as the row path"}), not any request's effect`,
+      ...(spanningCluster !== null || tooFew ? { valid: false } : {}),
+      note: `changes the estimand: the shift of the ${label} of the outcome distribution (bootstrap over ${unitWords}${aggregated === undefined ? "" : ", from per-unit rank-bin aggregates in DuckDB — same draws as the row path"}), not any request's effect${tooFew ? `; NOT VALID for the decision: only ${fewUnits} assignment units in the smaller arm (a unit bootstrap needs at least ${minBootstrapUnitsPerArm})` : ""}`,
       extra: { quantileTreated: effect.quantileTreated, quantileControl: effect.quantileControl },
     }));
   }
@@ -69,7 +82,8 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
       }));
     }
   } else notes.push(`log effect not computed for ${rows.outcome}: it has negative values`);
-  const blocks = rows.units === null && rows.clusterSpansArms && rows.cluster !== null ? rows.cluster : undefined;
+  // Permutations stay within the spanning clusters (classes re-randomized within their school; rows within their user).
+  const blocks = spanningCluster ?? undefined;
   const ri = attempt(notes, "randomization inference", () => randomizationInference(y, treated, { permutations: settings.permutations, seed: settings.seed, ...(units === undefined ? {} : { units }), ...(blocks === undefined ? {} : { blocks }) }));
   // The interval by test inversion (and the exact p when all assignments can be enumerated), not a normal approximation.
   const inverted = blocks === undefined ? attempt(notes, "randomization interval", () => randomizationInterval(y, treated, { permutations: settings.permutations, seed: settings.seed, ...(units === undefined ? {} : { units }) })) : null;

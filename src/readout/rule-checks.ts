@@ -81,6 +81,7 @@ export function metricEffect(metric: string, statistic: GuardrailRule["statistic
     return primary === undefined ? `no primary estimate for ${metric}` : { ...primary, source: `${metric} mean: ${primary.method}` };
   }
   const quantile = outcome.robust.find((entry) => entry.method === `QTE ${statistic}`);
+  if (quantile !== undefined && !quantile.valid) return `QTE ${statistic} of ${metric} is not valid for this design (${quantile.note ?? "see the readout"})`;
   return quantile === undefined ? `no QTE ${statistic} for ${metric}` : { ...quantile, source: `${metric} ${statistic}: ${quantile.method} (bootstrap)` };
 }
 

@@ -103,3 +103,9 @@ export function _unitArms(where: string, unitName: string, codes: Int32Array, un
 }
 
 export { fail as _fail };
+
+/**
+ * Largest magnitude an analysed value may have: variances square the values, so beyond ~1e150 sums of squares overflow to
+ * Infinity and every SE and CI turns NaN. Readers refuse larger values, naming the file, column and row.
+ */
+export const maxAnalysableMagnitude = 1e150;

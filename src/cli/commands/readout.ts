@@ -69,7 +69,8 @@ export const readoutCommand: CommandSpec = {
     "story and the columns (SPEC §7.2), lints bad controls (§7.3), estimates every outcome with its assumptions — Welch,\n" +
     "OLS HC0–HC3, CR2/CR1 by cluster, switchback Horvitz–Thompson, and robust cost readouts beside the raw mean (winsorized,\n" +
     "Yuen trimmed, QTE p50–p99 with a unit bootstrap, log effect, randomization inference over the actual units, CUPED) —\n" +
-    "runs the checks that change the decision (§7.5) and states the decision (§7.7). Stored in the lab store.\n" +
+    "runs the checks that change the decision (§7.5) and states the decision (§7.7) from one rule table\n" +
+    "(src/readout/decision-table.ts) that every design, quasi-experiments and OPE included, feeds. Stored in the lab store.\n" +
     "Defaults fit the canonical log: --treatment arm --control A, outcomes ttft_s e2e_s cost_usd, --unit assignment_unit, --block time_block.\n" +
     "Quasi-experiments: --design rdd (--running --cutoff [--bandwidth] [--covariate …]: local linear, triangular kernel, CCT MSE-optimal h,\n" +
     "sensitivity 0.5h–2h, McCrary density test, covariate continuity) and --design synthetic-control (--unit --time --treated-unit\n" +
@@ -125,6 +126,7 @@ export const readoutCommand: CommandSpec = {
     "goodput readout test/fixtures/stats/lalonde-nsw.csv --outcome re78 --treatment treat --covariate age --covariate educ",
     "goodput readout runs/ab/requests.parquet --assignment-story \"prefix-hash router vs round-robin, coin flip per request\"",
     "goodput readout runs/switchback/requests.parquet --design switchback --outcome ttft_s --json",
+    "goodput readout test/fixtures/casebook/star-classes.csv --outcome score --treatment small --cluster school",
     "goodput readout test/fixtures/causal/cigarettes-1995.csv --design iv --outcome log_packs --treatment log_rprice --instrument salestax --json",
     "goodput readout test/fixtures/causal/did-panel.csv --design did --outcome y --unit unit --time time --treatment treated --event-window=-4:4",
     "goodput readout runs/random/requests.jsonl --design ope --reward ttft_s --reward-sign=-1 --target-policy prefix-affine",

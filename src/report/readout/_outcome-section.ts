@@ -12,7 +12,7 @@ function statusOf(entry: ReadoutEstimate): IntervalRow["status"] {
   return entry.primary ? "primary" : "valid";
 }
 
-function estimateRows(entries: readonly ReadoutEstimate[]): ReportCell[][] {
+export function estimateRows(entries: readonly ReadoutEstimate[]): ReportCell[][] {
   return entries.map((entry) => [
     entry.method,
     roundSignificant(entry.estimate, 4),
@@ -25,7 +25,7 @@ function estimateRows(entries: readonly ReadoutEstimate[]): ReportCell[][] {
   ]);
 }
 
-const estimateColumns = ["method", "estimate", "SE", "CI low", "CI high", "p", "valid", "note"];
+export const estimateColumns = ["method", "estimate", "SE", "CI low", "CI high", "p", "valid", "note"];
 
 /** The switchback's per-block means in time order, coloured by arm: carryover and drift show up here before they bias an estimate. */
 function blockSeriesChart(outcome: OutcomeReadout, arms: Readout["treatment"]): ReportBlock[] {

@@ -1,7 +1,7 @@
-import type { DecisionAction, Readout } from "../../readout/index.js";
-import type { CalloutTone, ReportDocument, ReportSection } from "../report-document.js";
+import type { DecisionAction, Readout, ReadoutEstimate } from "../../readout/index.js";
+import type { CalloutTone, ReportBlock, ReportDocument, ReportSection } from "../report-document.js";
 import { checkCallouts } from "./_checks.js";
-import { outcomeSection } from "./_outcome-section.js";
+import { estimateColumns, estimateRows, outcomeSection } from "./_outcome-section.js";
 import { roundSignificant } from "./_round.js";
 
 /** How each action reads at a glance: go (pass), go carefully (info), wait (warn), stop (fail). Older stored readouts used "ramp with holdout", "do not ship" and "redesign". */
@@ -21,7 +21,9 @@ const toneOfAction: Readonly<Record<DecisionAction | "ramp with holdout" | "do n
 };
 
 /** A readout as stored: readouts saved before ratio metrics and decision rules existed lack those fields. */
-export type StoredReadout = Omit<Readout, "ratios" | "rule" | "decision"> & {
+export type StoredReadout = Omit<Readout, "ratios" | "rule" | "decision" | "mechanisms" | "noncompliance"> & {
+  readonly mechanisms?: Readout["mechanisms"];
+  readonly noncompliance?: Readout["noncompliance"];
   readonly ratios?: Readout["ratios"];
   readonly decision: Omit<Readout["decision"], "targetSegments" | "action" | "rule" | "conditions" | "holdout"> & {
     readonly action: DecisionAction | "ramp with holdout" | "do not ship" | "redesign";
@@ -107,6 +109,17 @@ function ratioSection(ratios: Readout["ratios"]): ReportSection[] {
   ];
 }
 
+/** Post-decision covariates (shown as mechanisms) and intended ≠ executed (LATE, as-treated): never in the total effect. */
+function mechanismSection(readout: StoredReadout): ReportSection[] {
+  const mechanisms = (readout.mechanisms ?? []).flatMap((entry) => [entry.effectOnColumn, entry.adjustedPrimary]).filter((entry): entry is ReadoutEstimate => entry !== null);
+  const compliance = readout.noncompliance == null ? [] : [readout.noncompliance.late, readout.noncompliance.asTreated].filter((entry): entry is ReadoutEstimate => entry !== null);
+  if (mechanisms.length === 0 && compliance.length === 0) return [];
+  const blocks: ReportBlock[] = [];
+  if (mechanisms.length > 0) blocks.push({ kind: "table", caption: "Mechanisms: post-decision columns left out of every total-effect estimate", columns: estimateColumns, rows: estimateRows(mechanisms) });
+  if (compliance.length > 0) blocks.push({ kind: "table", caption: `Intended ≠ executed: the estimates above are ITT by "${readout.noncompliance?.intendedColumn ?? ""}"; LATE by 2SLS`, columns: estimateColumns, rows: estimateRows(compliance) });
+  return [{ title: "Mechanisms and compliance", blocks }];
+}
+
 /** The report of a `goodput readout` of an experiment log or table (request, user, cluster, switchback designs). */
 export function buildExperimentReadoutReport(readout: StoredReadout, meta: { readonly source: string; readonly createdAt?: string }): ReportDocument {
   return {
@@ -119,6 +132,7 @@ export function buildExperimentReadoutReport(readout: StoredReadout, meta: { rea
       designSection(readout),
       ...readout.outcomes.map((outcome) => outcomeSection(outcome, readout.treatment)),
       ...ratioSection(readout.ratios ?? []),
+      ...mechanismSection(readout),
       { title: "Checks", blocks: checkCallouts(readout.checks) },
       { title: "Settings", blocks: [{ kind: "keyValues", entries: [["seed", readout.settings.seed], ["bootstrap replicates", readout.settings.bootstrap], ["permutations", readout.settings.permutations]] }] },
     ],

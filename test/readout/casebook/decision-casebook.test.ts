@@ -26,6 +26,12 @@ describe("decision casebook: experiment readouts reach the call a careful analys
     // Row-level estimates are shown but never decide.
     expect(readout.outcomes[0]!.estimates.find((entry) => entry.method === "difference-in-means (Welch)")!.valid).toBe(false);
     expect(readout.decision.action).toBe("ship");
+    // Classes as the assignment unit, schools as the SE cluster: the coarser clustering still decides, and the
+    // randomization test re-randomizes classes within their school.
+    const byClass = await readoutJson([casebook("star-classes.csv"), "--outcome", "score", "--treatment", "small", "--unit", "class", "--cluster", "school", ...fast]);
+    close(byClass.decision.primaryEstimate!.standardError, expected.star.standardError);
+    close(byClass.decision.primaryEstimate!.df, expected.star.df);
+    expect(byClass.outcomes[0]!.robust.find((entry) => entry.method === "randomization inference")!.detail).toMatch(/96 units within 24 blocks/);
   });
 
   it("2. 8 pools, 4 treated: the row-level Welch is 'significant' (p ≈ 1e-18) but CR2 by pool decides: hold", async () => {
@@ -139,6 +145,24 @@ describe("decision casebook: experiment readouts reach the call a careful analys
   });
 });
 
+describe("decision casebook: harm needs a known direction", () => {
+  it("a falling outcome of unknown direction is a trade-off; a falling revenue blocks the ship", async () => {
+    const rows = Array.from({ length: 400 }, (_, i) => {
+      const arm = i % 2;
+      return `${arm},${(i * 7) % 10 < 6 + arm * 2 ? 1 : 0},${10 - 3 * arm + (i % 5) / 10}`;
+    });
+    const dir = mkdtempSync(join(tmpdir(), "goodput-casebook-"));
+    const unknown = join(dir, "unknown.csv");
+    writeFileSync(unknown, "arm,success,widgets\n" + rows.join("\n") + "\n");
+    const revenue = join(dir, "revenue.csv");
+    writeFileSync(revenue, "arm,success,revenue\n" + rows.join("\n") + "\n");
+    expect((await readoutJson([unknown, "--outcome", "success", "--outcome", "widgets", "--treatment", "arm", ...fast])).decision.action).toBe("ship");
+    const harmed = await readoutJson([revenue, "--outcome", "success", "--outcome", "revenue", "--treatment", "arm", ...fast]);
+    expect(harmed.decision.action).toBe("hold");
+    expect(harmed.decision.rule).toBe("harm-in-a-stated-outcome");
+  });
+});
+
 describe("decision casebook: fat tails (item 11)", () => {
   it("one huge treated request carries the effect: leave-top-k-out says so, by hand", async () => {
     const y = Array.from({ length: 200 }, (_, i) => 1 + (i % 7) / 10 + (i === 3 ? 400 : 0));
@@ -164,6 +188,18 @@ describe("decision casebook: values the readout must refuse rather than decide o
     expect(result.stderr).toMatch(/huge-value\.csv: outcome column "cost" has 1e\+?308 at row 8 \(line 9\).*overflow the variance/);
   });
 
+  it("the design readouts refuse it too (observational outcome and covariate, RDD running variable)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "goodput-casebook-"));
+    const path = join(dir, "huge.csv");
+    writeFileSync(path, "t,x,y\n" + Array.from({ length: 40 }, (_, i) => `${i % 2},${i === 5 ? "1e308" : i / 10},${i === 9 ? "1e308" : 1 + (i % 3)}`).join("\n") + "\n");
+    const observational = await runReadout([path, "--design", "observational", "--outcome", "y", "--treatment", "t", "--covariate", "x"]);
+    expect(observational.code).toBe(2);
+    expect(observational.stderr).toMatch(/column "y" \(from --outcome\) has 1e\+?308 at row 10.*overflow the variance/);
+    const rdd = await runReadout([path, "--design", "rdd", "--running", "x", "--cutoff", "1", "--outcome", "t"]);
+    expect(rdd.code).toBe(2);
+    expect(rdd.stderr).toMatch(/column "x" \(from --running\) has 1e\+?308 at row 6/);
+  });
+
   it("a request log without ttft_s does not silently make e2e_s the primary", async () => {
     const path = join(mkdtempSync(join(tmpdir(), "goodput-casebook-")), "no-ttft.jsonl");
     writeFileSync(path, Array.from({ length: 40 }, (_, i) => JSON.stringify({ request_id: i, arrival_s: i, arm: i % 2 ? "B" : "A", status: "ok", e2e_s: 1 + (i % 3) / 10, cost_usd: 0.001 })).join("\n") + "\n");
@@ -171,5 +207,21 @@ describe("decision casebook: values the readout must refuse rather than decide o
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/no ttft_s column.*will not silently make e2e_s primary.*--outcome e2e_s/);
     expect((await runReadout([path, "--outcome", "e2e_s", "--permutations", "50", "--bootstrap", "20"])).code).toBe(0);
+  });
+});
+
+describe("decision casebook: the report shows what the decision left out", () => {
+  it("mechanisms and the LATE / as-treated rows appear in the readout report", async () => {
+    const { buildReadoutReport } = await import("../../../src/report/readout/build-readout-report.js");
+    const { renderReportMarkdown } = await import("../../../src/report/render-report-markdown.js");
+    const mediator = await readoutJson([casebook("mediator.csv"), "--outcome", "success", "--treatment", "arm", "--covariate", "latency_after_routing", ...fast]);
+    const mediatorText = await renderReportMarkdown(buildReadoutReport(JSON.parse(JSON.stringify(mediator)), { source: "test" }));
+    expect(mediatorText).toMatch(/Mechanisms: post-decision columns left out/);
+    expect(mediatorText).toMatch(/OLS HC2 adjusted for latency\\_after\\_routing \| .*NOT VALID/);
+    expect(mediatorText).toMatch(/decision-table row \| benefit/);
+    const itt = await readoutJson([casebook("noncompliance.csv"), "--outcome", "y", "--treatment", "executed", ...fast]);
+    const ittText = await renderReportMarkdown(buildReadoutReport(JSON.parse(JSON.stringify(itt)), { source: "test" }));
+    expect(ittText).toMatch(/LATE \(2SLS, intended arm as instrument\)/);
+    expect(ittText).toMatch(/as-treated \(executed arm, OLS HC1\) .*NOT VALID/);
   });
 });

@@ -57,6 +57,27 @@ describe("design casebook", () => {
     expect(readout.decision.rule).toBe("quasi-experimental-benefit");
   });
 
+  it("9. Callaway–Sant'Anna on an unbalanced panel uses, per cell, the units seen at t and g − 1 (hand calculation)", async () => {
+    const panel = staggeredPanel();
+    const { readFileSync } = await import("node:fs");
+    const lines = readFileSync(panel.path, "utf8").trim().split("\n");
+    const path = write("unbalanced.csv", lines[0] ?? "", lines.slice(1).filter((line) => !line.startsWith("u4,6,") && !line.startsWith("u2,5,")));
+    const seen = (u: number, t: number) => !((u === 4 && t === 6) || (u === 2 && t === 5));
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const cells: { n: number; att: number }[] = [];
+    for (const [g, units] of panel.cohorts) {
+      for (let t = g; t <= 6; t++) {
+        const treatedSet = units.filter((u) => seen(u, t) && seen(u, g - 1));
+        const controlSet = panel.never.filter((u) => seen(u, t) && seen(u, g - 1));
+        cells.push({ n: treatedSet.length, att: mean(treatedSet.map((u) => panel.y(u, t) - panel.y(u, g - 1))) - mean(controlSet.map((u) => panel.y(u, t) - panel.y(u, g - 1))) });
+      }
+    }
+    const total = cells.reduce((sum, cell) => sum + cell.n, 0);
+    const att = cells.reduce((sum, cell) => sum + (cell.n / total) * cell.att, 0);
+    const readout = await json([path, "--design", "did", "--outcome", "y", "--unit", "unit", "--time", "time", "--treatment", "treated"]);
+    expect((readout.callawaySantAnna as { estimate: number }).estimate).toBeCloseTo(att, 10);
+  });
+
   it("9. DiD whose pre-trends fail does not headline TWFE: run a stronger design", async () => {
     const rows: string[] = [];
     // Treated units already rise 0.6 per period before adoption at t = 5; the effect is 1.0.
