@@ -82,7 +82,24 @@ function exampleCommands(command: CommandSpec, path: readonly string[] = []): st
   return [...own, ...(command.subcommands ?? []).flatMap((sub) => exampleCommands(sub, [...path, sub.name]))];
 }
 
-/** Flag sites: an example argv and the index of a numeric value in it (lists like 1,2,4 too; --flag=-4:4 forms too). */
+/** The command an argv runs (walking subcommand names). */
+function commandFor(argv: readonly string[]): CommandSpec {
+  let command = rootCommand;
+  for (const name of argv) {
+    const next = command.subcommands?.find((sub) => sub.name === name);
+    if (next === undefined) break;
+    command = next;
+  }
+  return command;
+}
+
+/** Value names of options that take text, not a number (files, columns, names, kinds, choices). */
+const textValue = /FILE|DIR|COL|NAME|ID|URL|KIND|TEXT|HOST|DTYPE|POLICY|SPEC|\|/;
+
+/**
+ * Flag sites: an example argv and the index of a numeric value in it (lists like 1,2,4 too), plus every other
+ * number-valued option of that command appended to the example, so flags no example shows are bent as well.
+ */
 function numericFlagSites(): { readonly argv: readonly string[]; readonly index: number; readonly flag: string }[] {
   const sites: { argv: readonly string[]; index: number; flag: string }[] = [];
   for (const argv of exampleCommands(rootCommand)) {
@@ -90,6 +107,10 @@ function numericFlagSites(): { readonly argv: readonly string[]; readonly index:
       const previous = argv[index - 1] ?? "";
       if (previous.startsWith("--") && /^-?[\d.]/.test(arg)) sites.push({ argv, index, flag: previous });
     });
+    for (const [name, option] of Object.entries(commandFor(argv).options ?? {})) {
+      if (option.type !== "string" || option.multiple === true || textValue.test(option.valueName ?? "VALUE") || argv.includes(`--${name}`)) continue;
+      sites.push({ argv: [...argv, `--${name}`, "1"], index: argv.length + 1, flag: `--${name}` });
+    }
   }
   return sites;
 }

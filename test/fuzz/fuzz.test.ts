@@ -21,4 +21,4 @@ test(`fuzz: ${cases} seeded cases (seed ${seed}) over every file format and nume
   for (const finding of known) console.log(`  known: ${describe(finding)}`);
   expect(run.ran).toBeGreaterThan(20);
   expect(unknown.map(describe)).toEqual([]);
-}, 120_000);
+}, budgetMs + 90_000);

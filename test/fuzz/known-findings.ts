@@ -25,6 +25,11 @@ export const knownFindings: readonly { readonly kind: RegExp; readonly problem: 
     problem: /naming none of --link-gbps: .*linkBandwidthBitsPerSecond is Infinity/,
     todo: "calc disagg (src/cli/commands/calc-disagg.ts / physics): --link-gbps 1e308 overflows to Infinity bits/s after the unit conversion and the error names the internal field, not --link-gbps",
   },
+  {
+    kind: /^flag --target-utilization$/,
+    problem: /^NaN in output: Pool sizing: Infinity/,
+    todo: "calc disagg (src/cli/commands/calc-disagg.ts / physics): --target-utilization 1e-320 gives Infinity GPUs and a NaN prefill:decode ratio; refuse utilizations whose pool size overflows",
+  },
 ];
 
 export function isKnownFinding(finding: Finding): boolean {
