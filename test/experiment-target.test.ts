@@ -19,6 +19,9 @@ cases:
     workload: { arrivals: { process: constant, ratePerSecond: 20 }, promptTokens: { dist: fixed, value: 64 }, outputTokens: { dist: fixed, value: 8 } }
   - name: bursty
     workload: { arrivals: { process: onoff, onRatePerSecond: 50, onSeconds: 1, offSeconds: 1 }, promptTokens: { dist: fixed, value: 64 }, outputTokens: { dist: fixed, value: 8 } }
+  - name: long
+    requests: 8
+    workload: { arrivals: { process: constant, ratePerSecond: 4 }, promptTokens: { dist: fixed, value: 64 }, outputTokens: { dist: fixed, value: 256 } }
 profiles:
   - name: as-deployed
   - name: other
@@ -38,7 +41,7 @@ describe("experiment run --target URL (through the load generator)", () => {
   });
 
   it("measures a cell on the endpoint, stores the run and its canonical log", async () => {
-    const result = await runCli(["experiment", "run", "--experiment", file, "--case", "steady", "--profile", "as-deployed", "--target", server.url, "--json"], env);
+    const result = await runCli(["experiment", "run", "--experiment", file, "--case", "steady", "--profile", "as-deployed", "--target", server.url, "--target-time-scale", "1", "--json"], env);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const [row] = JSON.parse(result.stdout) as { successful: number; requests: number; generatedTokens: number; costUsd: number; p95LatencySeconds: number; sloPassed: boolean; runId: string }[];
@@ -54,11 +57,32 @@ describe("experiment run --target URL (through the load generator)", () => {
     expect(shown).toHaveLength(1);
   });
 
+  it("refuses a goodput serve without --target-time-scale, and scales a time-scaled serve's latencies back", async () => {
+    const unscaled = await runCli(["experiment", "run", "--experiment", file, "--case", "steady", "--profile", "as-deployed", "--target", server.url], env);
+    expect(unscaled.code).toBe(2);
+    expect(unscaled.stderr).toMatch(/goodput serve.*optimistically.*--target-time-scale/);
+    const fast = await startSimulatedServer({ port: 0, timeScale: 10 });
+    try {
+      const scaled = await runCli(["experiment", "run", "--experiment", file, "--case", "long", "--profile", "as-deployed", "--target", fast.url, "--target-time-scale", "10", "--json"], env);
+      expect(scaled.code).toBe(0);
+      const [row] = JSON.parse(scaled.stdout) as { p50LatencySeconds: number; requestsPerSecond: number }[];
+      const realTime = JSON.parse((await runCli(["experiment", "run", "--experiment", file, "--case", "long", "--profile", "as-deployed", "--target", server.url, "--target-time-scale", "1", "--json"], env)).stdout) as { p50LatencySeconds: number }[];
+      // Same simulated server, ten times faster: once scaled back, latency matches real time (not 10× better).
+      expect(row?.p50LatencySeconds ?? 0).toBeGreaterThan((realTime[0]?.p50LatencySeconds ?? 0) * 0.6);
+      expect(row?.p50LatencySeconds ?? 0).toBeLessThan((realTime[0]?.p50LatencySeconds ?? 0) * 1.6);
+      // The case's 4 requests/s are in the target's seconds (8 requests over ≈ 2 s plus one request's latency).
+      expect(row?.requestsPerSecond ?? 0).toBeGreaterThan(1.5);
+      expect(row?.requestsPerSecond ?? 0).toBeLessThan(4.5);
+    } finally {
+      await fast.close();
+    }
+  });
+
   it("refuses several profiles for one endpoint, and schedules it cannot replay", async () => {
     const many = await runCli(["experiment", "run", "--experiment", file, "--case", "steady", "--target", server.url], env);
     expect(many.code).toBe(2);
     expect(many.stderr).toMatch(/one serving configuration; pass --profile/);
-    const onoff = await runCli(["experiment", "run", "--experiment", file, "--case", "bursty", "--profile", "as-deployed", "--target", server.url], env);
+    const onoff = await runCli(["experiment", "run", "--experiment", file, "--case", "bursty", "--profile", "as-deployed", "--target", server.url, "--target-time-scale", "1"], env);
     expect(onoff.code).toBe(2);
     expect(onoff.stderr).toMatch(/arrivals "onoff" cannot be replayed/);
   });

@@ -1,32 +1,54 @@
 import type { CostMatrixRow } from "../experiment/cost-matrix.js";
 import type { DecisionRecord } from "../experiment/decide.js";
+import { describeEvidenceKey } from "../experiment/evidence-key.js";
+import { formatUsd } from "../experiment/format-usd.js";
+import type { SelectedMatrix } from "../experiment/select-matrix.js";
 import { formatTable } from "./format-table.js";
 
 const seconds = (value: number): string => (Number.isFinite(value) ? value.toFixed(2) : "-");
-const usd = (value: number): string => (Number.isFinite(value) ? `$${value.toFixed(3)}` : "∞");
+const percent = (value: number | null): string => (value === null || !Number.isFinite(value) ? "-" : `${(value * 100).toFixed(0)} %`);
 
-/** The useful-work cost matrix as a table, with the evidence boundary under it. */
+/** The useful-work cost matrix as a table, with the evidence boundary and the cost definition under it. */
 export function formatMatrix(rows: readonly CostMatrixRow[], evidenceBoundary: string): string {
   return (
     formatTable(
-      ["case", "profile", "served/requests", "dropped", "tok/s", "p50 s", "p95 s", "p99 s", "cost", "$/1K successful", "$/1M tokens", "goodput/s", "SLO"],
+      ["case", "profile", "served/requests", "in SLO", "dropped", "failed", "tok/s", "p50 s", "p95 s", "p99 s", "GPU busy", "cost", "$/1K successful", "$/1K in SLO", "$/1M tok in SLO", "goodput/s", "SLO"],
       rows.map((row) => [
         row.case,
         row.profile,
         `${row.successful}/${row.requests}`,
+        String(row.accepted),
         String(row.dropped),
+        String(row.failed),
         row.tokensPerSecond.toFixed(0),
         seconds(row.p50LatencySeconds),
         seconds(row.p95LatencySeconds),
         seconds(row.p99LatencySeconds),
-        usd(row.costUsd),
-        usd(row.costPer1kSuccessful),
-        usd(row.costPer1MTokens),
+        percent(row.utilization),
+        formatUsd(row.costUsd),
+        formatUsd(row.costPer1kSuccessful),
+        formatUsd(row.costPer1kAccepted),
+        formatUsd(row.costPer1MTokensInSlo),
         row.goodputPerSecond.toFixed(2),
         row.sloPassed ? "pass" : "MISS",
       ]),
-    ) + `Evidence boundary: ${evidenceBoundary}\n`
+    ) +
+    "in SLO / goodput / $ in SLO count only requests that finished within every per-request gate (a p95 bound judges each request too).\n" +
+    "cost = GPU-hours over the run × price, idle included (requests.jsonl cost_usd is each request's busy share).\n" +
+    `Evidence boundary: ${evidenceBoundary}\n`
   );
+}
+
+/** Where a stored matrix's cells come from: one evidence key, the run sets (marked when unfinished), cells left out. */
+export function formatMatrixEvidence(matrix: SelectedMatrix): string {
+  const lines = [`Evidence: ${matrix.evidenceKey === null ? "not recorded (runs stored before evidence keys)" : describeEvidenceKey(matrix.evidenceKey)}`];
+  for (const set of matrix.runSets) {
+    const status = set.status === "complete" ? "complete" : set.status === "interrupted" ? "INTERRUPTED" : set.status === "incomplete" ? "INCOMPLETE (killed, crashed or still running)" : "unknown";
+    lines.push(`  run ${set.runSet ?? "(legacy)"}: ${set.cells} cell(s), ${status}`);
+  }
+  for (const entry of matrix.excluded) lines.push(`  not mixed in: ${entry.case} × ${entry.profile} (${entry.runId}): ${entry.why}`);
+  if (!matrix.allComplete) lines.push("  Cells from an unfinished run are shown but carry no decision; re-run the experiment.");
+  return lines.join("\n") + "\n";
 }
 
 /** A decision record in a few readable lines. */
@@ -35,6 +57,7 @@ export function formatDecision(record: DecisionRecord): string {
     `Decision [${record.status}]: ${record.decision}`,
     `Question: ${record.question}`,
     `Comparison: ${record.comparison}`,
+    ...(record.evidenceKey === undefined ? [] : [`Evidence: ${describeEvidenceKey(record.evidenceKey)}`]),
     `Guardrails: ${record.guardrails.join("; ") || "-"}`,
     `Rollback triggers: ${record.rollbackTriggers.join("; ") || "-"}`,
     `Tradeoff that could change it: ${record.tradeoff}`,

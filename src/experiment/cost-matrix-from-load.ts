@@ -1,50 +1,36 @@
 import type { LoadSummary } from "../loadgen/summarize-load.js";
-import type { CostMatrixRow } from "./cost-matrix.js";
+import { buildCostMatrixRow, type CostMatrixRow } from "./cost-matrix.js";
 import type { ExperimentConfig } from "./experiment-schema.js";
 
-const seconds = (ms: number | null): number => (ms === null ? NaN : ms / 1000);
 
 /**
- * A matrix row for a cell measured on a live endpoint by the load generator. Cost is the
- * deployment's GPU-hours over the run's duration at the stated price (the evidence boundary).
+ * A matrix row for a cell measured on a live endpoint by the load generator (its requests judged
+ * with perRequestGates). Cost is the deployment's GPU-hours over the run's duration at the stated
+ * price (the evidence boundary); a live endpoint reports no utilization. A target running
+ * `timeScale` × real time has its wall-clock latencies and span scaled back to its own seconds.
  */
-export function costMatrixRowFromLoad(experiment: ExperimentConfig, cell: { readonly case: string; readonly profile: string; readonly runId: string; readonly replicas: number }, summary: LoadSummary): CostMatrixRow {
-  const { deployment, slo } = experiment;
-  const costUsd = (cell.replicas * deployment.tensorParallel * deployment.priceUsdPerGpuHour * summary.durationSeconds) / 3600;
-  const successful = summary.statuses.ok;
-  const generatedTokens = summary.outputTokens.total;
-  const p95 = seconds(summary.latencies.e2eMs.p95);
-  const failures: string[] = [];
-  if (slo.p95LatencySeconds !== undefined && !(p95 <= slo.p95LatencySeconds)) failures.push(`p95 latency ${Number.isFinite(p95) ? p95.toFixed(2) : "n/a"} s > ${slo.p95LatencySeconds} s`);
-  const unserved = summary.statuses.error + summary.statuses.incomplete;
-  if (unserved > 0) failures.push(`${unserved} of ${summary.requests} requests not served`);
-  const accepted = Math.round(summary.goodputRequestsPerSecond * summary.durationSeconds);
-  return {
-    case: cell.case,
-    profile: cell.profile,
-    runId: cell.runId,
+export function costMatrixRowFromLoad(
+  experiment: ExperimentConfig,
+  cell: { readonly case: string; readonly profile: string; readonly runId: string; readonly replicas: number; readonly timeScale: number },
+  summary: LoadSummary,
+): CostMatrixRow {
+  const { deployment } = experiment;
+  const seconds = (ms: number | null): number => (ms === null ? NaN : (ms / 1000) * cell.timeScale);
+  const span = summary.durationSeconds * cell.timeScale;
+  const { latencies } = summary;
+  return buildCostMatrixRow(experiment, cell, {
     requests: summary.requests,
-    completed: successful,
-    successful,
-    accepted,
+    successful: summary.statuses.ok,
+    accepted: Math.round(summary.goodputRequestsPerSecond * summary.durationSeconds),
     dropped: summary.statuses.incomplete,
     failed: summary.statuses.error,
-    generatedTokens,
-    requestsPerSecond: summary.requestsPerSecond,
-    tokensPerSecond: summary.outputTokensPerSecond,
-    p50LatencySeconds: seconds(summary.latencies.e2eMs.p50),
-    p95LatencySeconds: p95,
-    p99LatencySeconds: seconds(summary.latencies.e2eMs.p99),
-    p50TtftSeconds: seconds(summary.latencies.ttftMs.p50),
-    p95TtftSeconds: seconds(summary.latencies.ttftMs.p95),
-    p50TpotSeconds: seconds(summary.latencies.tpotMs.p50),
-    p95TpotSeconds: seconds(summary.latencies.tpotMs.p95),
-    costUsd,
-    costPer1kSuccessful: successful === 0 ? Infinity : (costUsd / successful) * 1000,
-    costPer1MTokens: generatedTokens === 0 ? Infinity : (costUsd / generatedTokens) * 1e6,
-    goodputPerSecond: summary.goodputRequestsPerSecond,
-    lcpr: accepted === 0 ? Infinity : costUsd / accepted,
-    sloPassed: failures.length === 0,
-    sloFailures: failures,
-  };
+    generatedTokens: summary.outputTokens.total,
+    acceptedTokens: Math.round(summary.goodputTokensPerSecond * summary.durationSeconds),
+    spanSeconds: span,
+    latency: { p50: seconds(latencies.e2eMs.p50), p95: seconds(latencies.e2eMs.p95), p99: seconds(latencies.e2eMs.p99) },
+    ttft: { p50: seconds(latencies.ttftMs.p50), p95: seconds(latencies.ttftMs.p95) },
+    tpot: { p50: seconds(latencies.tpotMs.p50), p95: seconds(latencies.tpotMs.p95) },
+    costUsd: (cell.replicas * deployment.tensorParallel * deployment.priceUsdPerGpuHour * span) / 3600,
+    utilization: null,
+  });
 }

@@ -1,5 +1,7 @@
 import type { CostMatrixRow } from "./cost-matrix.js";
+import type { EvidenceKey } from "./evidence-key.js";
 import type { ExperimentConfig } from "./experiment-schema.js";
+import { formatUsd } from "./format-usd.js";
 
 export type DecisionStatus = "supported" | "not supported" | "inconclusive";
 
@@ -9,9 +11,15 @@ export interface DecisionRecord {
   readonly question: string;
   readonly decisionServed: string;
   readonly comparison: string;
-  /** The unit-cost metric the decision rule ranks by (e.g. costPer1kSuccessful); `evidence[].metric` holds its values. */
+  /** The unit-cost metric the decision rule ranked by (default costPer1kAccepted); `evidence[].metric` holds its values. */
   readonly metric: string;
-  readonly evidence: readonly { readonly case: string; readonly profile: string; readonly runId: string; readonly metric: number; readonly sloPassed: boolean; readonly summary: string }[];
+  /** The metric shown beside it (the other of cost per 1K accepted / successful); `evidence[].otherMetric` holds its values. */
+  readonly otherMetric: string;
+  /** Which profile the other metric would pick per case, so a reader sees whether the choice of metric mattered. */
+  readonly otherMetricPicks: readonly { readonly case: string; readonly cheapest: string }[];
+  /** Where the evidence came from; every cell shares it (a matrix never mixes evidence). */
+  readonly evidenceKey?: EvidenceKey;
+  readonly evidence: readonly { readonly case: string; readonly profile: string; readonly runId: string; readonly metric: number; readonly otherMetric: number; readonly accepted: number; readonly sloPassed: boolean; readonly summary: string }[];
   readonly decision: string;
   readonly guardrails: readonly string[];
   readonly rollbackTriggers: readonly string[];
@@ -21,7 +29,32 @@ export interface DecisionRecord {
   readonly perCase: readonly { readonly case: string; readonly cheapest: string; readonly advantage: number; readonly cheapestSloPassed: boolean }[];
 }
 
-const money = (value: number): string => (Number.isFinite(value) ? `$${value.toFixed(3)}` : "∞ (nothing served)");
+const money = (value: number): string => (Number.isFinite(value) ? formatUsd(value) : "∞ (nothing accepted)");
+
+type RankMetric = ExperimentConfig["decisionRule"]["metric"];
+
+const metricUnit: Readonly<Record<RankMetric, string>> = {
+  costPer1kAccepted: "per 1K in-SLO requests",
+  lcpr: "per in-SLO request",
+  costPer1MTokensInSlo: "per 1M in-SLO tokens",
+  costPer1kSuccessful: "per 1K successful",
+  costPer1MTokens: "per 1M tokens",
+};
+
+const metricWords: Readonly<Record<RankMetric, string>> = {
+  costPer1kAccepted: "cost per 1K accepted (in-SLO) requests",
+  lcpr: "cost per accepted (in-SLO) request (LCPR)",
+  costPer1MTokensInSlo: "cost per 1M output tokens within the SLO",
+  costPer1kSuccessful: "cost per 1K successful requests (SLO ignored)",
+  costPer1MTokens: "cost per 1M output tokens (SLO ignored)",
+};
+
+/** The SLO-blind metric shown beside an in-SLO one, and the reverse. */
+const otherMetricOf = (metric: RankMetric): RankMetric => (metric === "costPer1kSuccessful" || metric === "costPer1MTokens" ? "costPer1kAccepted" : "costPer1kSuccessful");
+
+function _cheapest(rows: readonly CostMatrixRow[], caseName: string, metric: RankMetric): CostMatrixRow[] {
+  return rows.filter((row) => row.case === caseName).sort((a, b) => a[metric] - b[metric]);
+}
 
 /**
  * The experiment's decision rule: per case, rank profiles by the unit-cost metric (lower is better)
@@ -29,12 +62,17 @@ const money = (value: number): string => (Number.isFinite(value) ? `$${value.toF
  * every case where it misses the SLO; different winners → target by segment; nothing served or no
  * clear advantage → inconclusive.
  */
-export function decideExperiment(experiment: ExperimentConfig, rows: readonly CostMatrixRow[]): DecisionRecord {
+export function decideExperiment(experiment: ExperimentConfig, rows: readonly CostMatrixRow[], evidenceKey?: EvidenceKey): DecisionRecord {
   const metric = experiment.decisionRule.metric;
+  const otherMetric = otherMetricOf(metric);
   const minAdvantage = experiment.decisionRule.minAdvantage;
   const cases = experiment.cases.map((testCase) => testCase.name);
+  const otherMetricPicks = cases.flatMap((caseName) => {
+    const best = _cheapest(rows, caseName, otherMetric)[0];
+    return best ? [{ case: caseName, cheapest: best.profile }] : [];
+  });
   const perCase = cases.flatMap((caseName) => {
-    const ranked = rows.filter((row) => row.case === caseName).sort((a, b) => a[metric] - b[metric]);
+    const ranked = _cheapest(rows, caseName, metric);
     const best = ranked[0];
     if (!best) return [];
     const next = ranked[1];
@@ -45,23 +83,32 @@ export function decideExperiment(experiment: ExperimentConfig, rows: readonly Co
     profile: row.profile,
     runId: row.runId,
     metric: row[metric],
+    otherMetric: row[otherMetric],
+    accepted: row.accepted,
     sloPassed: row.sloPassed,
-    summary: `${row.successful}/${row.requests} served, ${row.dropped} dropped, p95 ${row.p95LatencySeconds.toFixed(2)} s, ${metric} ${money(row[metric])}, SLO ${row.sloPassed ? "passed" : `missed (${row.sloFailures.join("; ")})`}`,
+    summary: `${row.successful}/${row.requests} served, ${row.accepted} within the SLO, ${row.dropped} dropped, ${row.failed} failed, p95 ${row.p95LatencySeconds.toFixed(2)} s, ${metric} ${money(row[metric])} (decided), ${otherMetric} ${money(row[otherMetric])}, SLO ${row.sloPassed ? "passed" : `missed (${row.sloFailures.join("; ")})`}`,
   }));
   const winners = [...new Set(perCase.map((entry) => entry.cheapest))];
   const profiles = experiment.profiles.map((profile) => profile.name);
-  const comparison = `${profiles.join(" vs ")} on ${cases.join(" and ")}, by ${metric} (lower is better) with the SLO checked per run`;
+  const disagree = otherMetricPicks.filter((pick) => perCase.find((entry) => entry.case === pick.case)?.cheapest !== pick.cheapest);
+  const comparison =
+    `${profiles.join(" vs ")} on ${cases.join(" and ")}, decided by ${metric} — ${metricWords[metric]}, lower is better — with the SLO checked per run; ${otherMetric} shown beside it` +
+    (disagree.length === 0 ? ` picks the same profiles` : ` would pick ${disagree.map((pick) => `${pick.cheapest} in ${pick.case}`).join(", ")}`);
   const sloText = [
     experiment.slo.p95LatencySeconds === undefined ? null : `p95 request latency ≤ ${experiment.slo.p95LatencySeconds} s`,
+    experiment.slo.p99LatencySeconds === undefined ? null : `p99 request latency ≤ ${experiment.slo.p99LatencySeconds} s`,
     experiment.slo.ttftSeconds === undefined ? null : `TTFT ≤ ${experiment.slo.ttftSeconds} s`,
     experiment.slo.tpotSeconds === undefined ? null : `TPOT ≤ ${experiment.slo.tpotSeconds} s`,
   ].filter((text): text is string => text !== null);
-  const base = { experiment: experiment.name, question: experiment.question, decisionServed: experiment.decision, comparison, metric, evidence, evidenceBoundary: experiment.evidenceBoundary, perCase: perCase.map(({ best: _best, ...entry }) => entry) };
+  const base = {
+    experiment: experiment.name, question: experiment.question, decisionServed: experiment.decision, comparison, metric, otherMetric, otherMetricPicks,
+    ...(evidenceKey === undefined ? {} : { evidenceKey }), evidence, evidenceBoundary: experiment.evidenceBoundary, perCase: perCase.map(({ best: _best, ...entry }) => entry),
+  };
   const nothingServed = perCase.length === 0 || perCase.every((entry) => !Number.isFinite(entry.best[metric]));
   if (nothingServed) {
     return {
       ...base,
-      decision: "Instrument more / run a stronger design: no profile served enough requests to price useful work.",
+      decision: "Instrument more / run a stronger design: no profile served enough requests within the SLO to price useful work.",
       guardrails: [],
       rollbackTriggers: [],
       tradeoff: "None can be stated until a profile serves traffic.",
@@ -78,11 +125,11 @@ export function decideExperiment(experiment: ExperimentConfig, rows: readonly Co
     const failing = perCase.filter((entry) => !entry.cheapestSloPassed);
     const passing = perCase.filter((entry) => entry.cheapestSloPassed);
     const clear = perCase.every((entry) => entry.advantage >= minAdvantage);
-    const advantages = perCase.map((entry) => `${Number.isFinite(entry.advantage) ? entry.advantage.toFixed(1) : "∞"}× in ${entry.case}`).join(", ");
+    const advantages = perCase.map((entry) => `${money(entry.best[metric])} ${metricUnit[metric]}, ${Number.isFinite(entry.advantage) ? entry.advantage.toFixed(1) : "∞"}× cheaper in ${entry.case}`).join("; ");
     const decision =
       failing.length === 0
-        ? `Use ${winner}: cheapest per useful request in every case (${advantages}) and within the SLO.`
-        : `Use ${winner} for unit-cost economics — cheapest per useful request in every case (${advantages})${passing.length > 0 ? ` and within the SLO in ${passing.map((entry) => entry.case).join(", ")}` : ""} — but gate ${failing.map((entry) => entry.case).join(", ")} SLO claims on admission control, autoscaling or a different capacity shape (${failing.map((entry) => entry.best.sloFailures.join("; ")).join("; ")}).`;
+        ? `Use ${winner}: cheapest by ${metric} in every case (${advantages}) and within the SLO.`
+        : `Use ${winner} for unit-cost economics — cheapest by ${metric} in every case (${advantages})${passing.length > 0 ? ` and within the SLO in ${passing.map((entry) => entry.case).join(", ")}` : ""} — but gate ${failing.map((entry) => entry.case).join(", ")} SLO claims on admission control, autoscaling or a different capacity shape (${failing.map((entry) => entry.best.sloFailures.join("; ")).join("; ")}).`;
     const passingP95 = passing.map((entry) => entry.best.p95LatencySeconds).filter(Number.isFinite);
     const headroom =
       passingP95.length > 0

@@ -17,6 +17,18 @@ const engineOverrides = z.strictObject({
   kvBlocks: z.number().int().positive().optional(),
 });
 
+/** Two cases (or profiles) with one name would overwrite each other's cells in the store. */
+function _uniqueNames(kind: string) {
+  return (entries: readonly { readonly name: string }[], context: z.RefinementCtx): void => {
+    const seen = new Map<string, number>();
+    entries.forEach((entry, index) => {
+      const first = seen.get(entry.name);
+      if (first === undefined) seen.set(entry.name, index);
+      else context.addIssue({ code: "custom", path: [index, "name"], message: `duplicate ${kind} name "${entry.name}" (also ${kind} ${first + 1}); give each ${kind} its own name` });
+    });
+  };
+}
+
 export const experimentSchema = z.strictObject({
   name: z.string().min(1),
   question: z.string().min(1),
@@ -38,21 +50,42 @@ export const experimentSchema = z.strictObject({
     maxQueueSeconds: z.number().positive().optional(),
   }),
   slo: z.strictObject({
+    /** Run-level bounds: the run passes when this percentile of request latency is within it; each request over it is not accepted. */
     p95LatencySeconds: z.number().positive().optional(),
+    p99LatencySeconds: z.number().positive().optional(),
     ttftSeconds: z.number().positive().optional(),
     tpotSeconds: z.number().positive().optional(),
     e2eSeconds: z.number().positive().optional(),
   }),
-  cases: z.array(z.strictObject({ name: z.string().min(1), description: z.string().optional(), workload: workloadSchema })).min(1),
-  profiles: z.array(z.strictObject({ name: z.string().min(1), description: z.string().optional(), engine: engineOverrides.default({}), replicas: z.number().int().positive().optional(), router: routerConfigSchema.optional() })).min(1),
+  cases: z
+    .array(z.strictObject({ name: z.string().min(1), description: z.string().optional(), workload: workloadSchema, requests: z.number().int().positive().optional() }))
+    .min(1)
+    .superRefine(_uniqueNames("case")),
+  profiles: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        description: z.string().optional(),
+        engine: engineOverrides.default({}),
+        replicas: z.number().int().positive().optional(),
+        router: routerConfigSchema.optional(),
+        /** This profile's queue timeout (overrides deployment.maxQueueSeconds). */
+        maxQueueSeconds: z.number().positive().optional(),
+        /** Requests per cell for this profile (overrides the case's and the experiment's). */
+        requests: z.number().int().positive().optional(),
+      }),
+    )
+    .min(1)
+    .superRefine(_uniqueNames("profile")),
   decisionRule: z
     .strictObject({
       /** The unit-cost metric profiles compete on (lower is better). */
-      metric: z.enum(["costPer1kSuccessful", "costPer1MTokens", "lcpr"]).default("costPer1kSuccessful"),
+      // Default: cost per accepted (in-SLO) request — work that missed the SLO is not useful work.
+      metric: z.enum(["costPer1kAccepted", "lcpr", "costPer1MTokensInSlo", "costPer1kSuccessful", "costPer1MTokens"]).default("costPer1kAccepted"),
       /** The cheapest profile must be at least this many times cheaper than the next to count as a clear win. */
       minAdvantage: z.number().min(1).default(1.5),
     })
-    .default({ metric: "costPer1kSuccessful", minAdvantage: 1.5 }),
+    .default({ metric: "costPer1kAccepted", minAdvantage: 1.5 }),
 });
 
 export type ExperimentConfig = z.infer<typeof experimentSchema>;

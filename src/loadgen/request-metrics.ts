@@ -1,3 +1,4 @@
+import { hasSloGates, meetsSloGates, type SloGates } from "../slo/slo-gates.js";
 import type { LoadResult } from "./load-result.js";
 
 /** The SPEC §6 latency metrics of one request, in milliseconds (null where undefined). */
@@ -38,12 +39,7 @@ export function computeRequestMetrics(result: LoadResult): RequestMetrics {
   };
 }
 
-/** SLO gates in milliseconds; an absent gate always passes. */
-export interface SloGates {
-  readonly ttftMs?: number;
-  readonly tpotMs?: number;
-  readonly e2eMs?: number;
-}
+export type { SloGates };
 
 /**
  * True when the request succeeded and meets every SLO gate (TTFT, TPOT, E2E measured from t0).
@@ -51,11 +47,9 @@ export interface SloGates {
  */
 export function meetsSlo(result: LoadResult, metrics: RequestMetrics, slo: SloGates): boolean {
   if (result.outcome.status !== "ok") return false;
-  if (slo.ttftMs !== undefined && (metrics.ttftMs === null || metrics.ttftMs > slo.ttftMs)) return false;
-  if (slo.e2eMs !== undefined && (metrics.e2eMs === null || metrics.e2eMs > slo.e2eMs)) return false;
-  if (slo.tpotMs !== undefined && metrics.tpotMs !== null && metrics.tpotMs > slo.tpotMs) return false;
-  return true;
+  const seconds = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
+  return meetsSloGates(slo, { ttftSeconds: seconds(metrics.ttftMs), tpotSeconds: seconds(metrics.tpotMs), e2eSeconds: seconds(metrics.e2eMs), outputTokens: result.outputTokens });
 }
 
 /** True when at least one gate is set. */
-export const hasSlo = (slo: SloGates): boolean => slo.ttftMs !== undefined || slo.tpotMs !== undefined || slo.e2eMs !== undefined;
+export const hasSlo = hasSloGates;

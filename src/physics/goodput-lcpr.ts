@@ -1,5 +1,6 @@
 import { quantileSorted } from "../stats/quantile.js";
 import { GoodputError } from "../errors.js";
+import { describeSloGates, judgeSloGates, type SloGates } from "../slo/slo-gates.js";
 
 /**
  * Goodput and loaded cost per accepted result (SPEC §3.7, metric definitions from §6).
@@ -27,12 +28,7 @@ export interface GoodputRecord {
   readonly costUsd?: number;
 }
 
-/** Latency SLO gates in seconds; a gate left out is not applied. A value equal to the gate meets it. */
-export interface SloGates {
-  readonly ttftSeconds?: number;
-  readonly tpotSeconds?: number;
-  readonly e2eSeconds?: number;
-}
+export type { SloGates };
 
 export interface SummarizeGoodputOptions {
   readonly slo: SloGates;
@@ -145,13 +141,7 @@ export function summarizeGoodput(records: readonly GoodputRecord[], options: Sum
     if (record.tpotSeconds !== undefined) tpots.push(record.tpotSeconds);
     if (record.e2eSeconds !== undefined) e2es.push(record.e2eSeconds);
 
-    // TPOT is undefined for ≤ 1 output token (SPEC §6): there is no inter-token gap to miss.
-    const singleToken = record.outputTokens !== undefined && record.outputTokens <= 1;
-    const judged = {
-      ttft: judgeGate(slo.ttftSeconds, record.ttftSeconds, false),
-      tpot: judgeGate(slo.tpotSeconds, record.tpotSeconds, singleToken),
-      e2e: judgeGate(slo.e2eSeconds, record.e2eSeconds, false),
-    };
+    const judged = judgeSloGates(slo, record);
     let ok = true;
     for (const key of ["ttft", "tpot", "e2e"] as const) {
       if (judged[key] === "missed") rejectedBy[key] += 1;
@@ -495,20 +485,8 @@ function validateSweep(sweep: readonly SweepPoint[], targetAttainment: number): 
   if (issues.length > 0) throw new GoodputError("BAD_INPUT", `Rate sweep: ${issues.join("; ")}.`, { issues });
 }
 
-/** "met" also when the gate is not configured, or the metric is undefined by definition (vacuous). */
-function judgeGate(gateSeconds: number | undefined, valueSeconds: number | undefined, vacuous: boolean): "met" | "missed" | "missing" {
-  if (gateSeconds === undefined) return "met";
-  if (valueSeconds === undefined) return vacuous ? "met" : "missing";
-  return valueSeconds <= gateSeconds ? "met" : "missed";
-}
-
 function describeGates(slo: SloGates): string {
-  const parts = [
-    slo.ttftSeconds === undefined ? null : `TTFT ≤ ${slo.ttftSeconds} s`,
-    slo.tpotSeconds === undefined ? null : `TPOT ≤ ${slo.tpotSeconds} s`,
-    slo.e2eSeconds === undefined ? null : `E2E ≤ ${slo.e2eSeconds} s`,
-  ].filter((part): part is string => part !== null);
-  return parts.length === 0 ? "no latency gate configured (accepted = finished OK and quality pass)" : parts.join(", ");
+  return describeSloGates(slo) || "no latency gate configured (accepted = finished OK and quality pass)";
 }
 
 function higher(left: number, right: number): RouteSide {

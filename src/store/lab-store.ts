@@ -4,6 +4,8 @@ import { join } from "node:path";
 import type { CostMatrixRow } from "../experiment/cost-matrix.js";
 import type { DecisionRecord } from "../experiment/decide.js";
 import { isGoodputError } from "../errors.js";
+import type { EvidenceKey } from "../experiment/evidence-key.js";
+import type { RunSetStatus, StoredCell } from "../experiment/select-matrix.js";
 import { requestRecordColumns } from "../sim/log/request-record-columns.js";
 import { readJsonlSql } from "../io/duckdb-sql.js";
 import { defaultStoreRetry, SessionConnection, withStoreSession, type StoreRetry } from "./store-session.js";
@@ -126,7 +128,11 @@ export class LabStore {
       CREATE TABLE IF NOT EXISTS requests (${requestColumns});
       CREATE TABLE IF NOT EXISTS decision_records (id VARCHAR PRIMARY KEY, experiment VARCHAR, created_at VARCHAR, status VARCHAR, record_json VARCHAR);
       CREATE TABLE IF NOT EXISTS readouts (id VARCHAR PRIMARY KEY, experiment VARCHAR, created_at VARCHAR, readout_json VARCHAR);
+      CREATE TABLE IF NOT EXISTS run_sets (run_set VARCHAR PRIMARY KEY, experiment VARCHAR, started_at VARCHAR, status VARCHAR, evidence_key_json VARCHAR);
+      CREATE TABLE IF NOT EXISTS run_evidence (run_id VARCHAR PRIMARY KEY, run_set VARCHAR, evidence_key_json VARCHAR);
     `);
+    // A store created before a log column was added gets it (columns are only ever appended).
+    for (const [name, type] of Object.entries(requestRecordColumns)) await this.connection.run(`ALTER TABLE requests ADD COLUMN IF NOT EXISTS "${name}" ${type}`);
   }
 
   async saveExperiment(name: string, file: string, configJson: string, registeredAt: string): Promise<void> {
@@ -142,6 +148,37 @@ export class LabStore {
       await connection.run(`DELETE FROM requests WHERE run_id = $1`, [run.runId]);
       await connection.run(`INSERT INTO requests SELECT * FROM ${readJsonlSql(run.logPath, requestRecordColumns)}`);
     });
+  }
+
+  /** Opens a run set (one `experiment run`): "incomplete" until finishRunSet, so a killed run stays marked. */
+  async startRunSet(runSet: string, experiment: string, startedAt: string, key: EvidenceKey): Promise<void> {
+    await this.connection.run("INSERT OR REPLACE INTO run_sets VALUES ($1, $2, $3, 'incomplete', $4)", [runSet, experiment, startedAt, JSON.stringify(key)]);
+  }
+
+  async finishRunSet(runSet: string, status: Exclude<RunSetStatus, "incomplete">): Promise<void> {
+    await this.connection.run("UPDATE run_sets SET status = $2 WHERE run_set = $1", [runSet, status]);
+  }
+
+  /** Records which run set and evidence key a stored run belongs to. */
+  async tagRun(runId: string, runSet: string, key: EvidenceKey): Promise<void> {
+    await this.connection.run("INSERT OR REPLACE INTO run_evidence VALUES ($1, $2, $3)", [runId, runSet, JSON.stringify(key)]);
+  }
+
+  /** Every stored cell run of an experiment with its evidence key and run set, newest first (see selectMatrix). */
+  async storedCells(experiment: string): Promise<StoredCell[]> {
+    const result = await this.connection.runAndReadAll(
+      `SELECT r.row_json, r.started_at, e.evidence_key_json, e.run_set, s.status FROM runs r
+       LEFT JOIN run_evidence e ON e.run_id = r.run_id LEFT JOIN run_sets s ON s.run_set = e.run_set
+       WHERE r.experiment = $1 ORDER BY r.started_at DESC, r.run_id DESC`,
+      [experiment],
+    );
+    return result.getRowObjects().map((row) => ({
+      row: JSON.parse(String(row.row_json)) as CostMatrixRow,
+      startedAt: String(row.started_at),
+      evidenceKey: row.evidence_key_json === null ? null : (JSON.parse(String(row.evidence_key_json)) as EvidenceKey),
+      runSet: nullableString(row.run_set),
+      runSetStatus: row.status === null ? null : (String(row.status) as RunSetStatus),
+    }));
   }
 
   /** The experiment's config as stored at its last run (JSON), or null. */

@@ -50,7 +50,7 @@ describe("runBench()", () => {
       plan: { kind: "points", modes: [{ kind: "open", ratePerSecond: 100, arrivals: { kind: "poisson" } }] },
       requests: 12,
       outputTokens: 1,
-      slo: { ttftMs: 1000 },
+      slo: { ttftSeconds: 1 },
       metricsIntervalSeconds: 0.05,
       now: () => performance.now(),
       outDir: dir,

@@ -43,7 +43,7 @@ describe("summarizeLoad()", () => {
       result({ requestId: 2, scheduledMs: 2000, sentMs: 2001, firstContentMs: 2100, lastContentMs: 3000, endMs: 3010 }),
       result({ requestId: 3, outcome: { status: "error", kind: "http", message: "HTTP 500" }, httpStatus: 500, firstContentMs: null, lastContentMs: null, outputTokens: 0, endMs: 1020 }),
     ];
-    const summary = summarizeLoad(results, { slo: { e2eMs: 600 } });
+    const summary = summarizeLoad(results, { slo: { e2eSeconds: 0.6 } });
     expect(summary.requests).toBe(3);
     expect(summary.durationSeconds).toBeCloseTo((3010 - 1001) / 1000, 12);
     expect(summary.outputTokensPerSecond).toBeCloseTo(10 / summary.durationSeconds, 9);

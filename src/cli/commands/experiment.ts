@@ -1,15 +1,19 @@
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cellScenario } from "../../experiment/cell-scenario.js";
-import { costMatrixRow } from "../../experiment/cost-matrix.js";
+import { cellRequests, cellScenario } from "../../experiment/cell-scenario.js";
+import { costMatrixRow, type CostMatrixRow } from "../../experiment/cost-matrix.js";
 import { decideExperiment } from "../../experiment/decide.js";
+import type { EvidenceKey } from "../../experiment/evidence-key.js";
 import type { ExperimentConfig } from "../../experiment/experiment-schema.js";
+import { runFolderName } from "../../experiment/folder-name.js";
+import { selectMatrix } from "../../experiment/select-matrix.js";
 import { GoodputError } from "../../errors.js";
 import { labHome } from "../../store/calibration-store.js";
 import { LabStore } from "../../store/lab-store.js";
-import type { CommandSpec } from "../command.js";
+import type { CommandContext, CommandSpec } from "../command.js";
 import { resolveCatalog } from "../deployment-options.js";
-import { formatDecision, formatMatrix } from "../format-matrix.js";
+import { formatDecision, formatMatrix, formatMatrixEvidence } from "../format-matrix.js";
 import { listExperimentFiles, loadExperiment } from "../load-experiment.js";
 import { validateScenario } from "../load-scenario.js";
 import { numberOption, requiredString, stringOption } from "../parse-values.js";
@@ -35,6 +39,53 @@ const listCommand: CommandSpec = {
   },
 };
 
+/** The experiment as this invocation runs it (command-line overrides applied): what the config hash covers. */
+function _effectiveConfig(config: ExperimentConfig, overrides: { readonly target: string; readonly seed: number; readonly requests: number }): ExperimentConfig {
+  return { ...config, ...overrides };
+}
+
+const configHash = (config: ExperimentConfig): string => createHash("sha256").update(JSON.stringify(config)).digest("hex").slice(0, 16);
+
+interface CellPlan {
+  readonly testCase: ExperimentConfig["cases"][number];
+  readonly profile: ExperimentConfig["profiles"][number];
+}
+
+/** Runs the planned cells in order, storing each as it finishes (finished work is never lost). */
+async function _runCells(
+  context: CommandContext,
+  plan: { readonly config: ExperimentConfig; readonly file: string; readonly cells: readonly CellPlan[]; readonly key: EvidenceKey; readonly runSet: string; readonly startedAt: string; readonly requestsOverride: number | undefined; readonly timeScale: number | undefined },
+  store: LabStore,
+  interrupt: { interrupted: boolean },
+): Promise<CostMatrixRow[]> {
+  const { config, file, key, runSet, startedAt } = plan;
+  const home = labHome(context.cwd, context.env);
+  const catalog = resolveCatalog(context);
+  const rows: CostMatrixRow[] = [];
+  for (const { testCase, profile } of plan.cells) {
+    const runId = runFolderName([config.name, testCase.name, profile.name], startedAt);
+    const outDir = join(home, "runs", runId);
+    const requests = cellRequests(config, testCase, profile, plan.requestsOverride);
+    const cell = { runId, experiment: config.name, case: testCase.name, profile: profile.name, target: key.target, seed: key.seed, requests, toolVersion, startedAt };
+    if (key.target === "sim") {
+      const scenario = cellScenario(config, testCase, profile, { seed: key.seed, requests });
+      const loaded = validateScenario(scenario, { where: `${file} (case ${testCase.name}, profile ${profile.name})`, baseDir: context.cwd, catalog, labHomeDir: home });
+      const result = await runScenario(loaded, { seed: key.seed, requests, outDir, nowMs: () => performance.now(), interrupt, runId });
+      const row = costMatrixRow(config, { case: testCase.name, profile: profile.name, runId }, result.summary);
+      rows.push(row);
+      await store.saveRun({ ...cell, configJson: JSON.stringify(scenario), summaryJson: JSON.stringify(result.summary), row, wallSeconds: result.summary.wallSeconds, logPath: join(outDir, "requests.jsonl") });
+    } else {
+      const started = performance.now();
+      const result = await runCellOnTarget({ experiment: config, testCase, profile, target: key.target, requests, seed: key.seed, runId, outDir, env: context.env, interrupt, timeScale: plan.timeScale });
+      rows.push(result.row);
+      await store.saveRun({ ...cell, configJson: JSON.stringify(result.loadConfig), summaryJson: JSON.stringify(result.run.summary), row: result.row, wallSeconds: (performance.now() - started) / 1000, logPath: result.logPath });
+    }
+    await store.tagRun(runId, runSet, key);
+    if (interrupt.interrupted) break;
+  }
+  return rows;
+}
+
 const runCommand: CommandSpec = {
   name: "run",
   summary: "Run an experiment's cases × profiles (or one cell) and store runs, logs and the decision record",
@@ -43,27 +94,34 @@ const runCommand: CommandSpec = {
     case: { type: "string", valueName: "C", description: "Run only this case" },
     profile: { type: "string", valueName: "P", description: "Run only this profile" },
     target: { type: "string", valueName: "sim|URL", description: "Where to run: the embedded simulator (default) or an OpenAI-compatible URL" },
-    requests: { type: "string", valueName: "N", description: "Requests per cell (overrides the experiment)" },
+    requests: { type: "string", valueName: "N", description: "Requests per cell (overrides the experiment, its cases and profiles)" },
     seed: { type: "string", valueName: "S", description: "Seed (overrides the experiment)" },
+    "target-time-scale": {
+      type: "string",
+      valueName: "X",
+      description: "Simulated seconds per wall-clock second of the target (goodput serve --time-scale): arrivals are sent X× faster and latencies scaled back by X before the SLO is judged. Required for a goodput serve target",
+    },
   },
   examples: ["goodput experiment run --experiment cost", "goodput experiment run --experiment cost --case steady-cost-efficiency --profile optimized-batched --json"],
   async run(context) {
-    const { config, file } = loadExperiment(requiredString(context.values, "experiment", "cost"), context.cwd);
-    const target = stringOption(context.values, "target") ?? config.target;
+    const { config: fileConfig, file } = loadExperiment(requiredString(context.values, "experiment", "cost"), context.cwd);
+    const target = stringOption(context.values, "target") ?? fileConfig.target;
     const caseName = stringOption(context.values, "case");
     const profileName = stringOption(context.values, "profile");
-    const cases = config.cases.filter((entry) => caseName === undefined || entry.name === caseName);
-    const profiles = config.profiles.filter((entry) => profileName === undefined || entry.name === profileName);
-    if (cases.length === 0) throw new GoodputError("BAD_USAGE", `Unknown case "${caseName ?? ""}" (known: ${config.cases.map((entry) => entry.name).join(", ")}).`, { where: "--case" });
-    if (profiles.length === 0) throw new GoodputError("BAD_USAGE", `Unknown profile "${profileName ?? ""}" (known: ${config.profiles.map((entry) => entry.name).join(", ")}).`, { where: "--profile" });
+    const cases = fileConfig.cases.filter((entry) => caseName === undefined || entry.name === caseName);
+    const profiles = fileConfig.profiles.filter((entry) => profileName === undefined || entry.name === profileName);
+    if (cases.length === 0) throw new GoodputError("BAD_USAGE", `Unknown case "${caseName ?? ""}" (known: ${fileConfig.cases.map((entry) => entry.name).join(", ")}).`, { where: "--case" });
+    if (profiles.length === 0) throw new GoodputError("BAD_USAGE", `Unknown profile "${profileName ?? ""}" (known: ${fileConfig.profiles.map((entry) => entry.name).join(", ")}).`, { where: "--profile" });
     if (target !== "sim" && profiles.length > 1) {
       throw new GoodputError("BAD_USAGE", `--target ${target}: a live endpoint runs one serving configuration; pass --profile with the profile it is configured as (known: ${profiles.map((entry) => entry.name).join(", ")}).`, { where: "--profile" });
     }
-    const seed = numberOption(context.values, "seed", { rule: "nonnegative", example: "7" }) ?? config.seed;
-    const requests = numberOption(context.values, "requests", { rule: "positive-int", example: "2000" }) ?? config.requests;
-    const home = labHome(context.cwd, context.env);
-    const catalog = resolveCatalog(context);
-    const store = await LabStore.open(home);
+    const seed = numberOption(context.values, "seed", { rule: "nonnegative", example: "7" }) ?? fileConfig.seed;
+    const requestsOverride = numberOption(context.values, "requests", { rule: "positive-int", example: "2000" });
+    const timeScale = numberOption(context.values, "target-time-scale", { rule: "positive", example: "1" });
+    if (timeScale !== undefined && target === "sim") throw new GoodputError("BAD_USAGE", "--target-time-scale applies to a live --target URL only; the embedded simulator keeps simulated time itself.", { where: "--target-time-scale" });
+    const config = _effectiveConfig(fileConfig, { target, seed, requests: requestsOverride ?? fileConfig.requests });
+    const key: EvidenceKey = { target, requests: config.requests, seed, configHash: configHash(config), toolVersion };
+    const store = await LabStore.open(labHome(context.cwd, context.env));
     const interrupt = { interrupted: false };
     const onSigint = (): void => {
       interrupt.interrupted = true;
@@ -71,39 +129,21 @@ const runCommand: CommandSpec = {
     process.once("SIGINT", onSigint);
     try {
       const startedAt = new Date().toISOString();
-      await store.saveExperiment(config.name, file, JSON.stringify(config), startedAt);
-      const rows = [];
-      for (const testCase of cases) {
-        for (const profile of profiles) {
-          const runId = `${config.name}-${testCase.name}-${profile.name}-${startedAt.replace(/[-:.TZ]/g, "")}`;
-          const outDir = join(home, "runs", runId);
-          const cell = { runId, experiment: config.name, case: testCase.name, profile: profile.name, target, seed, requests, toolVersion, startedAt };
-          if (target === "sim") {
-            const scenario = cellScenario(config, testCase, profile, { seed, requests });
-            const loaded = validateScenario(scenario, { where: `${file} (case ${testCase.name}, profile ${profile.name})`, baseDir: context.cwd, catalog, labHomeDir: home });
-            const result = await runScenario(loaded, { seed, requests, outDir, nowMs: () => performance.now(), interrupt, runId });
-            const row = costMatrixRow(config, { case: testCase.name, profile: profile.name, runId }, result.summary);
-            rows.push(row);
-            await store.saveRun({ ...cell, configJson: JSON.stringify(scenario), summaryJson: JSON.stringify(result.summary), row, wallSeconds: result.summary.wallSeconds, logPath: join(outDir, "requests.jsonl") });
-          } else {
-            const started = performance.now();
-            const result = await runCellOnTarget({ experiment: config, testCase, profile, target, requests, seed, runId, outDir, env: context.env, interrupt });
-            rows.push(result.row);
-            await store.saveRun({ ...cell, configJson: JSON.stringify(result.loadConfig), summaryJson: JSON.stringify(result.run.summary), row: result.row, wallSeconds: (performance.now() - started) / 1000, logPath: result.logPath });
-          }
-          if (interrupt.interrupted) break;
-        }
-        if (interrupt.interrupted) break;
-      }
-      const matrix = await store.latestMatrix(config.name);
-      const complete = config.cases.every((testCase) => config.profiles.every((profile) => matrix.some((row) => row.case === testCase.name && row.profile === profile.name)));
-      const record = complete && !interrupt.interrupted ? decideExperiment(config, matrix) : null;
+      const runSet = runFolderName([config.name], startedAt);
+      await store.saveExperiment(config.name, file, JSON.stringify(fileConfig), startedAt);
+      await store.startRunSet(runSet, config.name, startedAt, key);
+      const cells = cases.flatMap((testCase) => profiles.map((profile) => ({ testCase, profile })));
+      const rows = await _runCells(context, { config, file, cells, key, runSet, startedAt, requestsOverride, timeScale }, store, interrupt);
+      await store.finishRunSet(runSet, interrupt.interrupted ? "interrupted" : "complete");
+      const matrix = selectMatrix(await store.storedCells(config.name), { evidenceKey: key });
+      const complete = config.cases.every((testCase) => config.profiles.every((profile) => matrix.rows.some((row) => row.case === testCase.name && row.profile === profile.name)));
+      const record = complete && matrix.allComplete && !interrupt.interrupted ? decideExperiment(config, matrix.rows, key) : null;
       if (record) await store.saveDecision(`${config.name}-${startedAt}`, record, startedAt);
       const text = [
-        `${config.name}: ${rows.length} cell(s) run on ${target === "sim" ? "the embedded simulator" : target} (${requests} requests each, seed ${seed})${interrupt.interrupted ? " — INTERRUPTED" : ""}`,
+        `${config.name}: ${rows.length} cell(s) run on ${target === "sim" ? "the embedded simulator" : target} (${requestsOverride === undefined ? "requests per cell as configured" : `${requestsOverride} requests each`}, seed ${seed})${interrupt.interrupted ? " — INTERRUPTED" : ""}`,
         "",
         formatMatrix(rows, config.evidenceBoundary),
-        record ? formatDecision(record) : "Decision: not recorded (run the whole matrix to record one).\n",
+        record ? formatDecision(record) : `Decision: not recorded (${complete ? "the matrix holds cells of an unfinished run" : "run the whole matrix with one evidence key to record one"}).\n`,
       ].join("\n");
       return { json: rows, text, reportInput: { experiment: config.name, rows, decision: record, evidenceBoundary: config.evidenceBoundary } };
     } finally {
@@ -122,12 +162,13 @@ const showCommand: CommandSpec = {
     if (name === undefined) throw new GoodputError("BAD_USAGE", "Missing experiment name: goodput experiment show NAME (e.g. cost).");
     const store = await LabStore.open(labHome(context.cwd, context.env));
     try {
-      const rows = await store.latestMatrix(name);
+      const matrix = selectMatrix(await store.storedCells(name));
+      const { rows } = matrix;
       if (rows.length === 0) throw new GoodputError("BAD_USAGE", `No stored runs for experiment "${name}"; run 'goodput experiment run --experiment ${name}' first.`);
       const record = await store.latestDecision(name);
       const storedConfig = await store.experimentConfigJson(name);
       const evidenceBoundary = storedConfig === null ? "not recorded" : (JSON.parse(storedConfig) as ExperimentConfig).evidenceBoundary;
-      const text = [formatMatrix(rows, evidenceBoundary), record ? formatDecision(record) : "Decision: none recorded yet.\n"].join("\n");
+      const text = [formatMatrix(rows, evidenceBoundary), formatMatrixEvidence(matrix), record ? formatDecision(record) : "Decision: none recorded yet.\n"].join("\n");
       return { json: rows, text, reportInput: { experiment: name, rows, decision: record, evidenceBoundary } };
     } finally {
       store.close();

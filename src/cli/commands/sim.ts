@@ -7,6 +7,7 @@ import { numberOption, requiredString, stringOption } from "../parse-values.js";
 import { runScenario } from "../run-scenario.js";
 import { loadSimReportInput } from "../sim-report-input.js";
 import { createProgress } from "../progress.js";
+import { parseTraceWindow } from "../../sim/workload/trace-replay.js";
 
 const ms = (seconds: number): string => (Number.isFinite(seconds) ? (seconds * 1000).toFixed(1) : "-");
 /** A table cell; "-" where the metric has no value (e.g. SLO attainment of a run in which nothing completed: 0 / 0). */
@@ -27,9 +28,14 @@ export const simCommand: CommandSpec = {
     requests: { type: "string", valueName: "N", description: "Number of requests (overrides the scenario)" },
     seed: { type: "string", valueName: "S", description: "Random seed (overrides the scenario)" },
     out: { type: "string", valueName: "DIR", description: "Write the request log, series and summary here" },
+    "trace-speed": { type: "string", valueName: "X", description: "Trace workloads: replay X× faster (overrides workload.speed)" },
+    "trace-window": { type: "string", valueName: "A-B", description: "Trace workloads: replay only seconds A to B of trace time (overrides workload.window)" },
     catalog: { type: "string", valueName: "FILE", multiple: true, description: "Extra catalog entries" },
   },
-  examples: ["goodput sim --scenario examples/naive-vs-batched.yaml --requests 2000 --out runs/batched --json"],
+  examples: [
+    "goodput sim --scenario examples/naive-vs-batched.yaml --requests 2000 --out runs/batched --json",
+    "goodput sim --scenario examples/trace-mooncake-conversation.yaml --trace-window 0-600 --trace-speed 10",
+  ],
   async run(context) {
     const path = requiredString(context.values, "scenario", "examples/naive-vs-batched.yaml");
     const loaded = loadScenario(path, resolveCatalog(context), labHome(context.cwd, context.env));
@@ -40,13 +46,16 @@ export const simCommand: CommandSpec = {
     process.once("SIGINT", onSigint);
     const requests = numberOption(context.values, "requests", { rule: "positive-int", example: "10000" });
     // n of N with an ETA on a terminal (records against requests asked for; retries can add records); nothing in logs or pipes.
-    const progress = createProgress({ label: loaded.config.name, total: requests ?? loaded.config.requests, isTty: context.io.stderrIsTty === true, write: context.io.stderr, nowMs: () => performance.now() });
+    const progress = createProgress({ label: loaded.config.name, total: requests ?? loaded.config.requests ?? 0, isTty: context.io.stderrIsTty === true, write: context.io.stderr, nowMs: () => performance.now() });
     try {
       const seed = numberOption(context.values, "seed", { rule: "nonnegative", example: "1" });
+      const windowText = stringOption(context.values, "trace-window");
       const result = await runScenario(loaded, {
         seed,
         requests,
         outDir: stringOption(context.values, "out"),
+        traceSpeed: numberOption(context.values, "trace-speed", { rule: "positive", example: "10" }),
+        traceWindow: windowText === undefined ? undefined : parseTraceWindow(windowText, "--trace-window"),
         nowMs: () => performance.now(),
         interrupt,
         onProgress: (_line, { records }) => {
@@ -73,7 +82,7 @@ export const simCommand: CommandSpec = {
         const keyMetrics = ["goodputPerSecond", "sloAttainment", "latencySeconds.p95", "ttftSeconds.mean", "ttftSeconds.p95", "costPer1kSuccessful", "lcpr", "prefixCacheHitRate"];
         lines.push(
           "",
-          `True global effect of ${loaded.config.counterfactual?.router.type ?? "B"} (B) vs ${loaded.config.policies.router.type} (A), same arrivals (common random numbers):`,
+          `True global effect of ${result.counterfactual.treatment} (B) vs ${result.counterfactual.control} (A): everyone on B vs everyone on A, same arrivals (common random numbers)${loaded.config.design ? "; the design run above is a third run" : ""}:`,
           formatTable(
             ["metric", "A", "B", "B − A", "relative"],
             result.counterfactual.trueGlobalEffect.filter((effect) => keyMetrics.includes(effect.metric)).map((effect) => [effect.metric, cell(effect.a, 4), cell(effect.b, 4), cell(effect.difference, 4), effect.relative === null ? "-" : percent(effect.relative)]),
