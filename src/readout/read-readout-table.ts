@@ -183,7 +183,13 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
     if (negative >= 0) throw new GoodputError("BAD_INPUT", `${file}: ratio denominator "${bottom}" is negative (${denominator.values[negative]}) at ${rowText(negative + 1)}; a ratio metric's denominator counts something (requests, tokens) and must be ≥ 0.`, { where: `${file}:${bottom}` });
     ratios.push({ name: `${top} / ${bottom}`, numerator, denominator, lowerIsBetter: null, automatic: false });
   }
-  if (mapping.ratios === undefined || mapping.ratios.length === 0) ratios.push(...(await canonicalRatios(connection, has)));
+  if (mapping.ratios === undefined || mapping.ratios.length === 0) ratios.push(...(await canonicalRatios(connection, has, async (column) => {
+    // A canonical count or cost column must hold numbers: the first cell that does not is named with its row.
+    await numericColumn(connection, file, column, typeOf.get(column) ?? "", rowText, { latency: false, allowNull: true, role: "request-log" }).catch((error: unknown) => {
+      if (error instanceof GoodputError && /is empty on every row/.test(error.message)) return;
+      throw error;
+    });
+  })));
   const costName = mapping.cost ?? (has("cost_usd") ? "cost_usd" : null);
   const cost = costName === null ? null : await numericColumn(connection, file, need(costName, "--cost"), typeOf.get(costName) ?? "", rowText, { latency: false, allowNull: true, role: "cost" });
 
@@ -237,24 +243,27 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
  * Ratio metrics of the canonical log (SPEC §8 columns): cost per successful request = Σcost_usd / #(status = ok), and
  * cache hit rate = Σcached_prompt_tokens / Σprompt_tokens. A null cost counts as 0 spend (a request rejected before it ran).
  */
-async function canonicalRatios(connection: DuckDBConnection, has: (column: string) => boolean): Promise<RatioColumns[]> {
+async function canonicalRatios(connection: DuckDBConnection, has: (column: string) => boolean, checkNumeric: (column: string) => Promise<void>): Promise<RatioColumns[]> {
   const column = async (expression: string, name: string): Promise<NumericColumn> => {
     const result = await connection.runAndReadAll(`SELECT (${expression})::DOUBLE AS v FROM t ORDER BY __row`);
     return { name, values: Float64Array.from(result.getColumnsJS()[0] ?? [], (value) => (typeof value === "number" ? value : 0)) };
   };
   const ratios: RatioColumns[] = [];
   if (has("cost_usd") && has("status")) {
-    ratios.push({ name: "cost per successful request", numerator: await column("coalesce(cost_usd, 0)", "cost_usd"), denominator: await column("status = 'ok'", "successful requests (status ok)"), lowerIsBetter: true, automatic: true });
+    await checkNumeric("cost_usd");
+    ratios.push({ name: "cost per successful request", numerator: await column("coalesce(TRY_CAST(cost_usd AS DOUBLE), 0)", "cost_usd"), denominator: await column("status::VARCHAR = 'ok'", "successful requests (status ok)"), lowerIsBetter: true, automatic: true });
   }
   if (has("cached_prompt_tokens") && has("prompt_tokens")) {
-    ratios.push({ name: "cache hit rate", numerator: await column("coalesce(cached_prompt_tokens, 0)", "cached_prompt_tokens"), denominator: await column("coalesce(prompt_tokens, 0)", "prompt_tokens"), lowerIsBetter: false, automatic: true });
+    await checkNumeric("cached_prompt_tokens");
+    await checkNumeric("prompt_tokens");
+    ratios.push({ name: "cache hit rate", numerator: await column("coalesce(TRY_CAST(cached_prompt_tokens AS DOUBLE), 0)", "cached_prompt_tokens"), denominator: await column("coalesce(TRY_CAST(prompt_tokens AS DOUBLE), 0)", "prompt_tokens"), lowerIsBetter: false, automatic: true });
   }
   return ratios;
 }
 
 /** A log holding only completed requests while request ids have gaps was filtered on a post-treatment variable (SPEC §7.3). */
 async function refuseCompletedOnly(connection: DuckDBConnection, file: string): Promise<void> {
-  const [row] = await query(connection, `SELECT count(*) FILTER (WHERE status <> 'ok')::BIGINT AS failed, count(DISTINCT request_id)::BIGINT AS ids, (max(request_id) - min(request_id) + 1)::BIGINT AS span FROM t`);
+  const [row] = await query(connection, `SELECT count(*) FILTER (WHERE status::VARCHAR <> 'ok')::BIGINT AS failed, count(DISTINCT request_id)::BIGINT AS ids, (max(request_id) - min(request_id) + 1)::BIGINT AS span FROM t`);
   const failed = Number(row?.failed ?? 0);
   const ids = Number(row?.ids ?? 0);
   const span = Number(row?.span ?? 0);

@@ -90,9 +90,11 @@ export class LabStore {
     mkdirSync(home, { recursive: true });
     const store = new LabStore(join(home, "lab.duckdb"), { ...defaultStoreRetry, ...options.retry }, home);
     if (!(await store.isMigrated())) {
-      await store.migrate();
-      await store.connection.run("CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)");
-      await store.connection.run("INSERT OR REPLACE INTO store_meta VALUES ('migration', $1)", [migrationFingerprint()]);
+      await store.transaction(async (connection) => {
+        await store.migrate(connection);
+        await connection.run("CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)");
+        await connection.run("INSERT OR REPLACE INTO store_meta VALUES ('migration', $1)", [migrationFingerprint()]);
+      });
     }
     return store;
   }
@@ -119,9 +121,10 @@ export class LabStore {
     });
   }
 
-  private async migrate(): Promise<void> {
+  /** Creates or extends the tables, in the one write transaction open() gives it (one lock, not one per statement). */
+  private async migrate(connection: Pick<SessionConnection, "run">): Promise<void> {
     const requestColumns = Object.entries(requestRecordColumns).map(([name, type]) => `"${name}" ${type}`).join(", ");
-    await this.connection.run(`
+    await connection.run(`
       CREATE TABLE IF NOT EXISTS experiments (name VARCHAR PRIMARY KEY, file VARCHAR, config_json VARCHAR, registered_at VARCHAR);
       CREATE TABLE IF NOT EXISTS runs (run_id VARCHAR PRIMARY KEY, experiment VARCHAR, "case" VARCHAR, profile VARCHAR, target VARCHAR, seed BIGINT, requests BIGINT,
         tool_version VARCHAR, config_json VARCHAR, summary_json VARCHAR, row_json VARCHAR, started_at VARCHAR, wall_seconds DOUBLE, log_path VARCHAR);
@@ -132,7 +135,7 @@ export class LabStore {
       CREATE TABLE IF NOT EXISTS run_evidence (run_id VARCHAR PRIMARY KEY, run_set VARCHAR, evidence_key_json VARCHAR);
     `);
     // A store created before a log column was added gets it (columns are only ever appended).
-    for (const [name, type] of Object.entries(requestRecordColumns)) await this.connection.run(`ALTER TABLE requests ADD COLUMN IF NOT EXISTS "${name}" ${type}`);
+    for (const [name, type] of Object.entries(requestRecordColumns)) await connection.run(`ALTER TABLE requests ADD COLUMN IF NOT EXISTS "${name}" ${type}`);
   }
 
   async saveExperiment(name: string, file: string, configJson: string, registeredAt: string): Promise<void> {

@@ -10,6 +10,9 @@ import { createProgress } from "../progress.js";
 import { parseTraceWindow } from "../../sim/workload/trace-replay.js";
 
 const ms = (seconds: number): string => (Number.isFinite(seconds) ? (seconds * 1000).toFixed(1) : "-");
+/** A table cell; "-" where the metric has no value (e.g. SLO attainment of a run in which nothing completed: 0 / 0). */
+const cell = (value: number, digits: number): string => (Number.isFinite(value) ? fixed(value, digits) : "-");
+const percent = (share: number): string => (Number.isFinite(share) ? `${fixed(share * 100, 1)} %` : "-");
 
 /** `goodput sim`: run a scenario on the fleet simulator. */
 export const simCommand: CommandSpec = {
@@ -68,9 +71,9 @@ export const simCommand: CommandSpec = {
           ["completed", "accepted", "dropped", "rejected", "failed", "goodput/s", "SLO attain", "p50 ms", "p95 ms", "p99 ms", "TTFT p95 ms", "TPOT p50 ms", "$/1k ok", "LCPR $", "cache hit", "preempt"],
           [[
             String(s.completed), String(s.accepted), String(s.dropped), String(s.rejected), String(s.failed),
-            fixed(s.goodputPerSecond, 2), `${fixed(s.sloAttainment * 100, 1)} %`,
+            cell(s.goodputPerSecond, 2), percent(s.sloAttainment),
             ms(s.latencySeconds.p50), ms(s.latencySeconds.p95), ms(s.latencySeconds.p99), ms(s.ttftSeconds.p95), ms(s.tpotSeconds.p50),
-            fixed(s.costPer1kSuccessful, 3), fixed(s.lcpr, 5), `${fixed(s.prefixCacheHitRate * 100, 1)} %`, String(s.preemptions),
+            cell(s.costPer1kSuccessful, 3), cell(s.lcpr, 5), percent(s.prefixCacheHitRate), String(s.preemptions),
           ]],
         ),
         "Evidence boundary: serving GPU time of the simulated replicas only (idle capacity included); no control plane, networking, storage or operator time.",
@@ -82,7 +85,7 @@ export const simCommand: CommandSpec = {
           `True global effect of ${result.counterfactual.treatment} (B) vs ${result.counterfactual.control} (A): everyone on B vs everyone on A, same arrivals (common random numbers)${loaded.config.design ? "; the design run above is a third run" : ""}:`,
           formatTable(
             ["metric", "A", "B", "B − A", "relative"],
-            result.counterfactual.trueGlobalEffect.filter((effect) => keyMetrics.includes(effect.metric)).map((effect) => [effect.metric, fixed(effect.a, 4), fixed(effect.b, 4), fixed(effect.difference, 4), effect.relative === null ? "-" : `${fixed(effect.relative * 100, 1)} %`]),
+            result.counterfactual.trueGlobalEffect.filter((effect) => keyMetrics.includes(effect.metric)).map((effect) => [effect.metric, cell(effect.a, 4), cell(effect.b, 4), cell(effect.difference, 4), effect.relative === null ? "-" : percent(effect.relative)]),
           ),
         );
       }
