@@ -11,6 +11,7 @@ import { prefillTime, uniformDecodeStepTime } from "../../src/physics/step-time.
 import { defaultStepTimeProfile, type StepTimeProfile } from "../../src/physics/step-time-profile.js";
 import { residentWeightBytes } from "../../src/physics/weight-bytes.js";
 import { GoodputError } from "../../src/errors.js";
+import { calcMoeCommand } from "../../src/cli/commands/calc-moe.js";
 
 // Constants used by the hand calculations below (sources):
 // - HBM: A100/H100 80 GiB, H200 141 GiB as the built-in catalog states them (vendor datasheets);
@@ -259,5 +260,20 @@ describe("capacity within 5 % of vLLM's rules for the flagship models (hand-comp
     const perSequence = (18 * 2048 + 18 * 128) * 2 * 8 * 64 * 2;
     expect(kvBytesForSequence(model("gpt-oss-120b"), 2048, "bf16", 16)).toBe(perSequence);
     expect(kvBytesPerToken(model("gpt-oss-120b"), "bf16")).toBe(36 * 2048);
+  });
+});
+
+describe("6. one link unit, named in the flag", () => {
+  const moe = (values: Record<string, string>) =>
+    calcMoeCommand.run?.({ values: { gpu: "h100-sxm", model: "mixtral-8x7b", gpus: "2", batch: "64", "message-latency-us": "0", ...values }, positionals: [], io: { stdout: () => undefined, stderr: () => undefined }, cwd: process.cwd(), env: {} }) as { json: { rows: { communicationSeconds: number }[] } };
+  it("calc moe --link-gbyte-s is gigabytes per second: halving it doubles the all-to-all time (no latency term)", () => {
+    const fast = moe({ "link-gbyte-s": "450" }).json.rows[0]?.communicationSeconds ?? 0;
+    const slow = moe({ "link-gbyte-s": "225" }).json.rows[0]?.communicationSeconds ?? 0;
+    expect(slow / fast).toBeCloseTo(2, 12);
+    // Hand: 32 MoE layers × 2 (dispatch + combine) × 64 tokens × k = 2 × 4096 × 2 B × (1/2 remote) ÷ 2 GPUs ÷ (450e9 × 0.7).
+    expect(fast).toBeCloseTo((32 * 2 * 64 * 2 * 4096 * 2 * 0.5) / 2 / (450e9 * 0.7), 12);
+  });
+  it("the old --link-gbps is refused naming the new flag", () => {
+    expect(() => moe({ "link-gbps": "450" })).toThrow(/use --link-gbyte-s \(gigabytes per second\)/);
   });
 });
