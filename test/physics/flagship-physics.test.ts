@@ -12,6 +12,7 @@ import { defaultStepTimeProfile, type StepTimeProfile } from "../../src/physics/
 import { residentWeightBytes } from "../../src/physics/weight-bytes.js";
 import { GoodputError } from "../../src/errors.js";
 import { calcMoeCommand } from "../../src/cli/commands/calc-moe.js";
+import { calcPrefillCommand } from "../../src/cli/commands/calc-prefill.js";
 
 // Constants used by the hand calculations below (sources):
 // - HBM: A100/H100 80 GiB, H200 141 GiB as the built-in catalog states them (vendor datasheets);
@@ -275,5 +276,29 @@ describe("6. one link unit, named in the flag", () => {
   });
   it("the old --link-gbps is refused naming the new flag", () => {
     expect(() => moe({ "link-gbps": "450" })).toThrow(/use --link-gbyte-s \(gigabytes per second\)/);
+  });
+});
+
+describe("8. calc prefill checks the decode batch against KV; API bill split", () => {
+  const run = (values: Record<string, string>) =>
+    calcPrefillCommand.run?.({ values: { gpu: "h100-sxm", model: "llama-3-8b", "output-tokens": "256", "decode-batch": "64", ...values }, positionals: [], io: { stdout: () => undefined, stderr: () => undefined }, cwd: process.cwd(), env: {} }) as {
+      json: { prompt: number; decodeBatch: number; kvMaxDecodeBatch: number; decodeBatchLimitedByKv: boolean; apiBill?: { inputUsd: number; outputUsd: number; inputShare: number } }[];
+      text: string;
+    };
+  it("Llama-3-8B on H100 at 8,192 + 256 tokens: 28,181 blocks ÷ 528 blocks per sequence = 53 fit, not the 64 asked", () => {
+    // 28,181 blocks: see kv.test.ts (H100 80 GiB × 0.9 − 16.06 GB weights − 2 GiB) ÷ (131,072 B × 16).
+    const { json, text } = run({ prompt: "2048,8192" });
+    expect(json[1]?.kvMaxDecodeBatch).toBe(Math.floor(28_181 / Math.ceil((8192 + 256) / 16)));
+    expect(json[1]?.decodeBatch).toBe(53);
+    expect(json[1]?.decodeBatchLimitedByKv).toBe(true);
+    expect(json[0]?.decodeBatch).toBe(64); // 28,181 ÷ 144 = 195 fit at 2,304 tokens
+    expect(text).toMatch(/only 53 sequences fit/);
+  });
+  it("--price-snapshot splits the bill: 2,048 in × $2/M + 256 out × $8/M → $0.004096 + $0.002048, input 66.7 %", () => {
+    // OpenAI GPT-4.1 list prices in the built-in snapshot: $2 / M input, $8 / M output.
+    const bill = run({ prompt: "2048", "price-snapshot": "openai-gpt-4.1" }).json[0]?.apiBill;
+    expect(bill?.inputUsd).toBeCloseTo(0.004096, 12);
+    expect(bill?.outputUsd).toBeCloseTo(0.002048, 12);
+    expect(bill?.inputShare).toBeCloseTo(2 / 3, 12);
   });
 });
