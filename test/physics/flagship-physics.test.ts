@@ -4,6 +4,7 @@ import { builtInCatalog, findGpu, findModel } from "../../src/catalog/catalog.js
 import { modelFromHfConfig } from "../../src/catalog/hf-config.js";
 import { checkTensorParallel, type Deployment } from "../../src/physics/deployment.js";
 import { kvBytesForSequence, kvBytesPerToken, kvSharePerRank, slidingWindowBlocks } from "../../src/physics/kv-bytes.js";
+import { deployableLayout } from "../../src/physics/deployable-layout.js";
 import { computeKvCapacity } from "../../src/physics/kv-capacity.js";
 import { computeKvPool } from "../../src/physics/kv-pool.js";
 import { computeRoofline, rooflineZones } from "../../src/physics/roofline.js";
@@ -300,5 +301,20 @@ describe("8. calc prefill checks the decode batch against KV; API bill split", (
     expect(bill?.inputUsd).toBeCloseTo(0.004096, 12);
     expect(bill?.outputUsd).toBeCloseTo(0.002048, 12);
     expect(bill?.inputShare).toBeCloseTo(2 / 3, 12);
+  });
+});
+
+describe("8. MoE residency gives a deployable layout", () => {
+  it("DeepSeek-V3 on H100: 9 GPUs hold the weights (671 B × 1 B ÷ 70 GiB usable); deploy 2 nodes × 8, not 9 on NVLink", () => {
+    // Usable per GPU: 80 GiB × 0.9 − 2 GiB = 70 GiB; 671.0e9 B ÷ 75.16e9 B = 8.93 → 9.
+    expect(Math.ceil(671e9 / (80 * GiB * 0.9 - reserve))).toBe(9);
+    const layout = deployableLayout(9, gpu("h100-sxm"));
+    expect(layout).toMatchObject({ gpus: 16, nodes: 2, withinFastDomain: false });
+  });
+  it("within a node the count rounds up to a power of two; PCIe parts are not one NVLink domain", () => {
+    expect(deployableLayout(3, gpu("h100-sxm"))).toMatchObject({ gpus: 4, nodes: 1, withinFastDomain: true });
+    expect(deployableLayout(1, gpu("l4"))).toMatchObject({ gpus: 1, nodes: 1, withinFastDomain: true });
+    expect(deployableLayout(2, gpu("h100-pcie"))).toMatchObject({ gpus: 2, nodes: 1, withinFastDomain: false });
+    expect(deployableLayout(17, gpu("h200"))).toMatchObject({ gpus: 32, nodes: 4 });
   });
 });

@@ -14,7 +14,7 @@ export const calcMoeCommand: CommandSpec = {
     "touches E·(1 − (1 − k/E)^B) experts; dispatch + combine move ≈ 2·B·k·hidden·bytes per MoE layer over the link.",
   options: {
     ...deploymentOptions,
-    gpus: { type: "string", valueName: "N", description: "GPUs the model is spread over (expert parallel; default: enough for residency)" },
+    gpus: { type: "string", valueName: "N", description: "GPUs the model is spread over (expert parallel; default: the deployable layout for residency — a power of two within a node, whole nodes beyond)" },
     batch: { type: "string", valueName: "LIST", description: "Decode batch sizes (default 1,8,64,256)" },
     context: { type: "string", valueName: "TOKENS", description: "Live context per sequence (default 2048)" },
     "link-gbyte-s": { type: "string", valueName: "GB/s", description: "Per-direction link bandwidth for all-to-all, gigabytes per second (default: the GPU's interconnect)" },
@@ -36,12 +36,13 @@ export const calcMoeCommand: CommandSpec = {
       ...(resolved.memory.gpuMemoryUtilization === undefined ? {} : { gpuMemoryUtilization: resolved.memory.gpuMemoryUtilization }),
     };
     const probe = computeMoeTopology(resolved.deployment, { ...base, gpus: gpusGiven ?? 1 });
-    const result = gpusGiven === undefined ? computeMoeTopology(resolved.deployment, { ...base, gpus: probe.gpusForResidency }) : probe;
-    const gpus = gpusGiven ?? probe.gpusForResidency;
+    const result = gpusGiven === undefined ? computeMoeTopology(resolved.deployment, { ...base, gpus: probe.layout.gpus }) : probe;
+    const gpus = gpusGiven ?? probe.layout.gpus;
     const { model, gpu } = resolved.deployment;
     const lines = [
       `${model.name} on ${gpus} × ${gpu.name}: ${fixed(result.totalParams / 1e9, 1)} B total / ${fixed(result.activeParams / 1e9, 1)} B active params in ${model.weightDtype}`,
       `Residency: ${gib(result.residentWeightBytes)} of weights need ≥ ${result.gpusForResidency} GPUs (${gib(result.usableBytesPerGpu)} usable each)${result.fitsOnGivenGpus ? "" : " — DOES NOT FIT on the GPUs given"}; ${fixed(result.expertsPerGpu, 1)} experts per GPU`,
+      `Deployable layout: ${result.layout.description}${gpusGiven === undefined ? " (used below)" : ""}.`,
       "",
       formatTable(
         ["batch", "experts touched/layer", "weights read/GPU", "memory ms", "compute ms", "all-to-all ms", "limited by"],
