@@ -318,3 +318,22 @@ describe("8. MoE residency gives a deployable layout", () => {
     expect(deployableLayout(17, gpu("h200"))).toMatchObject({ gpus: 32, nodes: 4 });
   });
 });
+
+describe("9. a traffic rate gives the operating batch and zone", () => {
+  const base = { contextTokens: 2048, profile: defaultStepTimeProfile, priceUsdPerGpuHour: 3, sloTpotSeconds: 0.03 };
+  it("10 req/s × 300 output tokens = 3,000 tok/s: the smallest batch whose B / T(B) carries it", () => {
+    const deployment = deploy("llama-3-8b", "h100-sxm");
+    const traffic = computeRoofline(deployment, { ...base, offeredTokensPerSecond: 3000 }).traffic;
+    const batch = traffic?.batch ?? 0;
+    const throughput = (b: number) => b / uniformDecodeStepTime(deployment, b, 2048, defaultStepTimeProfile).stepSeconds;
+    expect(throughput(batch)).toBeGreaterThanOrEqual(3000);
+    expect(throughput(batch - 1)).toBeLessThan(3000);
+    expect(traffic?.zone).toBe("weight-bound"); // batch 29 < the 50 %-of-ceiling boundary at 39
+    expect(traffic?.meetsSlo).toBe(true);
+  });
+  it("beyond one replica's ceiling it says how many replicas: ceil(20,000 / ceiling)", () => {
+    const result = computeRoofline(deploy("llama-3-8b", "h100-sxm"), { ...base, offeredTokensPerSecond: 20_000 });
+    expect(result.traffic?.batch).toBeNull();
+    expect(result.traffic?.replicasAtCeiling).toBe(Math.ceil(20_000 / result.zones.ceilingTokensPerSecond));
+  });
+});
