@@ -21,6 +21,7 @@ function verdictReport(input: unknown, meta: ReportMeta, title: string, parts: V
 }
 
 const num = (value: unknown): number => (typeof value === "number" ? value : Number.NaN);
+const text = (value: unknown, fallback = "-"): string => (typeof value === "string" ? value : fallback);
 const records = (value: unknown): Record<string, unknown>[] => (Array.isArray(value) ? value.filter(isRecord) : []);
 const bars = (values: readonly Record<string, unknown>[], x: string, y: string, color: string, xTitle: string, yTitle: string): VegaLiteSpec => ({
   data: { values: [...values] },
@@ -60,7 +61,7 @@ export function buildMoeReport(input: unknown, meta: ReportMeta): ReportDocument
   return verdictReport(input, meta, "MoE topology", {
     tone: fits ? "info" : "fail",
     title: `${fits ? "" : "DOES NOT FIT — "}limited by ${String(top.limitedBy)} at batch ${String(top.batch)} on ${String(result.gpus)} GPUs`,
-    text: `Residency needs at least ${String(result.gpusForResidency)} GPUs; deployable layout: ${String(layout.description ?? "-")}.`,
+    text: `Residency needs at least ${String(result.gpusForResidency)} GPUs; deployable layout: ${text(layout.description)}.`,
     chart: {
       title: "Decode step time by resource, per batch size",
       description: `Memory, compute and all-to-all time of one decode step at each of ${rows.length} batch sizes; the largest bar is the limit.`,
@@ -154,7 +155,7 @@ export function buildLocalityReport(input: unknown, meta: ReportMeta): ReportDoc
   return verdictReport(input, meta, "Cache-locality routing", {
     tone: "info",
     title: best ? `${String(best.policy)} saves the most: ${roundSignificant(num(best.hitRate) * 100)} % hit rate, $${roundSignificant(num(best.savingsUsdPerHour))}/hour` : "No policy evaluated",
-    text: best ? `Load imbalance ${roundSignificant(num(best.loadImbalanceFactor))}× the mean; ${String(best.note ?? "")}` : "",
+    text: best ? `Load imbalance ${roundSignificant(num(best.loadImbalanceFactor))}× the mean; ${text(best.note, "")}` : "",
     chart: {
       title: "Expected prefix-cache hit rate by routing policy",
       description: `Hit rate of each of ${policies.length} policies on ${String(result.replicas)} replicas.`,
