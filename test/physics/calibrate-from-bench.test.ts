@@ -47,8 +47,8 @@ describe("calibration from a bench run (TTFT by prompt length, TPOT by concurren
     const prefill = measurements.filter((m) => m.phase === "prefill");
     expect(decode.map((m) => m.batch)).toEqual([1, 4, 16, 64]);
     // Concurrency 1 mixes prompts 256, 1024, 4096: median prompt 1024 + median output 256 / 2 = 1152.
-    expect(decode.map((m) => (m.phase === "decode" ? m.context : 0))).toEqual([1152, 1152, 1152, 1152]);
-    expect(prefill.map((m) => (m.phase === "prefill" ? m.prompt : 0))).toEqual([256, 1024, 4096]);
+    expect(decode.map((m) => m.context)).toEqual([1152, 1152, 1152, 1152]);
+    expect(prefill.map((m) => m.prompt)).toEqual([256, 1024, 4096]);
     // Median of the five jittered TPOTs at concurrency 16 = the unjittered value (wobbles −2…+2 %, one of them 0).
     const truth16 = uniformDecodeStepTime(deployment, 16, 1152, truth).stepSeconds;
     expect(decode[2]?.seconds).toBeCloseTo(truth16, 12);
