@@ -3,27 +3,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../cli/run-cli.js";
+import { onePoolScenarioYaml } from "./one-pool-scenario.js";
 
 // Issue #14 item 9: `calc goodput --records` must read the tool's own requests.jsonl (canonical
 // log schema, SPEC §8) and read CSV through DuckDB; issue #18: no hive partitioning on file reads.
-const scenario = `name: canon
-seed: 11
-requests: 60
-pools:
-  - name: main
-    replicas: 1
-    gpu: h100-sxm
-    model: llama-3-8b
-    engine: { maxNumSeqs: 8, maxNumBatchedTokens: 4096, chunkedPrefill: true, prefixCaching: false }
-    maxQueueSeconds: 2
-workload:
-  arrivals: { process: poisson, ratePerSecond: 40 }
-  promptTokens: { dist: fixed, value: 1024 }
-  outputTokens: { dist: fixed, value: 128 }
-policies:
-  router: { type: round-robin }
-slo: { e2eSeconds: 3 }
-`;
+const scenario = onePoolScenarioYaml({
+  name: "canon", seed: 11, requests: 60, gpu: "h100-sxm", modelLine: "model: llama-3-8b", maxNumSeqs: 8, maxNumBatchedTokens: 4096,
+  prefixCaching: false, maxQueueSeconds: 2, ratePerSecond: 40, promptTokens: 1024, outputTokens: 128, e2eSloSeconds: 3,
+});
 
 describe("calc goodput --records on the canonical request log", () => {
   it("reads sim's requests.jsonl: accepted = status ok with e2e_s within the gate, counted from the file by hand", async () => {
