@@ -45,6 +45,7 @@ export const priceEntrySchema = z.strictObject({
   inputUsdPerMTok: z.number().nonnegative(),
   outputUsdPerMTok: z.number().nonnegative(),
   cacheTiers: z.array(cacheTierSchema).default([]),
+  minCacheablePrefixTokens: z.number().int().positive().optional(),
   ...provenance,
 });
 

@@ -16,6 +16,8 @@ export const builtInPriceSnapshots: readonly PriceSnapshot[] = [
       { name: "5m", ttlSeconds: 300, writeUsdPerMTok: 3.75, readUsdPerMTok: 0.3, storageUsdPerMTokHour: 0 },
       { name: "1h", ttlSeconds: 3600, writeUsdPerMTok: 6, readUsdPerMTok: 0.3, storageUsdPerMTokHour: 0 },
     ],
+    // docs.anthropic.com prompt caching: "minimum cacheable prompt length 1024 tokens" for Sonnet 4.
+    minCacheablePrefixTokens: 1024,
     source: "anthropic.com/pricing (prompt caching table)",
     sourceDate: "2025-08",
   },
@@ -29,6 +31,8 @@ export const builtInPriceSnapshots: readonly PriceSnapshot[] = [
     cacheTiers: [
       { name: "auto", ttlSeconds: 300, writeUsdPerMTok: 2, readUsdPerMTok: 0.5, storageUsdPerMTokHour: 0 },
     ],
+    // platform.openai.com prompt caching guide: caching applies to prompts of 1024 tokens or more.
+    minCacheablePrefixTokens: 1024,
     source: "openai.com/api/pricing (cached input column)",
     sourceDate: "2025-08",
   },
@@ -42,6 +46,8 @@ export const builtInPriceSnapshots: readonly PriceSnapshot[] = [
     cacheTiers: [
       { name: "explicit-1h", ttlSeconds: 3600, writeUsdPerMTok: 1.25, readUsdPerMTok: 0.31, storageUsdPerMTokHour: 4.5 },
     ],
+    // ai.google.dev/gemini-api/docs/caching (updated 2026-10): minimum 2,048 input tokens for Gemini 2.5 Pro.
+    minCacheablePrefixTokens: 2048,
     source: "ai.google.dev/gemini-api/docs/pricing (context caching rows)",
     sourceDate: "2025-08",
   },

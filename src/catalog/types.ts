@@ -117,4 +117,6 @@ export interface PriceSnapshot extends Provenance {
   readonly inputUsdPerMTok: number;
   readonly outputUsdPerMTok: number;
   readonly cacheTiers: readonly CacheTier[];
+  /** Shortest prompt prefix the provider caches at all (shorter ones are billed as plain input); absent = not stated. */
+  readonly minCacheablePrefixTokens?: number | undefined;
 }

@@ -90,12 +90,55 @@ export interface CacheEconomicsResult {
   readonly tiers: readonly CacheTierEconomics[];
   /** The tier with the lowest expected cost per request. */
   readonly bestTier: string;
-  /** `bestTier`, or "no-cache" when sending the prefix uncached is at least as cheap. */
+  /** `bestTier`, or "no-cache" when sending the prefix uncached is at least as cheap or the prefix is too short to cache. */
   readonly cheapestOption: string;
+  /** The provider's minimum cacheable prefix (null when the snapshot does not state one). */
+  readonly minCacheablePrefixTokens: number | null;
+  /** True when the prefix is shorter than that minimum: the provider bills it as plain input. */
+  readonly belowMinimumCacheablePrefix: boolean;
+  /** Cost per request of each tier at a range of hit rates, and the hit rate at which caching breaks even. */
+  readonly hitRateSensitivity: readonly HitRateSensitivityRow[];
+  readonly breakEvenHitRate: Readonly<Record<string, number | null>>;
   readonly assumptions: readonly string[];
 }
 
 const perToken = (usdPerMTok: number): number => usdPerMTok / 1e6;
+
+export interface HitRateSensitivityRow {
+  readonly hitRate: number;
+  readonly uncachedUsdPerRequest: number;
+  /** Expected prefix cost per request on each tier at this hit rate (rent for TTL × (1 − h) per request). */
+  readonly costUsdPerRequestByTier: Readonly<Record<string, number>>;
+}
+
+/** Hit rates the sensitivity table shows. */
+export const sensitivityHitRates = [0, 0.25, 0.5, 0.75, 0.9, 0.95, 1] as const;
+
+/**
+ * Cost per request at hit rate h (each miss writes, each write held one TTL):
+ *   c(h) = T · (h · p_read + (1 − h) · (p_write + rent_per_token_per_write))
+ * and the break-even h* where c(h*) = T · p_in: h* = (p_write' − p_in) / (p_write' − p_read), clamped to
+ * [0, 1] (0: caching never costs more; null: it never pays).
+ */
+function hitRateTable(input: CacheEconomicsInput): { rows: HitRateSensitivityRow[]; breakEven: Record<string, number | null> } {
+  const tokens = input.prefixTokens;
+  const pIn = perToken(input.prices.inputUsdPerMTok);
+  const writeCost = (tier: CacheTier): number => perToken(tier.writeUsdPerMTok) + (perToken(tier.storageUsdPerMTokHour) * tier.ttlSeconds) / 3600;
+  const rows = sensitivityHitRates.map((hitRate) => ({
+    hitRate,
+    uncachedUsdPerRequest: pIn * tokens,
+    costUsdPerRequestByTier: Object.fromEntries(
+      input.prices.cacheTiers.map((tier) => [tier.name, tokens * (hitRate * perToken(tier.readUsdPerMTok) + (1 - hitRate) * writeCost(tier))]),
+    ),
+  }));
+  const breakEven: Record<string, number | null> = {};
+  for (const tier of input.prices.cacheTiers) {
+    const pRead = perToken(tier.readUsdPerMTok);
+    const pWrite = writeCost(tier);
+    breakEven[tier.name] = pRead >= pIn ? null : pWrite <= pIn ? 0 : (pWrite - pIn) / (pWrite - pRead);
+  }
+  return { rows, breakEven };
+}
 
 function _validate(input: CacheEconomicsInput): void {
   const issues: string[] = [];
@@ -237,7 +280,10 @@ export function computeCacheEconomics(input: CacheEconomicsInput): CacheEconomic
   }
   const bestTier = best?.tier ?? "";
   const uncached = perToken(input.prices.inputUsdPerMTok) * input.prefixTokens;
-  const cheapestOption = best !== undefined && best.perRequest.costUsdPerRequest < uncached ? bestTier : "no-cache";
+  const minimum = input.prices.minCacheablePrefixTokens ?? null;
+  const belowMinimum = minimum !== null && input.prefixTokens < minimum;
+  const cheapestOption = !belowMinimum && best !== undefined && best.perRequest.costUsdPerRequest < uncached ? bestTier : "no-cache";
+  const sensitivity = hitRateTable(input);
   return {
     priceSnapshot: { id: input.prices.id, source: input.prices.source, sourceDate: input.prices.sourceDate },
     prefixTokens: input.prefixTokens,
@@ -245,7 +291,12 @@ export function computeCacheEconomics(input: CacheEconomicsInput): CacheEconomic
     tiers,
     bestTier,
     cheapestOption,
+    minCacheablePrefixTokens: minimum,
+    belowMinimumCacheablePrefix: belowMinimum,
+    hitRateSensitivity: sensitivity.rows,
+    breakEvenHitRate: sensitivity.breakEven,
     assumptions: [
+      ...(belowMinimum ? [`The ${input.prefixTokens}-token prefix is below ${input.prices.provider}'s minimum cacheable prefix of ${minimum} tokens: it is never cached, so every tier's figures are hypothetical and the cheapest option is no cache.`] : []),
       "A cache write is billed at p_write instead of p_in (not on top of it); reads at p_read.",
       "breakEvenReads follows SPEC §3.4 (full write price ÷ saving per read); breakEvenReadsVsUncached credits the write with the p_in it replaces.",
       "Each request writes the entry or refreshes its TTL, so a request hits iff the gap since the previous one is ≤ TTL (renewal gaps).",

@@ -129,19 +129,22 @@ export function assessDisaggReadiness(input: DisaggReadinessInput): DisaggReadin
   const latencySeconds = input.linkLatencySeconds ?? disaggDefaults.linkLatencySeconds;
   const budgetShare = input.transferBudgetShare ?? disaggDefaults.transferBudgetShare;
 
-  // Gate 1: share of TTFT spent in prefill compute.
-  const prefillShare = input.longPromptPrefillSeconds / input.longPromptTtftSeconds;
+  // Gate 1: share of TTFT a prefill pool acts on — prefill compute plus the measured decode
+  // interference; the rest (TTFT − prefill − interference) is queueing it does not remove. The
+  // TTFT credit below uses the same interference figure, so the gate and the credit agree.
+  const interferenceSeconds = input.decodeInterferenceSeconds ?? 0;
+  const addressedShare = (input.longPromptPrefillSeconds + interferenceSeconds) / input.longPromptTtftSeconds;
   const gate1: DisaggGate = {
     id: "prefill-dominated-ttft",
-    name: "TTFT dominated by long-prompt prefill",
-    passed: prefillShare >= prefillShareThreshold,
-    value: prefillShare,
+    name: "TTFT dominated by long-prompt prefill (and the decode interference it suffers)",
+    passed: addressedShare >= prefillShareThreshold,
+    value: addressedShare,
     threshold: prefillShareThreshold,
     unit: "share of TTFT",
     explanation:
-      prefillShare >= prefillShareThreshold
-        ? `Prefill is ${pct(prefillShare)} of the long-prompt TTFT (≥ ${pct(prefillShareThreshold)}): a dedicated prefill pool attacks the dominant term.`
-        : `Prefill is only ${pct(prefillShare)} of the long-prompt TTFT (< ${pct(prefillShareThreshold)}): TTFT is dominated by queueing or other work, which a prefill pool does not fix.`,
+      addressedShare >= prefillShareThreshold
+        ? `Prefill${interferenceSeconds > 0 ? " plus decode interference" : ""} is ${pct(addressedShare)} of the long-prompt TTFT (≥ ${pct(prefillShareThreshold)}): a dedicated prefill pool attacks the dominant term.`
+        : `Prefill${interferenceSeconds > 0 ? " plus decode interference" : ""} is only ${pct(addressedShare)} of the long-prompt TTFT (< ${pct(prefillShareThreshold)}): TTFT is dominated by queueing or other work, which a prefill pool does not fix${input.decodeInterferenceSeconds === undefined ? " (pass --interference-s if part of it is decode interference)" : ""}.`,
   };
 
   // Gate 2: p99/p50 TPOT inflation, and chunked prefill tried first.
@@ -211,7 +214,7 @@ export function assessDisaggReadiness(input: DisaggReadinessInput): DisaggReadin
   );
   const gates = [gate1, gate2, gate3, gate4, gate5, gate6];
 
-  const interferenceRemovedSeconds = input.decodeInterferenceSeconds ?? input.longPromptTtftSeconds - input.longPromptPrefillSeconds;
+  const interferenceRemovedSeconds = interferenceSeconds;
   const netSeconds = transferSeconds - interferenceRemovedSeconds;
   const ttftChange: DisaggTtftChange = {
     interferenceRemovedSeconds,
@@ -250,8 +253,8 @@ export function assessDisaggReadiness(input: DisaggReadinessInput): DisaggReadin
   const assumptions = [
     `prefill-share threshold ${prefillShareThreshold}, TPOT inflation threshold ${inflationThreshold}× (p99/p50), target utilization ${utilization}, transfer budget ${budgetShare} × TTFT SLO, link latency ${latencySeconds} s`,
     input.decodeInterferenceSeconds === undefined
-      ? "interference removed = TTFT − prefill time: an upper bound (it also holds queueing a prefill pool may not remove)"
-      : "interference removed as given",
+      ? `no decode interference measured: none is credited, and the ${ms(input.longPromptTtftSeconds - input.longPromptPrefillSeconds)} ms of TTFT beyond prefill is taken as queueing a prefill pool does not remove (measure it and pass --interference-s)`
+      : "interference removed as given; TTFT − prefill − interference is queueing a prefill pool does not remove",
     "transfer = KV bytes × 8 ÷ link bits/s + latency, not overlapped with prefill (layer-wise streaming would hide part of it)",
     "pool demand = token rate ÷ (per-GPU tokens/s × target utilization); per-GPU rates must be measured at the served prompt length and SLO-feasible decode batch",
   ];
@@ -297,6 +300,9 @@ function validate(input: DisaggReadinessInput): void {
   }
   for (const [field, value] of shares) {
     if (value !== undefined && !(Number.isFinite(value) && value > 0 && value <= 1)) issues.push(`${field} is ${String(value)}; give a share greater than 0 and at most 1`);
+  }
+  if (input.decodeInterferenceSeconds !== undefined && input.longPromptPrefillSeconds + input.decodeInterferenceSeconds > input.longPromptTtftSeconds * (1 + 1e-12)) {
+    issues.push(`longPromptPrefillSeconds + decodeInterferenceSeconds (${input.longPromptPrefillSeconds} + ${input.decodeInterferenceSeconds}) exceeds longPromptTtftSeconds (${input.longPromptTtftSeconds}); both are parts of TTFT`);
   }
   if (input.longPromptPrefillSeconds > input.longPromptTtftSeconds) {
     issues.push(`longPromptPrefillSeconds (${input.longPromptPrefillSeconds}) exceeds longPromptTtftSeconds (${input.longPromptTtftSeconds}); prefill time is part of TTFT`);

@@ -2,6 +2,7 @@ import { countModelParams } from "../catalog/model-params.js";
 import { bytesPerElement } from "../catalog/types.js";
 import { GoodputError } from "../errors.js";
 import type { Deployment } from "./deployment.js";
+import { deployableLayout, type DeployableLayout } from "./deployable-layout.js";
 import { expectedExpertsTouched } from "./experts-touched.js";
 import { kvBytesForContext, kvSharePerRank } from "./kv-bytes.js";
 import { expertBytesPerParam, peakFlopsPerSecond, residentWeightBytes } from "./weight-bytes.js";
@@ -45,6 +46,8 @@ export interface MoeTopologyResult {
   readonly usableBytesPerGpu: number;
   /** GPUs needed to hold the weights alone (residency follows total params). */
   readonly gpusForResidency: number;
+  /** The layout to deploy for residency: powers of two within a node, whole nodes beyond. */
+  readonly layout: DeployableLayout;
   readonly fitsOnGivenGpus: boolean;
   readonly expertsPerGpu: number;
   readonly rows: readonly MoeBatchRow[];
@@ -94,6 +97,7 @@ export function computeMoeTopology(deployment: Deployment, input: MoeTopologyInp
     activeWeightBytes: counts.activeParams * weightBytes,
     usableBytesPerGpu: usable,
     gpusForResidency,
+    layout: deployableLayout(gpusForResidency, gpu),
     fitsOnGivenGpus: g >= gpusForResidency,
     expertsPerGpu: moe.experts / g,
     rows,

@@ -1,8 +1,11 @@
+import { GoodputError } from "../errors.js";
+import { kvBytesForSequence } from "./kv-bytes.js";
+import { computeKvPool, type MemoryOptions } from "./kv-pool.js";
 import type { Deployment } from "./deployment.js";
 import { prefillTime, uniformDecodeStepTime, type Bottleneck } from "./step-time.js";
 import type { StepTimeProfile } from "./step-time-profile.js";
 
-export interface PrefillEconomicsInput {
+export interface PrefillEconomicsInput extends MemoryOptions {
   readonly promptTokens: readonly number[];
   /** Prompts prefilled together in one forward pass (default 1). */
   readonly batch: number;
@@ -45,6 +48,13 @@ export interface PrefillPoint {
   /** The same request with `cachedShare` of its prompt served from the prefix cache. */
   readonly cached: { readonly cachedTokens: number; readonly prefillSeconds: number; readonly ttftSeconds: number; readonly costPerRequestUsd: number; readonly savingShare: number };
   readonly sensitivity: readonly SensitivityRow[];
+  /** Decode batch asked for. */
+  readonly decodeBatchRequested: number;
+  /** Largest decode batch whose KV fits at the end of generation (prompt + output tokens). */
+  readonly kvMaxDecodeBatch: number;
+  /** Decode batch costed: the one asked for, or the KV limit when fewer sequences fit (decodeBatchLimitedByKv). */
+  readonly decodeBatch: number;
+  readonly decodeBatchLimitedByKv: boolean;
   /** The lever that moves unit cost most. */
   readonly biggestLever: SensitivityRow["lever"];
 }
@@ -62,6 +72,7 @@ interface Scenario {
  * follows the replica's price (tensorParallel GPUs).
  */
 export function computePrefillEconomics(deployment: Deployment, input: PrefillEconomicsInput): PrefillPoint[] {
+  const pool = computeKvPool(deployment, input);
   const replicaUsdPerSecond = (input.priceUsdPerGpuHour * deployment.tensorParallel) / 3600;
   const evaluate = (scenario: Scenario) => {
     const prefill = prefillTime(deployment, { batch: input.batch, promptTokens: scenario.prompt, cachedTokens: scenario.cachedTokens }, input.profile);
@@ -79,7 +90,18 @@ export function computePrefillEconomics(deployment: Deployment, input: PrefillEc
     };
   };
   return input.promptTokens.map((prompt): PrefillPoint => {
-    const base: Scenario = { prompt, cachedTokens: 0, outputTokens: input.outputTokens, decodeBatch: input.decodeBatch };
+    // Every sequence in the decode batch holds its whole context by the last token (SPEC §3.3).
+    const peakContext = prompt + input.outputTokens;
+    const kvMaxDecodeBatch = Math.floor(pool.poolBytes / kvBytesForSequence(deployment.model, peakContext, deployment.kvDtype, pool.blockSizeTokens));
+    if (kvMaxDecodeBatch < 1) {
+      throw new GoodputError(
+        "BAD_INPUT",
+        `A ${prompt}-token prompt plus ${input.outputTokens} output tokens does not fit in the KV pool (${(pool.poolBytes / 2 ** 30).toFixed(1)} GiB) of ${deployment.tensorParallel} × ${deployment.gpu.id}; use a shorter prompt, more GPUs (--tp) or an FP8 KV cache.`,
+        { where: "--prompt" },
+      );
+    }
+    const decodeBatch = Math.min(input.decodeBatch, kvMaxDecodeBatch);
+    const base: Scenario = { prompt, cachedTokens: 0, outputTokens: input.outputTokens, decodeBatch };
     const result = evaluate(base);
     const cachedTokens = Math.min(prompt - 1, Math.round(prompt * input.cachedShare));
     const cached = evaluate({ ...base, cachedTokens });
@@ -87,7 +109,7 @@ export function computePrefillEconomics(deployment: Deployment, input: PrefillEc
     const sensitivity: SensitivityRow[] = [
       { lever: "output length +10 %", costChange: evaluate({ ...base, cachedTokens, outputTokens: Math.round(input.outputTokens * 1.1) }).costUsd / cached.costUsd - 1 },
       { lever: "cache hit +10 points", costChange: evaluate({ ...base, cachedTokens: Math.min(prompt - 1, Math.round(prompt * cachedShareUp)) }).costUsd / cached.costUsd - 1 },
-      { lever: "decode batch +10 %", costChange: evaluate({ ...base, cachedTokens, decodeBatch: Math.max(input.decodeBatch + 1, Math.round(input.decodeBatch * 1.1)) }).costUsd / cached.costUsd - 1 },
+      { lever: "decode batch +10 %", costChange: evaluate({ ...base, cachedTokens, decodeBatch: Math.min(kvMaxDecodeBatch, Math.max(decodeBatch + 1, Math.round(decodeBatch * 1.1))) }).costUsd / cached.costUsd - 1 },
     ];
     const biggest = sensitivity.reduce((best, row) => (Math.abs(row.costChange) > Math.abs(best.costChange) ? row : best));
     const prefillCostUsd = result.prefillGpuSeconds * replicaUsdPerSecond;
@@ -120,6 +142,10 @@ export function computePrefillEconomics(deployment: Deployment, input: PrefillEc
       },
       sensitivity,
       biggestLever: biggest.lever,
+      decodeBatchRequested: input.decodeBatch,
+      kvMaxDecodeBatch,
+      decodeBatch,
+      decodeBatchLimitedByKv: decodeBatch < input.decodeBatch,
     };
   });
 }

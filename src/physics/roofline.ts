@@ -20,6 +20,21 @@ export interface RooflineInput extends MemoryOptions {
   readonly sloTpotSeconds?: number;
   /** p99 TPOT ÷ mean TPOT under real traffic (default 1: judge the mean). */
   readonly tpotTailFactor?: number;
+  /** Offered decode load of the traffic, output tokens per second per replica: gives the operating zone. */
+  readonly offeredTokensPerSecond?: number;
+}
+
+/** Where a replica runs under the offered traffic: the smallest batch whose throughput carries it. */
+export interface TrafficOperatingPoint {
+  readonly offeredTokensPerSecond: number;
+  /** Smallest batch B with B / T(B) ≥ offered load; null when even the largest feasible batch cannot carry it. */
+  readonly batch: number | null;
+  readonly zone: RooflineZone | null;
+  readonly tpotSeconds: number | null;
+  readonly meetsSlo: boolean | null;
+  /** Replicas of this deployment the load needs at the KV-feasible ceiling (≥ 1). */
+  readonly replicasAtCeiling: number;
+  readonly message: string;
 }
 
 export interface RooflinePoint {
@@ -62,6 +77,8 @@ export interface RooflineResult {
   readonly sloFrontierBatch: number | null;
   /** The headline: cost at the SLO-feasible operating point, never the peak-throughput point. */
   readonly operatingPoint: OperatingPoint | null;
+  /** With offeredTokensPerSecond: the batch the traffic puts the replica at, and its zone. */
+  readonly traffic: TrafficOperatingPoint | null;
 }
 
 export interface RooflineZones {
@@ -190,12 +207,50 @@ export function computeRoofline(deployment: Deployment, input: RooflineInput): R
       reason: `largest batch whose ${tail === 1 ? "" : `tail (×${tail}) `}TPOT ≤ ${((slo ?? 0) * 1000).toFixed(1)} ms and that fits in KV`,
     };
   }
+  const traffic =
+    input.offeredTokensPerSecond === undefined
+      ? null
+      : trafficOperatingPoint(input.offeredTokensPerSecond, (batch) => step(batch).stepSeconds, zones, slo === undefined ? undefined : slo / tail);
   return {
     points,
     pool,
     maxFeasibleBatch,
+    traffic,
     zones,
     sloFrontierBatch,
     operatingPoint,
+  };
+}
+
+/**
+ * Continuous batching runs at the batch the load sustains: the smallest B with B / T(B) ≥ λ_tokens
+ * (throughput rises with B), within the KV-feasible range; beyond the ceiling the load needs
+ * ceil(λ / ceiling) replicas.
+ */
+function trafficOperatingPoint(offered: number, stepSeconds: (batch: number) => number, zones: RooflineZones, tpotLimitSeconds: number | undefined): TrafficOperatingPoint {
+  const replicasAtCeiling = Math.max(1, Math.ceil(offered / zones.ceilingTokensPerSecond));
+  if (offered > zones.ceilingTokensPerSecond) {
+    return {
+      offeredTokensPerSecond: offered,
+      batch: null,
+      zone: null,
+      tpotSeconds: null,
+      meetsSlo: null,
+      replicasAtCeiling,
+      message: `${offered.toFixed(0)} output tok/s exceeds one replica's KV-feasible ceiling of ${zones.ceilingTokensPerSecond.toFixed(0)} tok/s: it needs ${replicasAtCeiling} replicas.`,
+    };
+  }
+  const batch = smallestPassing(zones.ceilingBatch, (b) => b / stepSeconds(b) >= offered);
+  const tpotSeconds = stepSeconds(batch);
+  const zone = zoneOf(batch, zones.weightBoundBelowBatch, zones.floorFromBatch);
+  const meetsSlo = tpotLimitSeconds === undefined ? null : tpotSeconds <= tpotLimitSeconds;
+  return {
+    offeredTokensPerSecond: offered,
+    batch,
+    zone,
+    tpotSeconds,
+    meetsSlo,
+    replicasAtCeiling,
+    message: `${offered.toFixed(0)} output tok/s runs one replica at batch ${batch} (${zone}, TPOT ${(tpotSeconds * 1000).toFixed(1)} ms${meetsSlo === null ? "" : meetsSlo ? ", meets the SLO" : ", misses the SLO"}).`,
   };
 }

@@ -2,6 +2,7 @@ import { GoodputError } from "../errors.js";
 import { buildBenchReport } from "./builders/bench-report.js";
 import { buildCacheReport } from "./builders/cache-report.js";
 import { buildCalcTableReport } from "./builders/calc-table-report.js";
+import { buildDisaggReport, buildGoodputReport, buildLocalityReport, buildMoeReport, buildPrefillReport } from "./builders/calc-verdict-reports.js";
 import { buildCostMatrixReport } from "./builders/cost-matrix-report.js";
 import { buildKvReport } from "./builders/kv-report.js";
 import { buildRooflineReport } from "./builders/roofline-report.js";
@@ -24,11 +25,11 @@ const buildersByCommand: Readonly<Record<string, ReportBuilder>> = {
   "calc roofline": buildRooflineReport,
   "calc kv": buildKvReport,
   "calc cache": buildCacheReport,
-  "calc prefill": table("Prefill and decode economics"),
-  "calc moe": table("MoE topology"),
-  "calc disagg": table("Disaggregated prefill/decode readiness"),
-  "calc goodput": table("Goodput and LCPR"),
-  "calc locality": table("Cache-locality routing"),
+  "calc prefill": buildPrefillReport,
+  "calc moe": buildMoeReport,
+  "calc disagg": buildDisaggReport,
+  "calc goodput": buildGoodputReport,
+  "calc locality": buildLocalityReport,
   "calc calibrate": table("Calibration fit"),
   sim: buildSimReport,
   bench: buildBenchReport,

@@ -49,10 +49,16 @@ describe("CLI conventions", () => {
     expect(result.stderr).toMatch(/package\.json.*num_hidden_layers: missing/s);
   });
 
-  it("roofline --json prints one object per batch (under points) with the fields other tools rely on", async () => {
-    const result = await runCli(["calc", "roofline", "--gpu", "h100-sxm", "--model", "llama-3-8b", "--batch", "1,2,4,8", "--context", "2048", "--json"]);
+  it("roofline --json prints one object per batch with the fields other tools rely on, and keeps the operating point, pool and zones with an explicit --batch", async () => {
+    const result = await runCli(["calc", "roofline", "--gpu", "h100-sxm", "--model", "llama-3-8b", "--batch", "1,2,4,8", "--context", "2048", "--slo-tpot-ms", "30", "--json"]);
     expect(result.code).toBe(0);
-    const { points } = JSON.parse(result.stdout) as { points: Record<string, unknown>[] };
+    const json = JSON.parse(result.stdout) as { points: Record<string, unknown>[]; operatingPoint: { batch: number } | null; pool: { blocks: number }; zones: { floorFromBatch: number }; maxFeasibleBatch: number };
+    // The operating point is the SLO frontier (not one of the swept batches), the pool and zones come along.
+    expect(json.operatingPoint?.batch).toBeGreaterThan(8);
+    expect(json.pool.blocks).toBe(28_181);
+    expect(json.zones.floorFromBatch).toBeGreaterThan(1);
+    expect(json.maxFeasibleBatch).toBe(220);
+    const points = json.points;
     expect(points.map((point) => point.batch)).toEqual([1, 2, 4, 8]);
     for (const point of points) {
       for (const field of ["batch", "stepSeconds", "tokensPerSecond", "bottleneck", "costUsdPerMTok", "feasible"]) expect(point).toHaveProperty(field);
@@ -66,6 +72,19 @@ describe("CLI conventions", () => {
     const ratio = (slow[0]?.stepSeconds ?? 0) / (base[0]?.stepSeconds ?? 1);
     expect(ratio).toBeGreaterThan(1.7);
     expect(ratio).toBeLessThan(2);
+  });
+
+  it("--measured-mem-bandwidth is taken as sustained: the weight stream takes bytes ÷ the figure, not ÷ (figure × 0.85)", async () => {
+    const args = ["calc", "roofline", "--gpu", "h100-sxm", "--model", "llama-3-8b", "--batch", "1", "--json"];
+    const datasheet = (JSON.parse((await runCli([...args, "--mem-bandwidth", "2800"])).stdout) as { points: { stepSeconds: number }[] }).points[0]?.stepSeconds ?? 0;
+    const measured = (JSON.parse((await runCli([...args, "--measured-mem-bandwidth", "2800"])).stdout) as { points: { stepSeconds: number }[] }).points[0]?.stepSeconds ?? 0;
+    // Batch 1 reads the weights less the embedding table: (8,030,261,248 − 128,256 × 4,096) params × 2 B
+    // = 15,009,849,344 B (default efficiency 0.85), and 2,048 × 131,072 B of KV (default 0.8).
+    const weights = 15_009_849_344;
+    const kv = 2048 * 131_072;
+    const expected = weights / (2800e9 * 0.85) - weights / 2800e9 + kv / (2800e9 * 0.8) - kv / 2800e9;
+    expect(datasheet - measured).toBeCloseTo(expected, 8);
+    expect((await runCli([...args, "--mem-bandwidth", "1", "--measured-mem-bandwidth", "2"])).code).toBe(2);
   });
 
   it("the installed bin runs as a real process with exit codes", () => {

@@ -55,12 +55,26 @@ describe("assessDisaggReadiness()", () => {
     expect(gate(result, "traffic-for-two-pools").value).toBeCloseTo(4, 12); // the smaller pool
   });
 
-  it("expected TTFT change: −(1.0 − 0.7) s interference + 0.16 s transfer = −0.14 s", () => {
-    const { ttftChange } = assessDisaggReadiness(ready);
+  it("expected TTFT change with 0.3 s of measured interference: −0.3 s + 0.16 s transfer = −0.14 s", () => {
+    const { ttftChange } = assessDisaggReadiness({ ...ready, decodeInterferenceSeconds: 0.3 });
     expect(ttftChange.interferenceRemovedSeconds).toBeCloseTo(0.3, 12);
     expect(ttftChange.transferAddedSeconds).toBeCloseTo(0.16, 12);
     expect(ttftChange.netSeconds).toBeCloseTo(-0.14, 12);
     expect(ttftChange.expectedTtftSeconds).toBeCloseTo(0.86, 12);
+  });
+
+  it("gate 1 and the TTFT credit agree: unmeasured excess is queueing (no credit, gate fails); measured interference counts in both", () => {
+    // TTFT 1.0 s, prefill 0.3 s: share 0.3 < 0.5 and no credit (the old output credited −0.7 s = −70 %).
+    const queueing = assessDisaggReadiness({ ...ready, longPromptPrefillSeconds: 0.3 });
+    expect(gate(queueing, "prefill-dominated-ttft")).toMatchObject({ passed: false });
+    expect(gate(queueing, "prefill-dominated-ttft").value).toBeCloseTo(0.3, 12);
+    expect(queueing.ttftChange.interferenceRemovedSeconds).toBe(0);
+    // 0.4 s of it measured as decode interference: (0.3 + 0.4) / 1.0 = 0.7 ≥ 0.5, and −0.4 + 0.16 = −0.24 s.
+    const measured = assessDisaggReadiness({ ...ready, longPromptPrefillSeconds: 0.3, decodeInterferenceSeconds: 0.4 });
+    expect(gate(measured, "prefill-dominated-ttft").value).toBeCloseTo(0.7, 12);
+    expect(gate(measured, "prefill-dominated-ttft").passed).toBe(true);
+    expect(measured.ttftChange.netSeconds).toBeCloseTo(-0.24, 12);
+    expect(() => assessDisaggReadiness({ ...ready, longPromptPrefillSeconds: 0.7, decodeInterferenceSeconds: 0.4 })).toThrow(/exceeds longPromptTtftSeconds/);
   });
 
   it("uses a measured interference figure when given: −0.05 + 0.16 = +0.11 s, and says TTFT gets worse", () => {
@@ -143,13 +157,17 @@ describe("goodput calc disagg", () => {
     expect(text).toMatch(/Defaults used/);
   });
 
-  it("reads unit-named flags: --kv-mb 1000 --link-gbps 100 → 1e9 × 8 ÷ 1e11 = 0.08 s; all booleans → ready", () => {
-    const { json } = run({ "kv-mb": "1000", "link-gbps": "100", "chunked-prefill-tried": true, "independent-autoscaling": true, "multi-hop-debugging": true });
+  it("reads unit-named flags: --kv-mb 1000 --link-gbit-s 100 → 1e9 × 8 ÷ 1e11 = 0.08 s; all booleans → ready", () => {
+    const { json } = run({ "kv-mb": "1000", "link-gbit-s": "100", "chunked-prefill-tried": true, "independent-autoscaling": true, "multi-hop-debugging": true });
     expect(json.transferOverheadSeconds).toBeCloseTo(0.08, 12);
     expect(json.verdict).toBe("ready");
   });
 
   it("rejects a bad flag value with BAD_INPUT naming the flag", () => {
-    expect(() => run({ "link-gbps": "fast" })).toThrow(/--link-gbps: "fast"/);
+    expect(() => run({ "link-gbit-s": "fast" })).toThrow(/--link-gbit-s: "fast"/);
+  });
+
+  it("the old --link-gbps (GB/s in calc moe, Gb/s here) is refused naming the new flag", () => {
+    expect(() => run({ "link-gbps": "25" })).toThrow(/use --link-gbit-s \(gigabits per second\)/);
   });
 });

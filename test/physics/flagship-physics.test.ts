@@ -4,6 +4,7 @@ import { builtInCatalog, findGpu, findModel } from "../../src/catalog/catalog.js
 import { modelFromHfConfig } from "../../src/catalog/hf-config.js";
 import { checkTensorParallel, type Deployment } from "../../src/physics/deployment.js";
 import { kvBytesForSequence, kvBytesPerToken, kvSharePerRank, slidingWindowBlocks } from "../../src/physics/kv-bytes.js";
+import { deployableLayout } from "../../src/physics/deployable-layout.js";
 import { computeKvCapacity } from "../../src/physics/kv-capacity.js";
 import { computeKvPool } from "../../src/physics/kv-pool.js";
 import { computeRoofline, rooflineZones } from "../../src/physics/roofline.js";
@@ -11,6 +12,8 @@ import { prefillTime, uniformDecodeStepTime } from "../../src/physics/step-time.
 import { defaultStepTimeProfile, type StepTimeProfile } from "../../src/physics/step-time-profile.js";
 import { residentWeightBytes } from "../../src/physics/weight-bytes.js";
 import { GoodputError } from "../../src/errors.js";
+import { calcMoeCommand } from "../../src/cli/commands/calc-moe.js";
+import { calcPrefillCommand } from "../../src/cli/commands/calc-prefill.js";
 
 // Constants used by the hand calculations below (sources):
 // - HBM: A100/H100 80 GiB, H200 141 GiB as the built-in catalog states them (vendor datasheets);
@@ -259,5 +262,78 @@ describe("capacity within 5 % of vLLM's rules for the flagship models (hand-comp
     const perSequence = (18 * 2048 + 18 * 128) * 2 * 8 * 64 * 2;
     expect(kvBytesForSequence(model("gpt-oss-120b"), 2048, "bf16", 16)).toBe(perSequence);
     expect(kvBytesPerToken(model("gpt-oss-120b"), "bf16")).toBe(36 * 2048);
+  });
+});
+
+describe("6. one link unit, named in the flag", () => {
+  const moe = (values: Record<string, string>) =>
+    calcMoeCommand.run?.({ values: { gpu: "h100-sxm", model: "mixtral-8x7b", gpus: "2", batch: "64", "message-latency-us": "0", ...values }, positionals: [], io: { stdout: () => undefined, stderr: () => undefined }, cwd: process.cwd(), env: {} }) as { json: { rows: { communicationSeconds: number }[] } };
+  it("calc moe --link-gbyte-s is gigabytes per second: halving it doubles the all-to-all time (no latency term)", () => {
+    const fast = moe({ "link-gbyte-s": "450" }).json.rows[0]?.communicationSeconds ?? 0;
+    const slow = moe({ "link-gbyte-s": "225" }).json.rows[0]?.communicationSeconds ?? 0;
+    expect(slow / fast).toBeCloseTo(2, 12);
+    // Hand: 32 MoE layers × 2 (dispatch + combine) × 64 tokens × k = 2 × 4096 × 2 B × (1/2 remote) ÷ 2 GPUs ÷ (450e9 × 0.7).
+    expect(fast).toBeCloseTo((32 * 2 * 64 * 2 * 4096 * 2 * 0.5) / 2 / (450e9 * 0.7), 12);
+  });
+  it("the old --link-gbps is refused naming the new flag", () => {
+    expect(() => moe({ "link-gbps": "450" })).toThrow(/use --link-gbyte-s \(gigabytes per second\)/);
+  });
+});
+
+describe("8. calc prefill checks the decode batch against KV; API bill split", () => {
+  const run = (values: Record<string, string>) =>
+    calcPrefillCommand.run?.({ values: { gpu: "h100-sxm", model: "llama-3-8b", "output-tokens": "256", "decode-batch": "64", ...values }, positionals: [], io: { stdout: () => undefined, stderr: () => undefined }, cwd: process.cwd(), env: {} }) as {
+      json: { prompt: number; decodeBatch: number; kvMaxDecodeBatch: number; decodeBatchLimitedByKv: boolean; apiBill?: { inputUsd: number; outputUsd: number; inputShare: number } }[];
+      text: string;
+    };
+  it("Llama-3-8B on H100 at 8,192 + 256 tokens: 28,181 blocks ÷ 528 blocks per sequence = 53 fit, not the 64 asked", () => {
+    // 28,181 blocks: see kv.test.ts (H100 80 GiB × 0.9 − 16.06 GB weights − 2 GiB) ÷ (131,072 B × 16).
+    const { json, text } = run({ prompt: "2048,8192" });
+    expect(json[1]?.kvMaxDecodeBatch).toBe(Math.floor(28_181 / Math.ceil((8192 + 256) / 16)));
+    expect(json[1]?.decodeBatch).toBe(53);
+    expect(json[1]?.decodeBatchLimitedByKv).toBe(true);
+    expect(json[0]?.decodeBatch).toBe(64); // 28,181 ÷ 144 = 195 fit at 2,304 tokens
+    expect(text).toMatch(/only 53 sequences fit/);
+  });
+  it("--price-snapshot splits the bill: 2,048 in × $2/M + 256 out × $8/M → $0.004096 + $0.002048, input 66.7 %", () => {
+    // OpenAI GPT-4.1 list prices in the built-in snapshot: $2 / M input, $8 / M output.
+    const bill = run({ prompt: "2048", "price-snapshot": "openai-gpt-4.1" }).json[0]?.apiBill;
+    expect(bill?.inputUsd).toBeCloseTo(0.004096, 12);
+    expect(bill?.outputUsd).toBeCloseTo(0.002048, 12);
+    expect(bill?.inputShare).toBeCloseTo(2 / 3, 12);
+  });
+});
+
+describe("8. MoE residency gives a deployable layout", () => {
+  it("DeepSeek-V3 on H100: 9 GPUs hold the weights (671 B × 1 B ÷ 70 GiB usable); deploy 2 nodes × 8, not 9 on NVLink", () => {
+    // Usable per GPU: 80 GiB × 0.9 − 2 GiB = 70 GiB; 671.0e9 B ÷ 75.16e9 B = 8.93 → 9.
+    expect(Math.ceil(671e9 / (80 * GiB * 0.9 - reserve))).toBe(9);
+    const layout = deployableLayout(9, gpu("h100-sxm"));
+    expect(layout).toMatchObject({ gpus: 16, nodes: 2, withinFastDomain: false });
+  });
+  it("within a node the count rounds up to a power of two; PCIe parts are not one NVLink domain", () => {
+    expect(deployableLayout(3, gpu("h100-sxm"))).toMatchObject({ gpus: 4, nodes: 1, withinFastDomain: true });
+    expect(deployableLayout(1, gpu("l4"))).toMatchObject({ gpus: 1, nodes: 1, withinFastDomain: true });
+    expect(deployableLayout(2, gpu("h100-pcie"))).toMatchObject({ gpus: 2, nodes: 1, withinFastDomain: false });
+    expect(deployableLayout(17, gpu("h200"))).toMatchObject({ gpus: 32, nodes: 4 });
+  });
+});
+
+describe("9. a traffic rate gives the operating batch and zone", () => {
+  const base = { contextTokens: 2048, profile: defaultStepTimeProfile, priceUsdPerGpuHour: 3, sloTpotSeconds: 0.03 };
+  it("10 req/s × 300 output tokens = 3,000 tok/s: the smallest batch whose B / T(B) carries it", () => {
+    const deployment = deploy("llama-3-8b", "h100-sxm");
+    const traffic = computeRoofline(deployment, { ...base, offeredTokensPerSecond: 3000 }).traffic;
+    const batch = traffic?.batch ?? 0;
+    const throughput = (b: number) => b / uniformDecodeStepTime(deployment, b, 2048, defaultStepTimeProfile).stepSeconds;
+    expect(throughput(batch)).toBeGreaterThanOrEqual(3000);
+    expect(throughput(batch - 1)).toBeLessThan(3000);
+    expect(traffic?.zone).toBe("weight-bound"); // batch 29 < the 50 %-of-ceiling boundary at 39
+    expect(traffic?.meetsSlo).toBe(true);
+  });
+  it("beyond one replica's ceiling it says how many replicas: ceil(20,000 / ceiling)", () => {
+    const result = computeRoofline(deploy("llama-3-8b", "h100-sxm"), { ...base, offeredTokensPerSecond: 20_000 });
+    expect(result.traffic?.batch).toBeNull();
+    expect(result.traffic?.replicasAtCeiling).toBe(Math.ceil(20_000 / result.zones.ceilingTokensPerSecond));
   });
 });

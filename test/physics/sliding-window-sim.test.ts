@@ -3,27 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../cli/run-cli.js";
+import { onePoolScenarioYaml } from "./one-pool-scenario.js";
 
 // Issue #13: a model whose every layer slides a window (mistral-7b, or an HF config with
 // sliding_window and no layer_types) crashed `sim` with "Invalid typed array length: Infinity"
 // because the KV pool's block bytes counted only full-attention layers (0 of them).
-const scenario = (modelLine: string) => `name: windowed
-seed: 7
-requests: 40
-pools:
-  - name: main
-    replicas: 1
-    gpu: a100-80gb
-    ${modelLine}
-    engine: { maxNumSeqs: 64, maxNumBatchedTokens: 8192, chunkedPrefill: true, prefixCaching: true }
-workload:
-  arrivals: { process: poisson, ratePerSecond: 8 }
-  promptTokens: { dist: fixed, value: 512 }
-  outputTokens: { dist: fixed, value: 64 }
-policies:
-  router: { type: round-robin }
-slo: { e2eSeconds: 5 }
-`;
+const scenario = (modelLine: string) =>
+  onePoolScenarioYaml({
+    name: "windowed", seed: 7, requests: 40, gpu: "a100-80gb", modelLine, maxNumSeqs: 64, maxNumBatchedTokens: 8192,
+    prefixCaching: true, ratePerSecond: 8, promptTokens: 512, outputTokens: 64, e2eSloSeconds: 5,
+  });
 
 describe("sim with an all-sliding-window model", () => {
   it("built-in mistral-7b simulates every request", async () => {

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { builtInCatalog, findPriceSnapshot } from "../../catalog/catalog.js";
+import { findPriceSnapshot } from "../../catalog/catalog.js";
+import { resolveCatalog } from "../deployment-options.js";
 import type { PriceSnapshot } from "../../catalog/types.js";
 import { GoodputError } from "../../errors.js";
 import { computeCacheEconomics, type CacheEconomicsResult, type CacheReuseOutcome, type GapDistribution } from "../../physics/cache-economics.js";
@@ -20,7 +21,7 @@ function _prices(context: CommandContext): PriceSnapshot {
   const values = context.values;
   const explicit = explicitPriceFlags.filter((flag) => stringOption(values, flag) !== undefined);
   const snapshotId = stringOption(values, "prices");
-  if (explicit.length === 0) return findPriceSnapshot(builtInCatalog, snapshotId ?? defaultSnapshotId);
+  if (explicit.length === 0) return findPriceSnapshot(resolveCatalog(context), snapshotId ?? defaultSnapshotId);
   if (snapshotId !== undefined) {
     throw new GoodputError("BAD_USAGE", `Give either --prices ${snapshotId} or explicit prices (--${explicit.join(", --")}), not both.`, { where: "--prices" });
   }
@@ -132,9 +133,12 @@ export const calcCacheCommand: CommandSpec = {
     "Prompt caching break-even (SPEC §3.4). N = p_write / (p_in − p_read) with p_write the full write price per token\n" +
     "(also shown: reads to beat not caching, (p_write − p_in) / (p_in − p_read)). P(hit) = P(gap ≤ TTL) from exponential\n" +
     "or observed gaps; rent = tokens × storage price × hours held. --prompts lints example prompts for a volatile\n" +
-    "value (timestamp, date, UUID, id) before the static prefix.",
+    "value (timestamp, date, UUID, id) before the static prefix. A prefix below the provider's minimum cacheable\n" +
+    "length is never cached (cheapest option: no cache). The hit-rate table shows cost per request from 0 to 100 %\n" +
+    "hits with each tier's break-even hit rate; --catalog adds price snapshots.",
   options: {
     prices: { type: "string", valueName: "SNAPSHOT", description: `Price snapshot from the catalog (default ${defaultSnapshotId})` },
+    catalog: { type: "string", valueName: "FILE", multiple: true, description: "Extra catalog entries (YAML/JSON with prices) for --prices" },
     "input-price": { type: "string", valueName: "USD/MTOK", description: "Explicit input price (with the three flags below instead of --prices)" },
     "cache-write-price": { type: "string", valueName: "USD/MTOK", description: "Explicit cache-write price (full price, not the premium)" },
     "cache-read-price": { type: "string", valueName: "USD/MTOK", description: "Explicit cache-read price" },
@@ -214,6 +218,21 @@ export const calcCacheCommand: CommandSpec = {
         lines.push(`Storage rent on ${tier.tier}: ${_usd(tier.perRequest.rentUsdPerHour)} per hour at ${requestsPerHour ?? 0} requests/hour.`);
       }
     }
+    if (economics.belowMinimumCacheablePrefix) {
+      lines.push(`NOT CACHEABLE: the ${economics.prefixTokens}-token prefix is below the provider's minimum cacheable prefix of ${economics.minCacheablePrefixTokens ?? 0} tokens — it is billed as plain input whatever the tier; lengthen the shared prefix or do not count on caching.`);
+    } else if (economics.minCacheablePrefixTokens !== null) {
+      lines.push(`Minimum cacheable prefix for ${economics.priceSnapshot.id}: ${economics.minCacheablePrefixTokens} tokens (this prefix: ${economics.prefixTokens}).`);
+    }
+    const tierNames = economics.tiers.map((tier) => tier.tier);
+    lines.push(
+      "",
+      "Hit-rate sensitivity (prefix cost per request; each miss writes and holds the entry one TTL):",
+      formatTable(
+        ["hit rate", "uncached", ...tierNames],
+        economics.hitRateSensitivity.map((row) => [`${fixed(row.hitRate * 100, 0)} %`, _usd(row.uncachedUsdPerRequest), ...tierNames.map((name) => _usd(row.costUsdPerRequestByTier[name] ?? 0))]),
+      ),
+      `Break-even hit rate: ${tierNames.map((name) => { const h = economics.breakEvenHitRate[name]; return `${name} ${h === null || h === undefined ? "never" : `${fixed(h * 100, 1)} %`}`; }).join(", ")}.`,
+    );
     if (prefixLint !== null) lines.push("", ..._lintText(prefixLint));
     lines.push(...economics.assumptions.map((assumption) => `Assumption: ${assumption}`), "");
     return { json, text: lines.join("\n") };

@@ -5,8 +5,8 @@ import { labHome, saveCalibration } from "../../store/calibration-store.js";
 import type { CommandSpec } from "../command.js";
 import { deploymentOptions, resolveDeployment } from "../deployment-options.js";
 import { fixed, formatTable, ms } from "../format-table.js";
-import { loadMeasurements } from "../load-measurements.js";
-import { requiredString } from "../parse-values.js";
+import { loadMeasurements, measurementsFromBenchLog } from "../load-measurements.js";
+import { requiredString, stringOption } from "../parse-values.js";
 import { GoodputError } from "../../errors.js";
 
 const percent = (value: number | null): string => (value === null ? "-" : `${fixed(value * 100, 1)} %`);
@@ -25,14 +25,23 @@ export const calcCalibrateCommand: CommandSpec = {
   options: {
     ...deploymentOptions,
     measurements: { type: "string", valueName: "FILE", description: 'JSON array of {"phase":"decode","batch":8,"context":2048,"seconds":0.00745} / {"phase":"prefill","batch":1,"prompt":2048,"seconds":0.0533}; an entry may add "model":"<catalog id>" for another model on the same GPU' },
+    "bench-log": { type: "string", valueName: "FILE", description: "Instead of --measurements: the requests.jsonl of a 'goodput bench --concurrency …' run against your endpoint (TPOT by concurrency → decode, TTFT by prompt length → prefill)" },
     name: { type: "string", valueName: "NAME", description: "Name to save the profile under" },
   },
-  examples: ["goodput calc calibrate --gpu h100-sxm --model llama-3-8b --measurements h100-llama8b.json --name h100"],
+  examples: [
+    "goodput calc calibrate --gpu h100-sxm --model llama-3-8b --measurements h100-llama8b.json --name h100",
+    "goodput calc calibrate --gpu h100-sxm --model llama-3-8b --bench-log runs/bench/requests.jsonl --name my-endpoint",
+  ],
   run(context) {
     const name = requiredString(context.values, "name", "h100-vllm");
-    const path = requiredString(context.values, "measurements", "measurements.json");
+    const benchLog = stringOption(context.values, "bench-log");
+    if (benchLog !== undefined && stringOption(context.values, "measurements") !== undefined) {
+      throw new GoodputError("BAD_USAGE", "Give --measurements FILE or --bench-log FILE, not both.", { where: "--bench-log" });
+    }
+    const path = benchLog ?? requiredString(context.values, "measurements", "measurements.json");
     const resolved = resolveDeployment(context);
-    const measurements = loadMeasurements(path);
+    const fromBench = benchLog === undefined ? null : measurementsFromBenchLog(benchLog);
+    const measurements = fromBench?.measurements ?? loadMeasurements(path);
     // Entries may name other catalog models measured on the same GPU: several shapes pin the
     // fixed / per-layer / weight-streaming split that one model leaves open.
     const otherModels = new Map(
@@ -63,6 +72,7 @@ export const calcCalibrateCommand: CommandSpec = {
     const { decode, prefill } = result.profile;
     const lines = [
       `Calibrated "${name}" on ${resolved.deployment.model.id} × ${resolved.deployment.gpu.id}; saved to ${savedTo}`,
+      ...(fromBench?.notes.map((note) => `From the bench log: ${note}`) ?? []),
       "",
       errorsTable,
       `Decode terms: fixed ${ms(decode.fixedSeconds)} ms, per layer ${fixed(decode.perLayerSeconds * 1e6, 1)} µs, per sequence ${fixed(decode.perSequenceSeconds * 1e6, 2)} µs, weight BW ${fixed(decode.weightBandwidthEfficiency, 3)}, KV BW ${fixed(decode.kvBandwidthEfficiency, 3)}, compute ${fixed(decode.computeEfficiency, 3)}`,

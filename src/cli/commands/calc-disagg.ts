@@ -2,6 +2,7 @@ import { assessDisaggReadiness, disaggDefaults, type DisaggReadinessInput } from
 import type { CommandSpec, OptionValues } from "../command.js";
 import { fixed, formatTable } from "../format-table.js";
 import { numberOption } from "../parse-values.js";
+import { refuseRenamedFlag } from "./calc-renamed-flags.js";
 
 type Rule = "positive" | "nonnegative" | "probability" | "positive-int";
 
@@ -13,7 +14,7 @@ type Rule = "positive" | "nonnegative" | "probability" | "positive-int";
 const numericFlags = {
   "ttft-s": { rule: "positive", fallback: 0.8, valueName: "S", description: "Measured TTFT of the long-prompt class, seconds (default 0.8)" },
   "prefill-s": { rule: "nonnegative", fallback: 0.5, valueName: "S", description: "Prefill compute time inside that TTFT, seconds (default 0.5)" },
-  "interference-s": { rule: "nonnegative", fallback: undefined, valueName: "S", description: "TTFT lost to co-running decode, seconds (default: TTFT − prefill, an upper bound)" },
+  "interference-s": { rule: "nonnegative", fallback: undefined, valueName: "S", description: "TTFT lost to co-running decode, seconds (default: none credited; the rest of TTFT − prefill is queueing)" },
   "prefill-share-threshold": { rule: "probability", fallback: disaggDefaults.prefillShareThreshold, valueName: "P", description: `Prefill share of TTFT that counts as dominated (default ${disaggDefaults.prefillShareThreshold})` },
   "tpot-p50-s": { rule: "positive", fallback: 0.025, valueName: "S", description: "Decode TPOT p50, seconds (default 0.025)" },
   "tpot-p99-s": { rule: "positive", fallback: 0.06, valueName: "S", description: "Decode TPOT p99, seconds (default 0.06)" },
@@ -25,7 +26,7 @@ const numericFlags = {
   "decode-tok-s-per-gpu": { rule: "positive", fallback: 1500, valueName: "TOK/S", description: "Sustained decode tokens/s of one GPU at the SLO-feasible batch (default 1500)" },
   "target-utilization": { rule: "probability", fallback: disaggDefaults.targetUtilization, valueName: "P", description: `Utilization each pool is sized for (default ${disaggDefaults.targetUtilization})` },
   "kv-mb": { rule: "nonnegative", fallback: 500, valueName: "MB", description: "KV bytes moved per request, in MB = 10^6 bytes (default 500)" },
-  "link-gbps": { rule: "positive", fallback: 25, valueName: "GBIT/S", description: "Prefill→decode link bandwidth, gigabits/s (default 25)" },
+  "link-gbit-s": { rule: "positive", fallback: 25, valueName: "GBIT/S", description: "Prefill→decode link bandwidth, gigabits per second (default 25)" },
   "link-latency-s": { rule: "nonnegative", fallback: disaggDefaults.linkLatencySeconds, valueName: "S", description: "Fixed latency per transfer, seconds (default 0)" },
   "ttft-slo-s": { rule: "positive", fallback: 1, valueName: "S", description: "TTFT SLO, seconds (default 1)" },
   "transfer-budget-share": { rule: "probability", fallback: disaggDefaults.transferBudgetShare, valueName: "P", description: `Share of the TTFT SLO the KV transfer may take (default ${disaggDefaults.transferBudgetShare})` },
@@ -42,7 +43,7 @@ export const calcDisaggCommand: CommandSpec = {
   summary: "Disaggregated prefill/decode readiness: six gates, verdict, TTFT change, KV transfer, pool sizing",
   description:
     "Disaggregated prefill/decode readiness (SPEC §3.6; DistServe OSDI'24, Splitwise ISCA'24). Six gates:\n" +
-    "(1) TTFT dominated by long-prompt prefill, (2) decode TPOT disturbed by prefill bursts with chunked prefill\n" +
+    "(1) TTFT dominated by long-prompt prefill (+ measured decode interference), (2) decode TPOT disturbed by prefill bursts with chunked prefill\n" +
     "tried first, (3) enough traffic for two pools (each needs ≥ 1 GPU at the target utilization), (4) KV transfer\n" +
     "= bytes × 8 ÷ link bits/s + latency fits a share of the TTFT SLO (500 MB over 25 Gb/s = 0.16 s), (5) independent\n" +
     "autoscaling of both pools, (6) multi-hop request debugging. Verdict: ready / not yet / not worth it.\n" +
@@ -52,14 +53,16 @@ export const calcDisaggCommand: CommandSpec = {
     "chunked-prefill-tried": { type: "boolean", description: "Chunked prefill was tried first (gate 2)" },
     "independent-autoscaling": { type: "boolean", description: "Prefill and decode pools autoscale independently (gate 5)" },
     "multi-hop-debugging": { type: "boolean", description: "Requests can be traced across prefill, transfer and decode (gate 6)" },
+    "link-gbps": { type: "string", valueName: "-", description: "Removed (its unit differed between calculators): use --link-gbit-s" },
   },
   examples: [
     "goodput calc disagg",
-    "goodput calc disagg --kv-mb 500 --link-gbps 25 --ttft-slo-s 1 --chunked-prefill-tried --independent-autoscaling --multi-hop-debugging",
+    "goodput calc disagg --kv-mb 500 --link-gbit-s 25 --ttft-slo-s 1 --chunked-prefill-tried --independent-autoscaling --multi-hop-debugging",
     "goodput calc disagg --rate-rps 0.5 --json",
   ],
   run(context) {
     const { values } = context;
+    refuseRenamedFlag(values, "link-gbps", "--link-gbit-s", "gigabits per second");
     const defaulted: string[] = [];
     const read = (name: NumericFlag): number | undefined => {
       const flag = numericFlags[name];
@@ -85,7 +88,7 @@ export const calcDisaggCommand: CommandSpec = {
       decodeTokensPerSecondPerGpu: required("decode-tok-s-per-gpu"),
       targetUtilization: required("target-utilization"),
       kvBytesPerRequest: required("kv-mb") * 1e6,
-      linkBandwidthBitsPerSecond: required("link-gbps") * 1e9,
+      linkBandwidthBitsPerSecond: required("link-gbit-s") * 1e9,
       linkLatencySeconds: required("link-latency-s"),
       ttftSloSeconds: required("ttft-slo-s"),
       transferBudgetShare: required("transfer-budget-share"),

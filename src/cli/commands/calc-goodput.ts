@@ -1,4 +1,6 @@
 import { readFileSync } from "node:fs";
+import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
+import { sqlLiteral } from "../../io/duckdb-sql.js";
 import { resolve } from "node:path";
 import { GoodputError } from "../../errors.js";
 import {
@@ -36,7 +38,7 @@ export const calcGoodputCommand: CommandSpec = {
     "A gate whose measurement is missing on a successful record is not met (TPOT is exempt for ≤ 1 output token).\n" +
     "Cost in the window: --gpu-hours × --price-per-hour, or --cost-usd, else the sum of record costUsd.",
   options: {
-    records: { type: "string", valueName: "FILE", description: "Per-request records, JSONL (.jsonl) or CSV (.csv) with a header row" },
+    records: { type: "string", valueName: "FILE", description: "Per-request records, JSONL (.jsonl) or CSV (.csv) with a header row; the requests.jsonl that sim, bench and serve write reads as is" },
     "slo-ttft": { type: "string", valueName: "SECONDS", description: "TTFT gate in seconds (records mode)" },
     "slo-tpot": { type: "string", valueName: "SECONDS", description: "TPOT gate in seconds (records mode)" },
     "slo-e2e": { type: "string", valueName: "SECONDS", description: "End-to-end latency gate in seconds (records mode)" },
@@ -90,7 +92,7 @@ function rejectOptions(context: CommandContext, names: readonly string[], mode: 
 
 // ── records mode ────────────────────────────────────────────────────────────────────────────────
 
-function runRecords(context: CommandContext, path: string): CommandResult {
+async function runRecords(context: CommandContext, path: string): Promise<CommandResult> {
   const { values } = context;
   const seconds = (name: string): number | undefined => numberOption(values, name, { rule: "positive", example: "0.5" });
   const ttft = seconds("slo-ttft");
@@ -100,7 +102,7 @@ function runRecords(context: CommandContext, path: string): CommandResult {
   const windowCostUsd = readWindowCost(context);
   const overheadCostUsd = numberOption(values, "overhead-cost-usd", { rule: "nonnegative", example: "12.5" });
   const targetAttainment = numberOr(values, "target-attainment", 0.99, { rule: "probability", example: "0.99" });
-  const records = readRecordsFile(context.cwd, path);
+  const records = await readRecordsFile(context.cwd, path);
   const summary = summarizeGoodput(records, {
     slo,
     targetAttainment,
@@ -128,30 +130,35 @@ function readWindowCost(context: CommandContext): number | undefined {
 
 type FieldKind = "number" | "boolean" | "status";
 
-/** Record fields: [core name, snake_case alias, kind, required]. */
-const recordFields: readonly (readonly [keyof GoodputRecord, string, FieldKind, boolean])[] = [
-  ["status", "status", "status", true],
-  ["startSeconds", "start_seconds", "number", true],
-  ["endSeconds", "end_seconds", "number", true],
-  ["ttftSeconds", "ttft_seconds", "number", false],
-  ["tpotSeconds", "tpot_seconds", "number", false],
-  ["e2eSeconds", "e2e_seconds", "number", false],
-  ["outputTokens", "output_tokens", "number", false],
-  ["qualityPass", "quality_pass", "boolean", false],
-  ["costUsd", "cost_usd", "number", false],
+/**
+ * Record fields: [core name, snake_case alias, canonical request-log name (SPEC §8, what `sim`,
+ * `bench` and `serve` write to requests.jsonl), kind, required]. The canonical log has no end time
+ * for a request that produced no token: arrival + e2e stands in (see canonicalEnd).
+ */
+const recordFields: readonly (readonly [keyof GoodputRecord, string, string, FieldKind, boolean])[] = [
+  ["status", "status", "status", "status", true],
+  ["startSeconds", "start_seconds", "arrival_s", "number", true],
+  ["endSeconds", "end_seconds", "last_token_s", "number", true],
+  ["ttftSeconds", "ttft_seconds", "ttft_s", "number", false],
+  ["tpotSeconds", "tpot_seconds", "tpot_s", "number", false],
+  ["e2eSeconds", "e2e_seconds", "e2e_s", "number", false],
+  ["outputTokens", "output_tokens", "output_tokens", "number", false],
+  ["qualityPass", "quality_pass", "quality_pass", "boolean", false],
+  ["costUsd", "cost_usd", "cost_usd", "number", false],
 ];
 
 const latencyFields = new Set<string>(["ttftSeconds", "tpotSeconds", "e2eSeconds"]);
-const statusAliases: Readonly<Record<string, GoodputRecord["status"]>> = { ok: "ok", success: "ok", error: "error", incomplete: "incomplete" };
+// The canonical log's dropped (queue timeout) and rejected (admission) attempts count as errors: never accepted.
+const statusAliases: Readonly<Record<string, GoodputRecord["status"]>> = { ok: "ok", success: "ok", error: "error", incomplete: "incomplete", dropped: "error", rejected: "error" };
 
 /** Reads per-request records from JSONL or CSV; every bad row is reported with file, line, field, value and fix. */
-function readRecordsFile(cwd: string, path: string): GoodputRecord[] {
+async function readRecordsFile(cwd: string, path: string): Promise<GoodputRecord[]> {
   const text = readText(cwd, path);
   const lines = text.split(/\r?\n/);
   const firstLine = lines.find((line) => line.trim() !== "") ?? "";
   const csv = path.toLowerCase().endsWith(".csv") || (!/\.(jsonl|ndjson|json)$/i.test(path) && !firstLine.trimStart().startsWith("{"));
   const issues: string[] = [];
-  const records = csv ? parseCsvRecords(path, lines, issues) : parseJsonlRecords(path, lines, issues);
+  const records = csv ? (firstLine.trim() === "" ? [] : await readCsvRecords(resolve(cwd, path), path, issues)) : parseJsonlRecords(path, lines, issues);
   if (issues.length > 0) {
     const shown = issues.slice(0, 20);
     throw new GoodputError(
@@ -166,6 +173,28 @@ function readRecordsFile(cwd: string, path: string): GoodputRecord[] {
   return records;
 }
 
+/** A field's value from a row by its core, snake_case or canonical-log name, in that order. */
+function fieldLookup(get: (name: string) => unknown): (names: readonly string[]) => unknown {
+  return (names) => {
+    for (const name of names) {
+      const value = get(name);
+      if (value !== undefined && value !== null) return value;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * The canonical log leaves last_token_s empty when no token came (errors, rejections): the attempt
+ * then ends at arrival_s + e2e_s, or at arrival_s.
+ */
+function canonicalEnd(get: (name: string) => unknown): unknown {
+  const arrival = get("arrival_s");
+  if (arrival === undefined || arrival === null || get("last_token_s") !== null) return undefined;
+  const e2e = get("e2e_s");
+  return typeof arrival === "number" ? arrival + (typeof e2e === "number" ? e2e : 0) : Number(arrival) + (e2e === null || e2e === undefined ? 0 : Number(e2e));
+}
+
 function parseJsonlRecords(path: string, lines: readonly string[], issues: string[]): GoodputRecord[] {
   const records: GoodputRecord[] = [];
   lines.forEach((line, index) => {
@@ -174,89 +203,80 @@ function parseJsonlRecords(path: string, lines: readonly string[], issues: strin
     let parsed: unknown;
     try {
       parsed = JSON.parse(line);
-    } catch (error) {
-      issues.push(`${where}: not valid JSON (${error instanceof Error ? error.message : String(error)}); write one JSON object per line`);
+    } catch {
+      issues.push(`${where}: not valid JSON; write one JSON object per line`);
       return;
     }
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      issues.push(`${where}: ${JSON.stringify(parsed)} is not a JSON object; write one object per line like {"status":"ok","startSeconds":0,"endSeconds":1.2}`);
+      issues.push(`${where}: not a JSON object; write one object per line like {"status":"ok","startSeconds":0,"endSeconds":1.2}`);
       return;
     }
     const row = parsed as Record<string, unknown>;
-    const record = buildRecord(where, (camel, snake) => {
-      const value = camel in row ? row[camel] : row[snake];
-      return value === null ? undefined : value;
-    }, issues);
+    const get = (name: string): unknown => (name in row ? row[name] : undefined);
+    const record = buildRecord(where, fieldLookup(get), issues, false, canonicalEnd(get));
     if (record !== null) records.push(record);
   });
   return records;
 }
 
-function parseCsvRecords(path: string, lines: readonly string[], issues: string[]): GoodputRecord[] {
-  const headerIndex = lines.findIndex((line) => line.trim() !== "");
-  if (headerIndex < 0) return [];
-  const header = splitCsvLine(lines[headerIndex] ?? "").map((cell) => cell.trim());
-  const missing = recordFields.filter(([camel, snake, , required]) => required && !header.includes(camel) && !header.includes(snake)).map(([camel]) => camel);
-  if (missing.length > 0) {
-    issues.push(`${path}:${headerIndex + 1}: the header lacks column${missing.length === 1 ? "" : "s"} ${missing.join(", ")}; add ${missing.length === 1 ? "it" : "them"} (header: ${header.join(",")})`);
-    return [];
-  }
-  const records: GoodputRecord[] = [];
-  for (let index = headerIndex + 1; index < lines.length; index += 1) {
-    const line = lines[index] ?? "";
-    if (line.trim() === "") continue;
-    const where = `${path}:${index + 1}`;
-    const cells = splitCsvLine(line);
-    if (cells.length !== header.length) {
-      issues.push(`${where}: ${cells.length} cells but the header has ${header.length}; fix the row's commas (quote cells that contain commas)`);
-      continue;
+/** hive_partitioning = false: a folder named key=value must never become a column (issue #18). */
+const csvReadOptions = "header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', hive_partitioning = false, store_rejects = true";
+
+/**
+ * CSV through DuckDB (RFC 4180 quoting, no hand-written splitter): every cell read as text so
+ * buildRecord names the bad value; rows DuckDB rejects (too few / too many cells) are reported by line.
+ * Line numbers assume one line per row (header on the first non-empty line).
+ */
+async function readCsvRecords(file: string, path: string, issues: string[]): Promise<GoodputRecord[]> {
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  try {
+    const rows = await readRows(connection, `SELECT * FROM read_csv(${sqlLiteral(file)}, ${csvReadOptions})`, path);
+    const rejects = await readRows(connection, "SELECT line, error_message FROM reject_errors ORDER BY line", path);
+    const header = (await readRows(connection, `DESCRIBE SELECT * FROM read_csv(${sqlLiteral(file)}, ${csvReadOptions})`, path)).map((row) => String(row.column_name));
+    const missing = recordFields.filter(([camel, snake, canonical, , required]) => required && ![camel, snake, canonical].some((name) => header.includes(name))).map(([camel]) => camel);
+    if (missing.length > 0 && !(missing.length === 1 && missing[0] === "endSeconds" && header.includes("arrival_s"))) {
+      issues.push(`${path}:1: the header lacks column${missing.length === 1 ? "" : "s"} ${missing.join(", ")}; add ${missing.length === 1 ? "it" : "them"} (header: ${header.join(",")})`);
+      return [];
     }
-    const cellOf = (name: string): string | undefined => {
-      const column = header.indexOf(name);
-      const cell = column < 0 ? undefined : cells[column]?.trim();
-      return cell === undefined || cell === "" ? undefined : cell;
-    };
-    const record = buildRecord(where, (camel, snake) => cellOf(camel) ?? cellOf(snake), issues, true);
-    if (record !== null) records.push(record);
+    const rejectedLines = new Set<number>();
+    for (const reject of rejects) {
+      const line = Number(reject.line);
+      if (rejectedLines.has(line)) continue;
+      rejectedLines.add(line);
+      const counts = /Expected Number of Columns: (\d+) Found: (\d+)/.exec(String(reject.error_message));
+      issues.push(counts ? `${path}:${line}: ${counts[2]} cells but the header has ${counts[1]}; fix the row's commas (quote cells that contain commas)` : `${path}:${line}: ${String(reject.error_message)}`);
+    }
+    const records: GoodputRecord[] = [];
+    let line = 1;
+    for (const row of rows) {
+      do line += 1;
+      while (rejectedLines.has(line));
+      const get = (name: string): unknown => (name in row ? row[name] : undefined);
+      const record = buildRecord(`${path}:${line}`, fieldLookup(get), issues, true, canonicalEnd(get));
+      if (record !== null) records.push(record);
+    }
+    return records;
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
   }
-  return records;
 }
 
-/** A comma-separated line with RFC 4180 double-quote escaping. */
-function splitCsvLine(line: string): string[] {
-  const cells: string[] = [];
-  let cell = "";
-  let quoted = false;
-  for (let index = 0; index < line.length; index += 1) {
-    const char = line.charAt(index);
-    if (quoted) {
-      if (char === '"' && line.charAt(index + 1) === '"') {
-        cell += '"';
-        index += 1;
-      } else if (char === '"') {
-        quoted = false;
-      } else {
-        cell += char;
-      }
-    } else if (char === '"') {
-      quoted = true;
-    } else if (char === ",") {
-      cells.push(cell);
-      cell = "";
-    } else {
-      cell += char;
-    }
+async function readRows(connection: DuckDBConnection, sql: string, path: string): Promise<Record<string, unknown>[]> {
+  try {
+    return (await connection.runAndReadAll(sql)).getRowObjectsJS();
+  } catch (error) {
+    throw new GoodputError("BAD_FILE", `${path}: DuckDB could not read it as CSV (${error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error)}); check the header row and the quoting.`, { where: path });
   }
-  cells.push(cell);
-  return cells;
 }
 
 /** Validates one row; pushes every problem and returns null when any field is bad. */
-function buildRecord(where: string, lookup: (camel: string, snake: string) => unknown, issues: string[], fromText = false): GoodputRecord | null {
+function buildRecord(where: string, lookup: (names: readonly string[]) => unknown, issues: string[], fromText = false, fallbackEnd?: unknown): GoodputRecord | null {
   const before = issues.length;
   const record: Record<string, unknown> = {};
-  for (const [camel, snake, kind, required] of recordFields) {
-    const raw = lookup(camel, snake);
+  for (const [camel, snake, canonical, kind, required] of recordFields) {
+    const raw = lookup([camel, snake, canonical]) ?? (camel === "endSeconds" ? fallbackEnd : undefined);
     if (raw === undefined) {
       if (required) issues.push(`${where}: field "${camel}" is missing; add it${camel === "status" ? ' ("ok", "error" or "incomplete")' : " (seconds on the run's clock)"}`);
       continue;

@@ -1,4 +1,5 @@
-import { builtInCatalog, findPriceSnapshot } from "../../catalog/catalog.js";
+import { findPriceSnapshot } from "../../catalog/catalog.js";
+import { resolveCatalog } from "../deployment-options.js";
 import { GoodputError } from "../../errors.js";
 import {
   computeCacheLocality,
@@ -75,6 +76,7 @@ export const calcLocalityCommand: CommandSpec = {
     "every replica; prefix-hash / sticky-session give each prefix a home; kv-aware-spill adds a load bound with spill\n" +
     "to the least-loaded replicas. An analytic estimate, to be cross-checked with the fleet simulator.",
   options: {
+    catalog: { type: "string", valueName: "FILE", multiple: true, description: "Extra catalog entries (YAML/JSON with prices) for --prices" },
     replicas: { type: "string", valueName: "R", description: "Replicas (default 8)" },
     prefixes: { type: "string", valueName: "K", description: "Distinct prefixes (default 1000)" },
     zipf: { type: "string", valueName: "S", description: "Zipf exponent of prefix popularity, 0 = uniform (default 1)" },
@@ -105,7 +107,7 @@ export const calcLocalityCommand: CommandSpec = {
     if (loadBound < 1) {
       throw new GoodputError("BAD_INPUT", `--load-bound: "${String(loadBound)}" is below 1 (a replica must be allowed at least the mean load); for example --load-bound 1.25.`, { where: "--load-bound" });
     }
-    const inputPrice = numberOption(values, "input-price", { rule: "nonnegative", example: "3" }) ?? findPriceSnapshot(builtInCatalog, stringOption(values, "prices") ?? defaultSnapshotId).inputUsdPerMTok;
+    const inputPrice = numberOption(values, "input-price", { rule: "nonnegative", example: "3" }) ?? findPriceSnapshot(resolveCatalog(context), stringOption(values, "prices") ?? defaultSnapshotId).inputUsdPerMTok;
     const replicaCapacity = numberOption(values, "replica-capacity", { rule: "positive", example: "10" });
     const result = computeCacheLocality({
       replicas: numberOr(values, "replicas", 8, { rule: "positive-int", example: "8" }),

@@ -24,6 +24,8 @@ export const calcRooflineCommand: CommandSpec = {
     "slo-tpot-ms": { type: "string", valueName: "MS", description: "TPOT SLO in milliseconds" },
     "tail-factor": { type: "string", valueName: "X", description: "p99 TPOT ÷ mean TPOT to judge the SLO by (default 1)" },
     "acceptance-rate": { type: "string", valueName: "P", description: "Share of tokens in accepted results (default 1)" },
+    "arrival-rate": { type: "string", valueName: "REQ/S", description: "Traffic per replica: requests per second (with --output-tokens) → the batch and zone it runs at" },
+    "output-tokens": { type: "string", valueName: "N", description: "Traffic: mean output tokens per request (default 256)" },
   },
   examples: [
     "goodput calc roofline --gpu h100-sxm --model llama-3-8b --batch 1,2,4,8 --context 2048",
@@ -34,6 +36,8 @@ export const calcRooflineCommand: CommandSpec = {
     const batches = numberListOption(context.values, "batch", { rule: "positive-int", example: "1,2,4,8" });
     const sloMs = numberOption(context.values, "slo-tpot-ms", { rule: "positive", example: "50" });
     const contextTokens = numberOr(context.values, "context", 2048, { rule: "positive-int", example: "2048" });
+    const arrivalRate = numberOption(context.values, "arrival-rate", { rule: "positive", example: "5" });
+    const outputTokens = numberOr(context.values, "output-tokens", 256, { rule: "positive-int", example: "256" });
     const result = computeRoofline(resolved.deployment, {
       ...resolved.memory,
       ...(batches === undefined ? {} : { batches }),
@@ -43,6 +47,7 @@ export const calcRooflineCommand: CommandSpec = {
       acceptanceRate: numberOr(context.values, "acceptance-rate", 1, { rule: "probability", example: "0.95" }),
       ...(sloMs === undefined ? {} : { sloTpotSeconds: sloMs / 1000 }),
       tpotTailFactor: numberOr(context.values, "tail-factor", 1, { rule: "positive", example: "1.3" }),
+      ...(arrivalRate === undefined ? {} : { offeredTokensPerSecond: arrivalRate * outputTokens }),
     });
     const { deployment } = resolved;
     const rows = result.points.map((point) => [
@@ -75,12 +80,13 @@ export const calcRooflineCommand: CommandSpec = {
       formatTable(["batch", "step ms", "tok/s", "$/M tok", "$/M accepted", "bottleneck", "zone", "fits KV", "meets SLO"], rows),
       `Zones: ${zonesText}`,
       `Headline: ${headline}`,
+      ...(result.traffic ? [`Traffic (${arrivalRate ?? 0} req/s × ${outputTokens} output tokens): ${result.traffic.message}`] : []),
       ...resolved.notes.map((note) => `Note: ${note}`),
       "",
     ];
     // One object per batch (the headline flagged on its point), with the operating point, pool and zones beside.
     const points = result.points.map((point) => ({ ...point, operatingPoint: point.batch === op?.batch }));
-    const json = { points, operatingPoint: op, headline, sloFrontierBatch: result.sloFrontierBatch, maxFeasibleBatch: result.maxFeasibleBatch, pool: result.pool, zones, notes: resolved.notes };
+    const json = { points, operatingPoint: op, traffic: result.traffic, headline, sloFrontierBatch: result.sloFrontierBatch, maxFeasibleBatch: result.maxFeasibleBatch, pool: result.pool, zones, notes: resolved.notes };
     const reportInput = {
       points,
       deployment: `${deployment.model.name} on ${deployment.tensorParallel} × ${deployment.gpu.name}, $${resolved.priceUsdPerGpuHour}/GPU-hour`,
