@@ -71,12 +71,7 @@ interface BenchRow {
 }
 
 function benchRows(path: string): BenchRow[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new GoodputError("FILE_NOT_FOUND", `Cannot read bench log "${path}" (give the requests.jsonl that 'goodput bench --out DIR' wrote).`, { where: path });
-  }
+  const text = readBoundedTextFile(path, { what: "bench log (the requests.jsonl that 'goodput bench --out DIR' wrote)", maxBytes: 1024 * 2 ** 20 });
   const rows: BenchRow[] = [];
   const issues: string[] = [];
   text.split(/\r?\n/).forEach((line, index) => {
