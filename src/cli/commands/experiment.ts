@@ -162,10 +162,11 @@ const showCommand: CommandSpec = {
     if (name === undefined) throw new GoodputError("BAD_USAGE", "Missing experiment name: goodput experiment show NAME (e.g. cost).");
     const store = await LabStore.open(labHome(context.cwd, context.env));
     try {
-      const matrix = selectMatrix(await store.storedCells(name));
+      const record = await store.latestDecision(name);
+      // The matrix of the latest decision's evidence (so matrix and decision agree), else of the newest cell.
+      const matrix = selectMatrix(await store.storedCells(name), record?.evidenceKey === undefined ? {} : { evidenceKey: record.evidenceKey });
       const { rows } = matrix;
       if (rows.length === 0) throw new GoodputError("BAD_USAGE", `No stored runs for experiment "${name}"; run 'goodput experiment run --experiment ${name}' first.`);
-      const record = await store.latestDecision(name);
       const storedConfig = await store.experimentConfigJson(name);
       const evidenceBoundary = storedConfig === null ? "not recorded" : (JSON.parse(storedConfig) as ExperimentConfig).evidenceBoundary;
       const text = [formatMatrix(rows, evidenceBoundary), formatMatrixEvidence(matrix), record ? formatDecision(record) : "Decision: none recorded yet.\n"].join("\n");
