@@ -54,6 +54,14 @@ export interface CostMatrixRow {
   readonly sloPassed: boolean;
   /** Which SLO gates failed, in words (empty when passed). */
   readonly sloFailures: readonly string[];
+  /** Whether the backlog had settled when arrivals ended; null where not measured (live targets). */
+  readonly stationarity: { readonly verdict: "steady" | "growing" | "not judged"; readonly reason: string } | null;
+}
+
+/** A row with its steady-state check: a backlog still growing when arrivals end is not a pass. */
+export function withStationarity(row: CostMatrixRow, stationarity: { readonly verdict: "steady" | "growing" | "not judged"; readonly reason: string }): CostMatrixRow {
+  const sloFailures = stationarity.verdict === "growing" ? [...row.sloFailures, stationarity.reason] : row.sloFailures;
+  return { ...row, stationarity: { verdict: stationarity.verdict, reason: stationarity.reason }, sloFailures, sloPassed: sloFailures.length === 0 };
 }
 
 /** What a row is built from, whichever target measured it. */
@@ -138,6 +146,7 @@ export function buildCostMatrixRow(experiment: ExperimentConfig, cell: { readonl
     lcpr: perUnit(measured.costUsd, measured.accepted, 1),
     sloPassed: failures.length === 0,
     sloFailures: failures,
+    stationarity: null,
   };
 }
 

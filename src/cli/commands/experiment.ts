@@ -2,12 +2,13 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cellRequests, cellScenario } from "../../experiment/cell-scenario.js";
-import { costMatrixRow, type CostMatrixRow } from "../../experiment/cost-matrix.js";
+import { costMatrixRow, withStationarity, type CostMatrixRow } from "../../experiment/cost-matrix.js";
 import { decideExperiment } from "../../experiment/decide.js";
 import type { EvidenceKey } from "../../experiment/evidence-key.js";
 import type { ExperimentConfig } from "../../experiment/experiment-schema.js";
 import { runFolderName } from "../../experiment/folder-name.js";
 import { selectMatrix } from "../../experiment/select-matrix.js";
+import { judgeStationarity, stationarityWindowSeconds } from "../../experiment/stationarity.js";
 import { GoodputError } from "../../errors.js";
 import { labHome } from "../../store/calibration-store.js";
 import { LabStore } from "../../store/lab-store.js";
@@ -17,6 +18,7 @@ import { formatDecision, formatMatrix, formatMatrixEvidence } from "../format-ma
 import { listExperimentFiles, loadExperiment } from "../load-experiment.js";
 import { validateScenario } from "../load-scenario.js";
 import { numberOption, requiredString, stringOption } from "../parse-values.js";
+import { readBacklog } from "../read-backlog.js";
 import { runCellOnTarget } from "../run-cell-on-target.js";
 import { runScenario } from "../run-scenario.js";
 
@@ -71,7 +73,9 @@ async function _runCells(
       const scenario = cellScenario(config, testCase, profile, { seed: key.seed, requests });
       const loaded = validateScenario(scenario, { where: `${file} (case ${testCase.name}, profile ${profile.name})`, baseDir: context.cwd, catalog, labHomeDir: home });
       const result = await runScenario(loaded, { seed: key.seed, requests, outDir, nowMs: () => performance.now(), interrupt, runId });
-      const row = costMatrixRow(config, { case: testCase.name, profile: profile.name, runId }, result.summary);
+      const backlog = readBacklog(outDir);
+      const stationarity = judgeStationarity(backlog.samples, { endSeconds: backlog.lastArrivalSeconds, windowSeconds: stationarityWindowSeconds(testCase.workload, backlog.lastArrivalSeconds) });
+      const row = withStationarity(costMatrixRow(config, { case: testCase.name, profile: profile.name, runId }, result.summary), stationarity);
       rows.push(row);
       await store.saveRun({ ...cell, configJson: JSON.stringify(scenario), summaryJson: JSON.stringify(result.summary), row, wallSeconds: result.summary.wallSeconds, logPath: join(outDir, "requests.jsonl") });
     } else {
