@@ -33,10 +33,23 @@ export function formatMatrix(rows: readonly CostMatrixRow[], evidenceBoundary: s
         row.sloPassed ? "pass" : "MISS",
       ]),
     ) +
+    _replicateLines(rows) +
     "in SLO / goodput / $ in SLO count only requests that finished within every per-request gate (a p95 bound judges each request too).\n" +
     "cost = GPU-hours over the run × price, idle included (requests.jsonl cost_usd is each request's busy share).\n" +
     `Evidence boundary: ${evidenceBoundary}\n`
   );
+}
+
+function _replicateLines(rows: readonly CostMatrixRow[]): string {
+  const interval = (ci: readonly [number, number]): string => `${seconds(ci[0])}–${seconds(ci[1])}`;
+  return rows
+    .filter((row) => row.replicates !== undefined)
+    .map((row) => {
+      const replicates = row.replicates;
+      if (!replicates) return "";
+      return `${row.case} × ${row.profile}: ${replicates.seeds.length} seeds (${replicates.seeds.join(", ")}) × ${replicates.requestsPerReplicate} requests — 95 % CI p50 ${interval(replicates.p50LatencySeconds.ci95)} s, p95 ${interval(replicates.p95LatencySeconds.ci95)} s, p99 ${interval(replicates.p99LatencySeconds.ci95)} s (the table shows seed ${replicates.seeds[0] ?? "?"})\n`;
+    })
+    .join("");
 }
 
 /** Where a stored matrix's cells come from: one evidence key, the run sets (marked when unfinished), cells left out. */

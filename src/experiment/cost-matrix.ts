@@ -1,5 +1,6 @@
 import type { SimulationSummary } from "../sim/summary.js";
 import type { ExperimentConfig } from "./experiment-schema.js";
+import type { ReplicateSummary } from "./replicates.js";
 
 /**
  * One case × profile of the useful-work cost matrix (SPEC §5). "accepted" counts requests that
@@ -54,6 +55,10 @@ export interface CostMatrixRow {
   readonly sloPassed: boolean;
   /** Which SLO gates failed, in words (empty when passed). */
   readonly sloFailures: readonly string[];
+  /** Set on the extra replicates of a cell: the run id of the row that carries them (never a matrix row itself). */
+  readonly replicateOf?: string;
+  /** Seeds, requests per replicate and a 95 % interval per percentile, when the cell ran on several seeds. */
+  readonly replicates?: ReplicateSummary;
   /** Whether the backlog had settled when arrivals ended; null where not measured (live targets). */
   readonly stationarity: { readonly verdict: "steady" | "growing" | "not judged"; readonly reason: string } | null;
 }
