@@ -60,7 +60,16 @@ export const experimentSchema = z.strictObject({
     e2eSeconds: z.number().positive().optional(),
   }),
   cases: z
-    .array(z.strictObject({ name: z.string().min(1), description: z.string().optional(), workload: workloadSchema, requests: z.number().int().positive().optional() }))
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        description: z.string().optional(),
+        workload: workloadSchema,
+        requests: z.number().int().positive().optional(),
+        /** Time-bounded: every request arriving in the first durationSeconds (simulator only; overrides requests). */
+        durationSeconds: z.number().positive().optional(),
+      }),
+    )
     .min(1)
     .superRefine(_uniqueNames("case")),
   profiles: z

@@ -76,9 +76,9 @@ describe("run shape: p99 gate, per-profile queue timeout and request counts", ()
     const pools = (profile: typeof fastProfile) => (cellScenario(experiment, testCase, profile, { seed: 1, requests: 10 }).pools as { maxQueueSeconds?: number }[])[0];
     expect(pools(fastProfile)?.maxQueueSeconds).toBe(2);
     expect(pools(cheapProfile)?.maxQueueSeconds).toBe(20);
-    expect(cellRequests(experiment, testCase, fastProfile, undefined)).toBe(80);
-    expect(cellRequests(experiment, testCase, cheapProfile, undefined)).toBe(500);
-    expect(cellRequests(experiment, testCase, fastProfile, 7)).toBe(7);
+    expect(cellRequests(experiment, testCase, fastProfile, { override: undefined, seed: 1 })).toBe(80);
+    expect(cellRequests(experiment, testCase, cheapProfile, { override: undefined, seed: 1 })).toBe(500);
+    expect(cellRequests(experiment, testCase, fastProfile, { override: 7, seed: 1 })).toBe(7);
     expect(cellScenario(experiment, testCase, cheapProfile, { seed: 1, requests: 10 }).slo).toEqual({ e2eSeconds: 4 });
   });
 });

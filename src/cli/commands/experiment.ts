@@ -71,7 +71,10 @@ async function _runCell(context: CommandContext, plan: RunPlan, cellPlan: CellPl
   const { testCase, profile, seed, runId } = cellPlan;
   const home = labHome(context.cwd, context.env);
   const outDir = join(home, "runs", runId);
-  const requests = cellRequests(config, testCase, profile, plan.requestsOverride);
+  if (key.target !== "sim" && testCase.durationSeconds !== undefined) {
+    throw new GoodputError("BAD_USAGE", `case ${testCase.name}: durationSeconds runs on the simulator only for now; give the case requests for a live --target.`, { where: `cases.${testCase.name}.durationSeconds` });
+  }
+  const requests = cellRequests(config, testCase, profile, { override: plan.requestsOverride, seed });
   const cell = { runId, experiment: config.name, case: testCase.name, profile: profile.name, target: key.target, seed, requests, toolVersion, startedAt };
   if (key.target === "sim") {
     const scenario = cellScenario(config, testCase, profile, { seed, requests });
