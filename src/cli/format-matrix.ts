@@ -34,6 +34,7 @@ export function formatMatrix(rows: readonly CostMatrixRow[], evidenceBoundary: s
       ]),
     ) +
     _replicateLines(rows) +
+    rows.map((row) => (row.partialCycle === undefined ? "" : `Note: ${row.case} × ${row.profile}: ${row.partialCycle}.\n`)).join("") +
     "in SLO / goodput / $ in SLO count only requests that finished within every per-request gate (a p95 bound judges each request too).\n" +
     "cost = GPU-hours over the run × price, idle included (requests.jsonl cost_usd is each request's busy share).\n" +
     `Evidence boundary: ${evidenceBoundary}\n`

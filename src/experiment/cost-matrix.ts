@@ -61,12 +61,14 @@ export interface CostMatrixRow {
   readonly replicates?: ReplicateSummary;
   /** Whether the backlog had settled when arrivals ended; null where not measured (live targets). */
   readonly stationarity: { readonly verdict: "steady" | "growing" | "not judged"; readonly reason: string } | null;
+  /** Set when a periodic case's arrivals end part-way through a cycle (see partialCycleWarning). */
+  readonly partialCycle?: string;
 }
 
 /** A row with its steady-state check: a backlog still growing when arrivals end is not a pass. */
-export function withStationarity(row: CostMatrixRow, stationarity: { readonly verdict: "steady" | "growing" | "not judged"; readonly reason: string }): CostMatrixRow {
+export function withStationarity(row: CostMatrixRow, stationarity: { readonly verdict: "steady" | "growing" | "not judged"; readonly reason: string }, partialCycle: string | null = null): CostMatrixRow {
   const sloFailures = stationarity.verdict === "growing" ? [...row.sloFailures, stationarity.reason] : row.sloFailures;
-  return { ...row, stationarity: { verdict: stationarity.verdict, reason: stationarity.reason }, sloFailures, sloPassed: sloFailures.length === 0 };
+  return { ...row, stationarity: { verdict: stationarity.verdict, reason: stationarity.reason }, ...(partialCycle === null ? {} : { partialCycle }), sloFailures, sloPassed: sloFailures.length === 0 };
 }
 
 /** What a row is built from, whichever target measured it. */

@@ -19,10 +19,28 @@ export interface StationarityVerdict {
  * burst or a diurnal period, so a burst is never compared with a lull), else a fifth of the span.
  */
 export function stationarityWindowSeconds(workload: ExperimentCase["workload"], arrivalSpanSeconds: number): number {
+  return arrivalCycleSeconds(workload) ?? arrivalSpanSeconds / 5;
+}
+
+/** The period of a periodic arrival process (on + off, or the diurnal period); null when not periodic. */
+export function arrivalCycleSeconds(workload: ExperimentCase["workload"]): number | null {
   const arrivals = workload.arrivals;
   if (arrivals.process === "onoff") return arrivals.onSeconds + arrivals.offSeconds;
   if (arrivals.process === "diurnal") return arrivals.periodSeconds;
-  return arrivalSpanSeconds / 5;
+  return null;
+}
+
+/**
+ * A warning when a periodic case's arrivals end part-way through a cycle: its percentiles then
+ * weigh the last partial burst or lull more than the whole cycles (null when whole or not periodic).
+ */
+export function partialCycleWarning(workload: ExperimentCase["workload"], arrivalSpanSeconds: number): string | null {
+  const cycle = arrivalCycleSeconds(workload);
+  if (cycle === null) return null;
+  const cycles = arrivalSpanSeconds / cycle;
+  const fraction = cycles - Math.floor(cycles);
+  if (fraction < 0.02 || fraction > 0.98) return null;
+  return `arrivals cover ${cycles.toFixed(2)} cycles of ${cycle} s: the percentiles weigh a partial cycle; set the case's durationSeconds to a multiple of ${cycle} s`;
 }
 
 const growth = { ratio: 1.2, requests: 1 };

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { judgeStationarity, stationarityWindowSeconds, type BacklogSample } from "../../src/experiment/stationarity.js";
+import { judgeStationarity, partialCycleWarning, stationarityWindowSeconds, type BacklogSample } from "../../src/experiment/stationarity.js";
 import { runCli } from "../cli/run-cli.js";
 
 const everySecond = (seconds: number, inSystem: (t: number) => number): BacklogSample[] => Array.from({ length: seconds }, (_, index) => ({ tSeconds: index + 1, inSystem: inSystem(index + 1) }));
@@ -69,5 +69,14 @@ profiles:
     expect(row?.sloFailures.filter((failure) => !/still growing/.test(failure))).toEqual([]);
     expect(row?.stationarity.verdict).toBe("growing");
     expect(row?.sloPassed).toBe(false);
+  });
+});
+
+describe("partialCycleWarning()", () => {
+  const onoff = { arrivals: { process: "onoff", onRatePerSecond: 120, offRatePerSecond: 2, onSeconds: 10, offSeconds: 50 } } as never;
+  it("warns when bursty arrivals end part-way through a 60 s cycle, not on whole cycles or steady arrivals", () => {
+    expect(partialCycleWarning(onoff, 65)).toMatch(/1\.08 cycles of 60 s.*multiple of 60 s/);
+    expect(partialCycleWarning(onoff, 120)).toBeNull();
+    expect(partialCycleWarning({ arrivals: { process: "poisson", ratePerSecond: 10 } } as never, 65)).toBeNull();
   });
 });

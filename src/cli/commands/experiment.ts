@@ -9,7 +9,7 @@ import type { ExperimentConfig } from "../../experiment/experiment-schema.js";
 import { runFolderName } from "../../experiment/folder-name.js";
 import { withReplicates } from "../../experiment/replicates.js";
 import { selectMatrix } from "../../experiment/select-matrix.js";
-import { judgeStationarity, stationarityWindowSeconds } from "../../experiment/stationarity.js";
+import { judgeStationarity, partialCycleWarning, stationarityWindowSeconds } from "../../experiment/stationarity.js";
 import { GoodputError } from "../../errors.js";
 import { labHome } from "../../store/calibration-store.js";
 import { LabStore, type StoredRun } from "../../store/lab-store.js";
@@ -82,7 +82,7 @@ async function _runCell(context: CommandContext, plan: RunPlan, cellPlan: CellPl
     const result = await runScenario(loaded, { seed, requests, outDir, nowMs: () => performance.now(), interrupt, runId });
     const backlog = readBacklog(outDir);
     const stationarity = judgeStationarity(backlog.samples, { endSeconds: backlog.lastArrivalSeconds, windowSeconds: stationarityWindowSeconds(testCase.workload, backlog.lastArrivalSeconds) });
-    const row = withStationarity(costMatrixRow(config, { case: testCase.name, profile: profile.name, runId }, result.summary), stationarity);
+    const row = withStationarity(costMatrixRow(config, { case: testCase.name, profile: profile.name, runId }, result.summary), stationarity, partialCycleWarning(testCase.workload, backlog.lastArrivalSeconds));
     return { row, save: { ...cell, configJson: JSON.stringify(scenario), summaryJson: JSON.stringify(result.summary), wallSeconds: result.summary.wallSeconds, logPath: join(outDir, "requests.jsonl") } };
   }
   const started = performance.now();
