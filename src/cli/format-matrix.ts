@@ -57,11 +57,11 @@ function _replicateLines(rows: readonly CostMatrixRow[]): string {
 export function formatMatrixEvidence(matrix: SelectedMatrix): string {
   const lines = [`Evidence: ${matrix.evidenceKey === null ? "not recorded (runs stored before evidence keys)" : describeEvidenceKey(matrix.evidenceKey)}`];
   for (const set of matrix.runSets) {
-    const status = set.status === "complete" ? "complete" : set.status === "interrupted" ? "INTERRUPTED" : set.status === "incomplete" ? "INCOMPLETE (killed, crashed or still running)" : "unknown";
+    const status = set.status === "complete" ? "complete" : set.status === "interrupted" ? "INTERRUPTED" : set.status === "incomplete" ? "INCOMPLETE (killed, crashed or still running)" : "stored before run sets were recorded";
     lines.push(`  run ${set.runSet ?? "(legacy)"}: ${set.cells} cell(s), ${status}`);
   }
   for (const entry of matrix.excluded) lines.push(`  not mixed in: ${entry.case} × ${entry.profile} (${entry.runId}): ${entry.why}`);
-  if (!matrix.allComplete) lines.push("  Cells from an unfinished run are shown but carry no decision; re-run the experiment.");
+  if (matrix.rows.some((row) => row.runSetStatus === "incomplete" || row.runSetStatus === "interrupted")) lines.push("  Cells from an unfinished run are shown but carry no decision; re-run the experiment.");
   return lines.join("\n") + "\n";
 }
 
