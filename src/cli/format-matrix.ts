@@ -12,7 +12,7 @@ const percent = (value: number | null): string => (value === null || !Number.isF
 export function formatMatrix(rows: readonly CostMatrixRow[], evidenceBoundary: string): string {
   return (
     formatTable(
-      ["case", "profile", "served/requests", "in SLO", "dropped", "failed", "tok/s", "p50 s", "p95 s", "p99 s", "GPU busy", "cost", "$/1K successful", "$/1K in SLO", "$/1M tok in SLO", "goodput/s", "SLO"],
+      ["case", "profile", "served/requests", "in SLO", "dropped", "failed", "tok/s", "p50 s", "p95 s", "p99 s", "headroom s", "GPU busy", "cost", "$/1K successful", "$/1K in SLO", "$/1M tok in SLO", "goodput/s", "SLO"],
       rows.map((row) => [
         row.case,
         row.profile,
@@ -24,6 +24,7 @@ export function formatMatrix(rows: readonly CostMatrixRow[], evidenceBoundary: s
         seconds(row.p50LatencySeconds),
         seconds(row.p95LatencySeconds),
         seconds(row.p99LatencySeconds),
+        row.latencyHeadroomSeconds === null ? "-" : seconds(row.latencyHeadroomSeconds),
         percent(row.utilization),
         formatUsd(row.costUsd),
         formatUsd(row.costPer1kSuccessful),
@@ -36,6 +37,7 @@ export function formatMatrix(rows: readonly CostMatrixRow[], evidenceBoundary: s
     _replicateLines(rows) +
     rows.map((row) => (row.partialCycle === undefined ? "" : `Note: ${row.case} × ${row.profile}: ${row.partialCycle}.\n`)).join("") +
     "in SLO / goodput / $ in SLO count only requests that finished within every per-request gate (a p95 bound judges each request too).\n" +
+    "headroom = the smallest margin, bound minus measured, over the percentile gates (negative: over the SLO); GPU busy = utilization at this load.\n" +
     "cost = GPU-hours over the run × price, idle included (requests.jsonl cost_usd is each request's busy share).\n" +
     `Evidence boundary: ${evidenceBoundary}\n`
   );
