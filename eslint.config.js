@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "dist-bench/**", "node_modules/**", "bin/**", "eslint.config.js", ".goodput/**"] },
+  { ignores: ["dist/**", "dist-bench/**", "node_modules/**", "bin/**", "eslint.config.js", ".goodput/**", "scripts/**/*.mjs"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -14,7 +14,8 @@ export type GoodputErrorCode =
   | "MODEL_CONFIG_FIELD"
   | "MODEL_DOES_NOT_FIT"
   | "BAD_MEASUREMENTS"
-  | "FIT_FAILED";
+  | "FIT_FAILED"
+  | "STORE_BUSY";
 
 /** Codes that mean "the user gave us something wrong" map to exit code 2; the rest to 1. */
 const badInputCodes: ReadonlySet<GoodputErrorCode> = new Set<GoodputErrorCode>([
@@ -29,6 +30,7 @@ const badInputCodes: ReadonlySet<GoodputErrorCode> = new Set<GoodputErrorCode>([
   "MODEL_CONFIG_FIELD",
   "MODEL_DOES_NOT_FIT",
   "BAD_MEASUREMENTS",
+  "STORE_BUSY",
 ]);
 
 export interface GoodputErrorDetails {

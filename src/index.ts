@@ -27,6 +27,9 @@ export { simulateFleet, startFleetSimulation, type FleetSimulation, type PoolSpe
 export type { SimulationSummary } from "./sim/summary.js";
 export type { RequestSource, SimRequestSpec } from "./sim/sim-request.js";
 export { createRequestStream } from "./sim/workload/generate-requests.js";
+export { parseTrace, traceFormats, type ParsedTrace, type TraceFormat, type TraceRow } from "./sim/workload/trace-parse.js";
+export { createTraceReplay, parseTraceWindow, type TraceWindow } from "./sim/workload/trace-replay.js";
+export type { EngineConfig, OffloadConfig } from "./sim/engine/replica-engine.js";
 export { createRouter } from "./sim/routers/create-router.js";
 export type { ReplicaSignals, RoutedRequest, Router, RouterDecision } from "./sim/routers/router.js";
 export { policyFor } from "./sim/policy-for.js";

@@ -41,7 +41,13 @@ const hfConfigSchema = z.looseObject({
   use_sliding_window: z.boolean().optional(),
   layer_types: z.array(z.string()).optional(),
   hidden_act: z.string().optional(),
-  quantization_config: z.looseObject({ quant_method: z.string().optional() }).optional(),
+  quantization_config: z
+    .looseObject({
+      quant_method: z.string().optional(),
+      bits: z.number().int().positive().optional(),
+      modules_to_not_convert: z.array(z.string()).nullish(),
+    })
+    .optional(),
 });
 
 type HfConfig = z.infer<typeof hfConfigSchema>;
@@ -63,16 +69,11 @@ const dtypeNames: Readonly<Record<string, Dtype>> = {
   float8_e4m3fn: "fp8",
   int8: "int8",
   fp4: "fp4",
-  mxfp4: "fp4",
+  mxfp4: "mxfp4",
   int4: "int4",
 };
 
-function readDtype(config: HfConfig, assumptions: string[]): Dtype {
-  const quant = config.quantization_config?.quant_method;
-  if (quant === "fp8") {
-    assumptions.push("weights are FP8 (quantization_config.quant_method = fp8)");
-    return "fp8";
-  }
+function readTorchDtype(config: HfConfig, assumptions: string[]): Dtype {
   const named = config.torch_dtype ?? config.dtype;
   if (named === null || named === undefined) {
     assumptions.push("config.json states no torch_dtype: weights assumed bf16 (override with --weight-dtype)");
@@ -86,10 +87,50 @@ function readDtype(config: HfConfig, assumptions: string[]): Dtype {
       { where: "torch_dtype" },
     );
   }
-  if (quant !== undefined) {
-    assumptions.push(`quantization_config.quant_method = ${quant} is not modelled: weights counted as ${dtype}`);
-  }
   return dtype;
+}
+
+interface WeightDtypes {
+  readonly weightDtype: Dtype;
+  readonly expertWeightDtype?: Dtype;
+}
+
+/**
+ * Weight storage from quantization_config (what vLLM loads), else torch_dtype:
+ *   fp8 (DeepSeek-V3 block FP8)        → every linear weight FP8
+ *   mxfp4 (gpt-oss)                    → routed experts MXFP4; modules_to_not_convert (attention,
+ *                                        router, embeddings, LM head) stay in torch_dtype
+ *   awq / gptq with bits 4 or 8        → int4 / int8 weight-only
+ * Anything else is reported as not modelled (weights counted in torch_dtype).
+ */
+function readWeightDtypes(config: HfConfig, assumptions: string[]): WeightDtypes {
+  const quant = config.quantization_config;
+  const method = quant?.quant_method;
+  if (method === "fp8") {
+    assumptions.push("weights are FP8 (quantization_config.quant_method = fp8): 1 byte per parameter, FP8 tensor-core peak where the GPU has one");
+    return { weightDtype: "fp8" };
+  }
+  const base = readTorchDtype(config, assumptions);
+  if (method === "mxfp4") {
+    const isMoe = (config.num_local_experts ?? config.num_experts ?? config.n_routed_experts ?? 1) > 1;
+    if (isMoe) {
+      assumptions.push(
+        `routed-expert weights are MXFP4 (quantization_config.quant_method = mxfp4: 4.25 bits per parameter); attention, router, embeddings and LM head stay ${base} (modules_to_not_convert); compute assumed at the ${base} peak (weight-only dequantization)`,
+      );
+      return { weightDtype: base, expertWeightDtype: "mxfp4" };
+    }
+    assumptions.push("weights are MXFP4 (quantization_config.quant_method = mxfp4: 4.25 bits per parameter); compute assumed at the bf16 peak");
+    return { weightDtype: "mxfp4" };
+  }
+  if ((method === "awq" || method === "gptq") && (quant?.bits === 4 || quant?.bits === 8)) {
+    const dtype: Dtype = quant.bits === 4 ? "int4" : "int8";
+    assumptions.push(`weights are ${dtype} (quantization_config: ${method}, bits = ${quant.bits}; group scales not counted); compute assumed at the 16-bit peak (weight-only)`);
+    return { weightDtype: dtype };
+  }
+  if (method !== undefined) {
+    assumptions.push(`quantization_config.quant_method = ${method} is not modelled: weights counted as ${base} (override with --weight-dtype)`);
+  }
+  return { weightDtype: base };
 }
 
 function readMoe(config: HfConfig, where: string): MoeSpec | null {
@@ -152,8 +193,23 @@ function readSlidingWindow(config: HfConfig): SlidingWindowSpec | null {
   return { windowTokens: window, layers: config.num_hidden_layers };
 }
 
+/** A bad value as the user can recognise it, cut to 40 characters so an odd file is not printed whole. */
+function shortValue(value: unknown): string {
+  const text = (JSON.stringify(value) as string | undefined) ?? String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+}
+
 /** Builds a ModelSpec from a parsed config.json object; throws one error listing every bad field. */
 export function modelFromHfConfig(raw: unknown, identity: HfModelIdentity): ModelSpec {
+  // Name the kind, never the content: a path typo can point at any file (e.g. ../../etc/passwd).
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    const kind = raw === null ? "null" : Array.isArray(raw) ? "an array" : `a ${typeof raw}`;
+    throw new GoodputError(
+      "MODEL_CONFIG_FIELD",
+      `${identity.where}: config.json must be a JSON object of the model's fields (num_hidden_layers, hidden_size, …), but the file holds ${kind}; check that the path names the model's config.json.`,
+      { where: identity.where },
+    );
+  }
   const parsed = hfConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => {
@@ -165,7 +221,7 @@ export function modelFromHfConfig(raw: unknown, identity: HfModelIdentity): Mode
       );
       return got === undefined
         ? `${field}: missing — add it from the model's config.json`
-        : `${field}: ${JSON.stringify(got)} is not valid (${issue.message})`;
+        : `${field}: ${shortValue(got)} is not valid (${issue.message})`;
     });
     throw new GoodputError(
       "MODEL_CONFIG_FIELD",
@@ -200,7 +256,7 @@ export function modelFromHfConfig(raw: unknown, identity: HfModelIdentity): Mode
     intermediateSize: config.intermediate_size,
     vocabSize: config.vocab_size,
     tiedEmbeddings: config.tie_word_embeddings ?? false,
-    weightDtype: readDtype(config, assumptions),
+    ...readWeightDtypes(config, assumptions),
     // Qwen2 / Qwen2.5 put biases on q, k, v (not o) without declaring attention_bias.
     attentionBias: config.model_type === "qwen2" ? "qkv" : config.attention_bias === true ? "qkvo" : "none",
     ffnMatrices: 3,

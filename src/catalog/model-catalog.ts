@@ -92,7 +92,7 @@ const entries: readonly BuiltInModel[] = [
     id: "gpt-oss-120b",
     name: "gpt-oss-120b",
     aliases: ["openai-gpt-oss-120b"],
-    config: { model_type: "gpt_oss", vocab_size: 201088, torch_dtype: "bfloat16", tie_word_embeddings: false, num_hidden_layers: 36, hidden_size: 2880, num_attention_heads: 64, num_key_value_heads: 8, head_dim: 64, intermediate_size: 2880, num_local_experts: 128, num_experts_per_tok: 4, attention_bias: true, sliding_window: 128, layer_types: Array.from({ length: 36 }, (_, i) => (i % 2 === 0 ? "sliding_attention" : "full_attention")) },
+    config: { model_type: "gpt_oss", vocab_size: 201088, torch_dtype: "bfloat16", tie_word_embeddings: false, num_hidden_layers: 36, hidden_size: 2880, num_attention_heads: 64, num_key_value_heads: 8, head_dim: 64, intermediate_size: 2880, num_local_experts: 128, num_experts_per_tok: 4, attention_bias: true, quantization_config: { quant_method: "mxfp4", modules_to_not_convert: ["model.layers.*.self_attn", "model.layers.*.mlp.router", "model.embed_tokens", "lm_head"] }, sliding_window: 128, layer_types: Array.from({ length: 36 }, (_, i) => (i % 2 === 0 ? "sliding_attention" : "full_attention")) },
   },
 ];
 

@@ -1,7 +1,7 @@
 /** Plain core types for catalog entries. Validation (zod) lives at the edges, in *-schema.ts. */
 
 /** Numeric formats for weights and KV cache. */
-export type Dtype = "fp32" | "bf16" | "fp16" | "fp8" | "int8" | "fp4" | "int4";
+export type Dtype = "fp32" | "bf16" | "fp16" | "fp8" | "int8" | "mxfp4" | "fp4" | "int4";
 
 /** Bytes per element of each numeric format. */
 export const bytesPerElement: Readonly<Record<Dtype, number>> = {
@@ -10,6 +10,9 @@ export const bytesPerElement: Readonly<Record<Dtype, number>> = {
   fp16: 2,
   fp8: 1,
   int8: 1,
+  // OCP microscaling FP4: 32 four-bit values share one 8-bit scale → 4.25 bits per element
+  // (OCP Microscaling Formats MX v1.0 spec, §5; gpt-oss model card "MXFP4 … 4.25 bits per parameter").
+  mxfp4: 4.25 / 8,
   fp4: 0.5,
   int4: 0.5,
 };
@@ -80,6 +83,12 @@ export interface ModelSpec extends Provenance {
   readonly vocabSize: number;
   readonly tiedEmbeddings: boolean;
   readonly weightDtype: Dtype;
+  /**
+   * Dtype of the routed-expert weights where the checkpoint quantizes only those (gpt-oss: MXFP4
+   * experts, BF16 attention/router/embeddings per quantization_config.modules_to_not_convert).
+   * Absent: every weight is in weightDtype.
+   */
+  readonly expertWeightDtype?: Dtype;
   /** Which attention projections carry biases (Qwen2: q,k,v; gpt-oss: q,k,v,o). */
   readonly attentionBias: "none" | "qkv" | "qkvo";
   /** Gated FFN (SwiGLU: gate, up, down = 3 matrices) vs plain (2). */

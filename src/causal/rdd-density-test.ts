@@ -69,12 +69,13 @@ export function testRddDensity(running: ArrayLike<number>, options: { readonly c
   if (bandwidth === undefined) {
     const perSide = sides.map((bins, side) => {
       if (bins.length < 6) _fail(where, `has ${bins.length} histogram bins on one side; pass a bandwidth for the density test`);
-      const rows = bins.map((bin) => [1, bin.mid, bin.mid ** 2, bin.mid ** 3, bin.mid ** 4]);
+      // Centred at the cutoff: the same quartic, but raw mids ~100 put mid⁴ ~ 1e8 beside 1 and make the normal equations singular.
+      const rows = bins.map((bin) => [1, bin.mid - cutoff, (bin.mid - cutoff) ** 2, (bin.mid - cutoff) ** 3, (bin.mid - cutoff) ** 4]);
       const beta = leastSquares(rows, bins.map((bin) => bin.height));
       if (beta === null) _fail(where, "the quartic pilot fit of the histogram is singular; pass a bandwidth for the density test");
       const residualSquares = bins.reduce((sum, bin, i) => sum + (bin.height - (rows[i] ?? []).reduce((s, value, j) => s + value * (beta[j] ?? 0), 0)) ** 2, 0);
       const mse = residualSquares / (bins.length - 5);
-      const curvature = bins.reduce((sum, bin) => sum + (2 * (beta[2] ?? 0) + 6 * (beta[3] ?? 0) * bin.mid + 12 * (beta[4] ?? 0) * bin.mid ** 2) ** 2, 0);
+      const curvature = bins.reduce((sum, bin) => sum + (2 * (beta[2] ?? 0) + 6 * (beta[3] ?? 0) * (bin.mid - cutoff) + 12 * (beta[4] ?? 0) * (bin.mid - cutoff) ** 2) ** 2, 0);
       const range = side === 0 ? cutoff - min : max - cutoff;
       return 3.348 * ((mse * range) / curvature) ** (1 / 5);
     });

@@ -14,6 +14,8 @@ export type OptionValues = Readonly<Record<string, string | boolean | string[] |
 export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** Whether stderr is a terminal: progress lines are drawn only there (absent → not a terminal). */
+  readonly stderrIsTty?: boolean;
 }
 
 export interface CommandContext {

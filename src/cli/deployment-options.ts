@@ -2,7 +2,7 @@ import { builtInCatalog, findGpu, findModel, type Catalog } from "../catalog/cat
 import type { Dtype, GpuSpec, ModelSpec } from "../catalog/types.js";
 import { bytesPerElement } from "../catalog/types.js";
 import { GoodputError } from "../errors.js";
-import type { Deployment } from "../physics/deployment.js";
+import { checkTensorParallel, type Deployment } from "../physics/deployment.js";
 import type { MemoryOptions } from "../physics/kv-pool.js";
 import type { StepTimeProfile } from "../physics/step-time-profile.js";
 import { labHome, loadCalibration } from "../store/calibration-store.js";
@@ -19,7 +19,8 @@ export const deploymentOptions: Readonly<Record<string, OptionSpec>> = {
   tp: { type: "string", valueName: "N", description: "Tensor-parallel degree (GPUs per replica; default 1)" },
   "kv-dtype": { type: "string", valueName: "DTYPE", description: "KV cache dtype: bf16, fp16, fp8 (default: the weights' 16-bit type)" },
   "weight-dtype": { type: "string", valueName: "DTYPE", description: "Override the weights' dtype (bf16, fp8, int4, …)" },
-  "mem-bandwidth": { type: "string", valueName: "GB/s", description: "Override the GPU's memory bandwidth" },
+  "mem-bandwidth": { type: "string", valueName: "GB/s", description: "Override the GPU's datasheet memory bandwidth (the profile's efficiencies still derate it)" },
+  "measured-mem-bandwidth": { type: "string", valueName: "GB/s", description: "A measured, sustained bandwidth: used as is (bandwidth efficiencies set to 1)" },
   flops: { type: "string", valueName: "TFLOP/s", description: "Override the GPU's dense BF16 throughput" },
   hbm: { type: "string", valueName: "GiB", description: "Override the GPU's memory size" },
   "price-per-hour": { type: "string", valueName: "USD", description: "Override the price of one GPU-hour" },
@@ -60,7 +61,19 @@ export function resolveModel(context: CommandContext, catalog: Catalog): ModelSp
   else if (name !== undefined) model = findModel(catalog, name);
   else throw new GoodputError("BAD_USAGE", "Missing --model (e.g. --model llama-3-8b) or --model-config path/config.json.", { where: "--model" });
   const weightDtype = stringOption(context.values, "weight-dtype");
-  return weightDtype === undefined ? model : { ...model, weightDtype: parseDtype(weightDtype, "weight-dtype") };
+  if (weightDtype === undefined) return model;
+  // An override applies to every weight, experts included.
+  const dtype = parseDtype(weightDtype, "weight-dtype");
+  return { ...model, expertWeightDtype: dtype, weightDtype: dtype, assumptions: [...model.assumptions, `weights taken as ${dtype} (--weight-dtype)`] };
+}
+
+/** A profile whose bandwidth efficiencies are 1: for a bandwidth that was measured, not read off a datasheet. */
+function sustainedBandwidthProfile(profile: StepTimeProfile): StepTimeProfile {
+  return {
+    ...profile,
+    decode: { ...profile.decode, weightBandwidthEfficiency: 1, kvBandwidthEfficiency: 1 },
+    prefill: { ...profile.prefill, weightBandwidthEfficiency: 1 },
+  };
 }
 
 /** --gpu with any per-run overrides of its figures. */
@@ -85,12 +98,22 @@ export function resolveGpu(context: CommandContext, catalog: Catalog): GpuSpec {
 export function resolveDeployment(context: CommandContext): ResolvedDeployment {
   const catalog = resolveCatalog(context);
   const model = resolveModel(context, catalog);
-  const gpu = resolveGpu(context, catalog);
+  let gpu = resolveGpu(context, catalog);
   const tensorParallel = numberOption(context.values, "tp", { rule: "positive-int", example: "2" }) ?? 1;
   const kvDtypeRaw = stringOption(context.values, "kv-dtype");
   const kvDtype = kvDtypeRaw === undefined ? (model.weightDtype === "fp16" ? "fp16" : "bf16") : parseDtype(kvDtypeRaw, "kv-dtype");
-  const profile = loadCalibration(labHome(context.cwd, context.env), stringOption(context.values, "calibration") ?? "default");
+  checkTensorParallel(model, tensorParallel);
+  const loaded = loadCalibration(labHome(context.cwd, context.env), stringOption(context.values, "calibration") ?? "default");
   const notes = [...model.assumptions];
+  const measured = numberOption(context.values, "measured-mem-bandwidth", { rule: "positive", example: "2900" });
+  if (measured !== undefined && stringOption(context.values, "mem-bandwidth") !== undefined) {
+    throw new GoodputError("BAD_USAGE", "Give --mem-bandwidth (datasheet, derated) or --measured-mem-bandwidth (sustained, used as is), not both.", { where: "--measured-mem-bandwidth" });
+  }
+  const profile = measured === undefined ? loaded : sustainedBandwidthProfile(loaded);
+  if (measured !== undefined) {
+    gpu = { ...gpu, memBandwidthBytesPerSecond: measured * 1e9 };
+    notes.push(`--measured-mem-bandwidth ${measured} GB/s is taken as sustained: the profile's bandwidth efficiencies are not applied to it`);
+  }
   if (profile.gpuId !== null && profile.gpuId !== gpu.id) {
     notes.push(`calibration "${profile.name}" was fitted on ${profile.gpuId}; its efficiency shares are applied to ${gpu.id}'s datasheet figures`);
   }

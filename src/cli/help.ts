@@ -1,11 +1,13 @@
 import { hasReportBuilder } from "../report/build-report.js";
+import { countLimitHelp } from "./count-limits.js";
 import { globalOptions, resultOptions, type CommandSpec, type OptionSpec } from "./command.js";
 
 function formatOption(name: string, option: OptionSpec): [string, string] {
   const flag = `${option.short ? `-${option.short}, ` : ""}--${name}`;
   const value = option.type === "string" ? ` ${option.valueName ?? "VALUE"}` : "";
   const repeat = option.multiple ? " (repeatable)" : "";
-  return [`${flag}${value}`, `${option.description}${repeat}`];
+  const limit = option.type === "string" ? countLimitHelp(name) : "";
+  return [`${flag}${value}`, `${option.description}${repeat}${limit}`];
 }
 
 function columns(rows: readonly [string, string][]): string {

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readBoundedTextFile } from "../io/read-bounded-text-file.js";
 import { z } from "zod";
 import { GoodputError } from "../errors.js";
 import type { Measurement } from "../physics/calibrate.js";
@@ -16,12 +16,7 @@ const measurementSchema = z.discriminatedUnion("phase", [
  * reported with its line, field and value.
  */
 export function loadMeasurements(path: string): Measurement[] {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch {
-    throw new GoodputError("FILE_NOT_FOUND", `Cannot read measurements file "${path}" (check the path).`, { where: path });
-  }
+  const text = readBoundedTextFile(path, { what: "measurements file", maxBytes: 256 * 2 ** 20 });
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -10,6 +10,8 @@ import type { RouterConfig } from "../sim/routers/router-schema.js";
 import { scenarioSchema, type ScenarioConfig } from "../sim/scenario/scenario-schema.js";
 import type { PoolSpec } from "../sim/simulate-fleet.js";
 import { loadCalibration } from "../store/calibration-store.js";
+import type { ParsedTrace } from "../sim/workload/trace-parse.js";
+import { readTraceFile } from "./read-trace-file.js";
 import { loadModelConfigFile, readStructuredFile } from "./load-catalog-file.js";
 
 export interface LoadedScenario {
@@ -17,6 +19,8 @@ export interface LoadedScenario {
   readonly config: ScenarioConfig;
   readonly pools: readonly PoolSpec[];
   readonly replicaCount: number;
+  /** The parsed trace of a `workload: { trace, format }` scenario; null for a generated workload. */
+  readonly trace: ParsedTrace | null;
 }
 
 /**
@@ -66,6 +70,7 @@ export function validateScenario(raw: unknown, options: { readonly where: string
     if (engine.maxNumBatchedTokens < engine.maxNumSeqs) {
       issues.push(`${where}.engine.maxNumBatchedTokens: ${engine.maxNumBatchedTokens} is below maxNumSeqs ${engine.maxNumSeqs}; a step could not give every running sequence a token (vLLM rejects this too) — raise it to at least ${engine.maxNumSeqs}`);
     }
+    if (engine.offload && !engine.prefixCaching) issues.push(`${where}.engine.offload: an offload tier holds evicted prefix-cache blocks; turn on engine.prefixCaching or remove offload`);
     if (!gpu || !model || !profile) return;
     const deployment: Deployment = { model, gpu, tensorParallel: pool.tensorParallel, kvDtype: model.weightDtype === "fp16" ? "fp16" : "bf16" };
     const kvPool = attempt(where, () =>
@@ -84,6 +89,9 @@ export function validateScenario(raw: unknown, options: { readonly where: string
         blockSizeTokens: engine.blockSize,
         kvBlocks: kvPool.blocks,
         prefixCaching: engine.prefixCaching,
+        offload: engine.offload
+          ? { capacityBytes: engine.offload.capacityGiB === undefined ? Infinity : engine.offload.capacityGiB * 2 ** 30, loadBytesPerSecond: engine.offload.loadGBPerSecond * 1e9, latencySeconds: engine.offload.latencyMs / 1000 }
+          : null,
       },
       priceUsdPerGpuHour: pool.priceUsdPerGpuHour ?? gpu.priceUsdPerHour,
       maxQueueSeconds: pool.maxQueueSeconds ?? null,
@@ -105,11 +113,16 @@ export function validateScenario(raw: unknown, options: { readonly where: string
   if (config.counterfactual) routers.push(["counterfactual.router", config.counterfactual.router]);
   if (config.design) routers.push(["design.treatment", config.design.treatment]);
   for (const [where, router] of routers) attempt(where, () => createRouter(router, placements));
+  if (config.design && config.counterfactual && JSON.stringify(config.counterfactual.router) !== JSON.stringify(config.design.treatment)) {
+    issues.push(`counterfactual.router: with a design the truth is all on policies.router vs all on design.treatment; counterfactual.router (${config.counterfactual.router.type}) must equal design.treatment (${config.design.treatment.type}) — make them the same or drop the design`);
+  }
   if (config.design?.assignment.type === "pool-cluster" && config.pools.length < 2) {
     issues.push("design.assignment: pool-cluster randomization needs at least 2 pools (each pool is a cluster)");
   }
+  const workload = config.workload;
+  const trace = "trace" in workload ? (attempt("workload.trace", () => readTraceFile(resolve(options.baseDir, workload.trace), workload.format)) ?? null) : null;
   if (issues.length > 0) {
     throw new GoodputError("BAD_FILE", `${path}: bad scenario:\n  - ${issues.join("\n  - ")}`, { where: path, issues });
   }
-  return { path, config, pools, replicaCount };
+  return { path, config, pools, replicaCount, trace };
 }

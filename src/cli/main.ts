@@ -19,6 +19,13 @@ import { simCommand } from "./commands/sim.js";
 import { tourCommand } from "./commands/tour.js";
 import { uiCommand } from "./commands/ui.js";
 import { runCommandTree } from "./run-command-tree.js";
+import { toolVersion } from "./tool-version.js";
+
+const versionCommand: CommandSpec = {
+  name: "version",
+  summary: "Print goodput's version (also goodput --version)",
+  run: () => ({ json: { name: "goodput", version: toolVersion, node: process.version }, text: `goodput ${toolVersion}\n` }),
+};
 
 const calcCommand: CommandSpec = {
   name: "calc",
@@ -30,17 +37,22 @@ const calcCommand: CommandSpec = {
 export const rootCommand: CommandSpec = {
   name: "goodput",
   summary: "Inference decision lab: cost per accepted result, goodput under the SLO, policies under shared state.",
-  subcommands: [experimentCommand, tourCommand, calcCommand, simCommand, serveCommand, benchCommand, readoutCommand, reportCommand, uiCommand, catalogCommand],
+  subcommands: [experimentCommand, tourCommand, calcCommand, simCommand, serveCommand, benchCommand, readoutCommand, reportCommand, uiCommand, catalogCommand, versionCommand],
 };
 
 const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  stderrIsTty: process.stderr.isTTY,
 };
 
 /** Runs the CLI; returns the exit code (0 ok, 1 failure, 2 bad usage or input). Never throws. */
 export async function main(argv: readonly string[], io: CliIo = processIo, cwd = process.cwd(), env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
   try {
+    if (argv[0] === "--version" && argv.length === 1) {
+      io.stdout(`goodput ${toolVersion}\n`);
+      return 0;
+    }
     return await runCommandTree(rootCommand, argv, { io, cwd, env });
   } catch (error) {
     if (isGoodputError(error)) {

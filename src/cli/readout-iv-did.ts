@@ -1,10 +1,13 @@
 import { resolve } from "node:path";
+import { callawaySantAnna } from "../causal/did-callaway-santanna.js";
 import { estimateDid } from "../causal/did-estimate.js";
 import { formatDidReadout } from "../causal/did-format-readout.js";
 import { estimateIv } from "../causal/iv-estimate.js";
 import { formatIvReadout } from "../causal/iv-format-readout.js";
 import { readCausalTable, type CausalTable } from "../causal/read-causal-table.js";
 import { GoodputError } from "../errors.js";
+import { formatDesignDecision } from "../readout/design-decision.js";
+import { didDecision, ivDecision } from "../readout/quasi-decisions.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { requiredString, stringList, stringOption } from "./parse-values.js";
 
@@ -39,7 +42,8 @@ export async function runIvReadout(context: CommandContext, file: string): Promi
     covariates: Object.fromEntries(covariates.map((column) => [column, completeColumn(table, column, "--covariate")])),
     names: { outcome, treatment, instrument },
   });
-  return { json: result, text: formatIvReadout(result) };
+  const decision = ivDecision(result, outcome);
+  return { json: { ...result, decision }, text: formatIvReadout(result) + formatDesignDecision(decision) };
 }
 
 /** Parses --event-window "-4:4" into whole periods [lead, lag] with lead ≤ −1 ≤ 0 ≤ lag. */
@@ -71,5 +75,17 @@ export async function runDidReadout(context: CommandContext, file: string): Prom
     { y: completeColumn(table, outcome, "--outcome"), unit: table.labels.get(unit) ?? [], time: completeColumn(table, time, "--time"), treated },
     { ...(window === undefined ? {} : { eventWindow: window }), names: { outcome, unit, time, treatment } },
   );
-  return { json: result, text: formatDidReadout(result) };
+  // Staggered adoption: the decision rests on Callaway–Sant'Anna (never-treated comparison), not on TWFE.
+  let staggered: ReturnType<typeof callawaySantAnna> | string | null = null;
+  if (result.staggered.cohorts.length > 1) {
+    try {
+      staggered = callawaySantAnna({ y: completeColumn(table, outcome, "--outcome"), unit: table.labels.get(unit) ?? [], time: completeColumn(table, time, "--time"), treated });
+    } catch (error) {
+      if (!(error instanceof GoodputError)) throw error;
+      staggered = error.message;
+    }
+  }
+  const decision = didDecision(result, outcome, staggered);
+  const robustText = staggered === null ? "" : typeof staggered === "string" ? `Heterogeneity-robust estimate not computed: ${staggered}\n` : `Heterogeneity-robust estimate (decides): ${staggered.method}: ${staggered.estimate.toPrecision(4)} (SE ${staggered.standardError.toPrecision(3)}, 95 % CI ${staggered.ci95[0].toPrecision(4)} to ${staggered.ci95[1].toPrecision(4)}) vs TWFE ${result.estimate.estimate.toPrecision(4)}.\n`;
+  return { json: { ...result, callawaySantAnna: staggered, decision }, text: formatDidReadout(result) + robustText + formatDesignDecision(decision) };
 }

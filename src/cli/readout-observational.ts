@@ -1,6 +1,9 @@
 import { readCausalTable, type CausalTable } from "../causal/read-causal-table.js";
 import { GoodputError } from "../errors.js";
 import { estimateObservational, formatObservationalReadout, type ObservationalEstimand, type ObservationalResult } from "../observational/index.js";
+import { decideDesign, formatDesignDecision } from "../readout/design-decision.js";
+import { lintBadControls } from "../readout/lint-bad-controls.js";
+import { isLowerBetter } from "../readout/outcome-direction.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { numberOption, numberOr, requiredString, stringList, stringOption } from "./parse-values.js";
 
@@ -68,7 +71,12 @@ export async function runObservationalReadout(context: CommandContext, file: str
   const outcome = stringList(context.values, "outcome")[0];
   if (outcome === undefined) throw new GoodputError("BAD_USAGE", "--design observational needs --outcome COL.", { where: "--outcome" });
   const treatment = requiredString(context.values, "treatment", "treat");
-  const covariates = stringList(context.values, "covariate");
+  const requested = stringList(context.values, "covariate");
+  // SPEC §7.3: an observational total effect adjusts for pre-decision confounders only; post-decision columns are dropped.
+  const lint = lintBadControls({ covariates: requested, prePeriod: null, segment: null });
+  const dropped = lint.filter((entry) => entry.verdict === "refuse");
+  const covariates = requested.filter((column) => !dropped.some((entry) => entry.column === column));
+  if (requested.length > 0 && covariates.length === 0) throw new GoodputError("BAD_USAGE", `every --covariate is post-decision (${dropped.map((entry) => entry.message).join("; ")}); an observational estimate needs pre-treatment confounders — pass columns measured before the decision.`, { where: "--covariate" });
   if (covariates.length === 0) throw new GoodputError("BAD_USAGE", "--design observational needs the pre-treatment confounders: --covariate COL (repeatable); without them the readout would be a raw difference in means.", { where: "--covariate" });
   const estimandText = stringOption(context.values, "estimand") ?? "ate";
   if (estimandText !== "ate" && estimandText !== "att") throw new GoodputError("BAD_USAGE", `--estimand "${estimandText}" is not ate or att.`, { where: "--estimand" });
@@ -99,6 +107,14 @@ export async function runObservationalReadout(context: CommandContext, file: str
     throw error;
   }
   const notes = [arms, ...expanded].flatMap((entry) => (entry.note === null ? [] : [entry.note]));
-  const withNotes = { ...result, warnings: [...notes, ...result.warnings] };
-  return { json: { ...withNotes, file: table.file }, text: formatObservationalReadout(withNotes) };
+  const lintNotes = dropped.map((entry) => `bad control left out of the adjustment: ${entry.message}`);
+  const withNotes = { ...result, warnings: [...lintNotes, ...notes, ...result.warnings], lint };
+  const aipw = result.estimates.find((estimate) => estimate.method === "aipw");
+  const decision = decideDesign({
+    design: "observational",
+    evidence: "observational",
+    primary: aipw === undefined ? null : { outcome, method: `AIPW ${estimand.toUpperCase()}`, estimate: aipw.estimate, standardError: aipw.standardError, ci95: aipw.ci95, lowerIsBetter: isLowerBetter(outcome) },
+    designFailures: result.decision.claim === "downgraded" ? result.decision.reasons : [],
+  });
+  return { json: { ...withNotes, file: table.file, readoutDecision: decision }, text: formatObservationalReadout(withNotes) + formatDesignDecision(decision) };
 }

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { GoodputError } from "../errors.js";
 import { globalOptions, resultOptions, type CliIo, type CommandSpec } from "./command.js";
 import { formatHelp } from "./help.js";
+import { joinNegativeValues } from "./join-negative-values.js";
 import { writeCommandReport, checkReportRequest } from "./write-command-report.js";
 
 export interface RunEnvironment {
@@ -14,7 +15,8 @@ export interface RunEnvironment {
 export async function runCommandTree(root: CommandSpec, argv: readonly string[], environment: RunEnvironment): Promise<number> {
   const path = [root.name];
   let command = root;
-  let rest = [...argv];
+  // `goodput help [COMMAND…]` is `goodput [COMMAND…] --help`.
+  let rest = argv[0] === "help" && !root.subcommands?.some((sub) => sub.name === "help") ? [...argv.slice(1), "--help"] : [...argv];
   while (command.subcommands?.length && rest.length > 0 && !(rest[0] ?? "").startsWith("-")) {
     const name = rest[0] ?? "";
     const next = command.subcommands.find((sub) => sub.name === name);
@@ -31,7 +33,7 @@ export async function runCommandTree(root: CommandSpec, argv: readonly string[],
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
-      args: rest,
+      args: joinNegativeValues(rest, optionSpecs),
       strict: true,
       allowPositionals: true,
       options: Object.fromEntries(

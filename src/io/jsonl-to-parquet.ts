@@ -1,6 +1,6 @@
-import { sqlLiteral } from "./duckdb-sql.js";
+import { duckdbReadablePath } from "./duckdb-readable-path.js";
+import { plainFileReadOptions, readJsonlSql, sqlLiteral } from "./duckdb-sql.js";
 import { DuckDBInstance } from "@duckdb/node-api";
-
 
 /**
  * Converts a JSON Lines file to Parquet with DuckDB (the lab's embedded analytical store), with
@@ -10,11 +10,8 @@ export async function jsonlToParquet(jsonlPath: string, parquetPath: string, col
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
-    const columnSpec = `{${Object.entries(columns).map(([name, type]) => `${sqlLiteral(name)}: ${sqlLiteral(type)}`).join(", ")}}`;
-    await connection.run(
-      `COPY (SELECT * FROM read_json(${sqlLiteral(jsonlPath)}, format = 'newline_delimited', columns = ${columnSpec})) TO ${sqlLiteral(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`,
-    );
-    const result = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlLiteral(parquetPath)})`);
+    await connection.run(`COPY (SELECT * FROM ${readJsonlSql(jsonlPath, columns)}) TO ${sqlLiteral(parquetPath)} (FORMAT parquet, COMPRESSION zstd)`);
+    const result = await connection.runAndReadAll(`SELECT count(*)::INTEGER AS n FROM read_parquet(${sqlLiteral(duckdbReadablePath(parquetPath, { complete: true }))}, ${plainFileReadOptions})`);
     const row = result.getRowObjects()[0];
     return Number(row?.n ?? 0);
   } finally {

@@ -5,6 +5,8 @@ export interface TraceEntry {
   readonly atSeconds: number;
   readonly promptTokens?: number;
   readonly outputTokens?: number;
+  /** Mooncake-style prefix block ids: requests whose first k ids agree send the same first k × blockTokens tokens. */
+  readonly prefixBlocks?: { readonly ids: readonly number[]; readonly blockTokens: number };
 }
 
 /** The open-loop arrival process of `--arrivals`; rates other than ramp's come from --rate. */

@@ -22,6 +22,12 @@ export interface BuiltPrompt {
 export interface PromptBuilder {
   /** Prompt for request `requestId`: `prefixTokens` of group `prefixGroup` (if any), then `tokens` request-specific tokens. */
   build(requestId: number, tokens: number, prefix?: { readonly group: number; readonly tokens: number }): BuiltPrompt;
+  /**
+   * Prompt of `tokens` tokens in blocks of `blockTokens`, block j's words drawn from `ids[j]` (a
+   * trace's prefix block id), so requests sharing their first k ids share their first k blocks'
+   * text; blocks past the ids are the request's own.
+   */
+  buildFromBlocks(requestId: number, ids: readonly number[], blockTokens: number, tokens: number): BuiltPrompt;
   /** Token count of a text under the same tokenizer. */
   countTokens(text: string): number;
   readonly tokenizer: string;
@@ -48,6 +54,15 @@ export async function createPromptBuilder(seed: number): Promise<PromptBuilder> 
   return {
     tokenizer: promptTokenizerName,
     countTokens: (text) => tokenizer.encode(text).length,
+    buildFromBlocks(requestId, ids, blockTokens, tokens) {
+      const parts: string[] = [];
+      for (let block = 0; block * blockTokens < tokens; block++) {
+        const count = Math.min(blockTokens, tokens - block * blockTokens);
+        const id = ids[block];
+        parts.push(id === undefined ? wordsFor(requestId, 0x6b10d + block, count) : wordsFor(id, 0x6b10c, count));
+      }
+      return { text: parts.join(""), tokens, prefixGroup: null, prefixTokens: 0 };
+    },
     build(requestId, tokens, prefix) {
       if (!prefix || prefix.tokens <= 0) return { text: wordsFor(requestId, 0, tokens), tokens, prefixGroup: null, prefixTokens: 0 };
       const cacheKey = prefix.group * 1_000_003 + prefix.tokens;

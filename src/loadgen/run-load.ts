@@ -177,7 +177,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     const tokens = entry?.promptTokens ?? promptTokens;
     const maxOutputTokens = entry?.outputTokens ?? outputTokens;
     const prefix = options.prefix && options.prefix.groups > 0 && options.prefix.tokens > 0 ? { group: Math.floor(hashUniform(seed, requestId, 0x9f) * options.prefix.groups), tokens: options.prefix.tokens } : undefined;
-    const prompt = builder.build(requestId, tokens, prefix);
+    const prompt = entry?.prefixBlocks ? builder.buildFromBlocks(requestId, entry.prefixBlocks.ids, entry.prefixBlocks.blockTokens, tokens) : builder.build(requestId, tokens, prefix);
     const common = {
       requestId,
       label,

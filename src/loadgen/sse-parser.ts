@@ -1,7 +1,8 @@
 /**
  * A Server-Sent Events parser working on raw bytes (WHATWG HTML §9.2 "event stream
- * interpretation", restricted to what OpenAI-compatible servers send): lines end in LF or CRLF,
- * may be split anywhere across chunks (a UTF-8 character too, since LF never occurs inside one),
+ * interpretation", restricted to what OpenAI-compatible servers send): lines end in CRLF, LF or a
+ * lone CR, may be split anywhere across chunks (a UTF-8 character too, since neither CR nor LF
+ * occurs inside one); one leading byte-order mark (U+FEFF) is skipped, as the specification says;
  * `:` lines are comments, `data:` lines accumulate (joined by LF) until a blank line dispatches
  * the event. Only `data:` lines are decoded to strings, so comments and keep-alives cost nothing.
  */
@@ -9,6 +10,7 @@ const LF = 0x0a;
 const CR = 0x0d;
 const COLON = 0x3a;
 const SPACE = 0x20;
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const DATA = Buffer.from("data:");
 const EVENT = Buffer.from("event:");
 
@@ -20,6 +22,10 @@ export class SseParser {
   private remainder: Buffer | null = null;
   private data: string | null = null;
   private eventType = "message";
+  /** Until the first bytes are seen, a byte-order mark may still be coming. */
+  private atStreamStart = true;
+  /** The previous chunk ended in CR: an LF opening this one belongs to that CRLF. */
+  private skipLeadingLf = false;
   private readonly onEvent: SseEventHandler;
 
   constructor(onEvent: SseEventHandler) {
@@ -34,16 +40,39 @@ export class SseParser {
       this.remainder = null;
     }
     let start = 0;
-    const length = buffer.length;
-    while (start < length) {
-      const newline = buffer.indexOf(LF, start);
-      if (newline < 0) {
+    if (this.skipLeadingLf && buffer.length > 0) {
+      if (buffer[0] === LF) start = 1;
+      this.skipLeadingLf = false;
+    }
+    if (this.atStreamStart) {
+      if (buffer.length - start < BOM.length && BOM.subarray(0, buffer.length - start).equals(buffer.subarray(start))) {
         this.remainder = buffer.subarray(start);
         return;
       }
-      const end = newline > start && buffer[newline - 1] === CR ? newline - 1 : newline;
-      this.line(buffer, start, end);
-      start = newline + 1;
+      this.atStreamStart = false;
+      if (buffer.subarray(start, start + BOM.length).equals(BOM)) start += BOM.length;
+    }
+    const length = buffer.length;
+    // The next CR is searched once and reused until passed: most servers send no CR at all, and a
+    // fresh search per line would rescan the whole chunk each time.
+    let nextCr = buffer.indexOf(CR, start);
+    while (start < length) {
+      if (nextCr >= 0 && nextCr < start) nextCr = buffer.indexOf(CR, start);
+      const nextLf = buffer.indexOf(LF, start);
+      const lineEnd = nextCr < 0 ? nextLf : nextLf < 0 ? nextCr : Math.min(nextCr, nextLf);
+      if (lineEnd < 0) {
+        this.remainder = buffer.subarray(start);
+        return;
+      }
+      this.line(buffer, start, lineEnd);
+      if (buffer[lineEnd] !== CR) {
+        start = lineEnd + 1;
+      } else if (lineEnd + 1 === length) {
+        this.skipLeadingLf = true;
+        start = length;
+      } else {
+        start = buffer[lineEnd + 1] === LF ? lineEnd + 2 : lineEnd + 1;
+      }
     }
   }
 
@@ -52,8 +81,7 @@ export class SseParser {
     if (this.remainder !== null) {
       const buffer = this.remainder;
       this.remainder = null;
-      const end = buffer.length > 0 && buffer[buffer.length - 1] === CR ? buffer.length - 1 : buffer.length;
-      this.line(buffer, 0, end);
+      if (!(this.atStreamStart && BOM.subarray(0, buffer.length).equals(buffer))) this.line(buffer, 0, buffer.length);
     }
     this.dispatch();
   }

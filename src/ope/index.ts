@@ -5,7 +5,8 @@ export { fitRewardModel, type ActionFit, type RewardModel, type RewardModelOptio
 export { estimateIps, type ClipOptions } from "./estimate-ips.js";
 export { estimateSnips } from "./estimate-snips.js";
 export { estimateDirectMethod } from "./estimate-direct-method.js";
-export { estimateDoublyRobust } from "./estimate-doubly-robust.js";
+export { estimateDoublyRobust, estimatePolicyImprovement } from "./estimate-doubly-robust.js";
 export { weightDiagnostics, type WeightDiagnostics, type WeightDiagnosticsOptions } from "./weight-diagnostics.js";
 export { evaluateOffPolicy, opeAssumption, type EvaluateOffPolicyOptions, type OffPolicyEvaluation } from "./evaluate-off-policy.js";
 export { fixedActionPolicy, loggedGreedyPolicy, prefixAffinePolicy, prefixAffineReplica, targetPolicyByName, targetPolicyNames, targetProbabilities, uniformPolicy, type OpeRow, type TargetPolicy } from "./target-policies.js";
+export { actionSpace, parsePolicyFile, policyFileLabels, probabilityVector, type ActionSpace, type PolicyFile } from "./probability-map.js";

@@ -2,7 +2,7 @@ import { GoodputError } from "../errors.js";
 import { minimizeNelderMead } from "../numeric/nelder-mead.js";
 import type { Deployment } from "./deployment.js";
 import { prefillTime, uniformDecodeStepTime } from "./step-time.js";
-import type { DecodeTerms, PrefillTerms, StepTimeProfile } from "./step-time-profile.js";
+import { termProblems, type DecodeTerms, type PrefillTerms, type StepTimeProfile } from "./step-time-profile.js";
 
 /** A measured step; `model` names another catalog model than the calibration's own (optional). */
 export type Measurement =
@@ -17,13 +17,27 @@ export interface PointFit {
   readonly leaveOneOutSeconds: number | null;
 }
 
+export interface PenaltyCandidate {
+  /** Multiplier of the base prior weights; null = keep the priors (no fit). */
+  readonly penaltyScale: number | null;
+  /** Leave-one-out MAPE of fits with this penalty; null when a fold's fit left the plausible range. */
+  readonly leaveOneOutMape: number | null;
+}
+
 export interface PhaseFitReport {
   readonly points: number;
+  /** True when the fitted terms replaced the priors (their held-out error beat the uncalibrated one). */
   readonly fitted: boolean;
   /** Mean absolute percentage error of the starting (uncalibrated) profile. */
   readonly uncalibratedMape: number | null;
   readonly inSampleMape: number | null;
+  /** Held-out error of the chosen terms (the priors' own error when they were kept). */
   readonly leaveOneOutMape: number | null;
+  /** The penalty cross-validation chose; null when the priors were kept. */
+  readonly penaltyScale: number | null;
+  readonly candidates: readonly PenaltyCandidate[];
+  /** Why the priors were kept, when they were. */
+  readonly keptPriorsBecause: string | null;
 }
 
 export interface CalibrationResult {
@@ -31,6 +45,8 @@ export interface CalibrationResult {
   readonly decode: PhaseFitReport;
   readonly prefill: PhaseFitReport;
   readonly points: readonly PointFit[];
+  /** True when at least one phase's fit beat the priors on held-out points (else nothing is worth saving). */
+  readonly improved: boolean;
 }
 
 /**
@@ -47,9 +63,9 @@ const prefillPriors = { fixedSeconds: 1e-7, perLayerSeconds: 1e-7, perSequenceSe
 /** A model that just returns its prediction for a measurement under given terms. */
 type Predict<T> = (terms: T, measurement: Measurement) => number;
 
-function fitTerms<T extends DecodeTerms | PrefillTerms>(start: T, priors: Readonly<Record<keyof T & string, number>>, measurements: readonly Measurement[], predict: Predict<T>): T {
+function fitTerms<T extends DecodeTerms | PrefillTerms>(start: T, priors: Readonly<Record<keyof T & string, number>>, measurements: readonly Measurement[], predict: Predict<T>, penaltyScale: number, restarts: number): T {
   const keys = Object.keys(priors) as (keyof T & string)[];
-  const priorWeights = keys.map((key) => priors[key]);
+  const priorWeights = keys.map((key) => priors[key] * penaltyScale);
   const startLogs = keys.map((key) => Math.log(Math.max(start[key] as number, 1e-9)));
   const termsAt = (logs: readonly number[]): T => {
     const terms: Record<string, number> = { ...start };
@@ -70,7 +86,7 @@ function fitTerms<T extends DecodeTerms | PrefillTerms>(start: T, priors: Readon
   };
   let result = minimizeNelderMead(objective, startLogs, { step: 0.3 });
   // Restart from the best point: Nelder–Mead can stall on a collapsed simplex.
-  for (let restart = 0; restart < 2; restart++) result = minimizeNelderMead(objective, result.point, { step: 0.1 });
+  for (let restart = 0; restart < restarts; restart++) result = minimizeNelderMead(objective, result.point, { step: 0.1 });
   return termsAt(result.point);
 }
 
@@ -79,8 +95,9 @@ const mape = (pairs: readonly (readonly [number, number])[]): number | null =>
 
 /**
  * Fits the decode and prefill terms of a step-time profile to measured step times (SPEC §3.9) by
- * minimising squared log error, and reports the error on held-out points (leave-one-out).
- * A phase with fewer than 2 points keeps its starting terms.
+ * minimising squared log error plus a pull toward the starting terms whose strength is chosen by
+ * leave-one-out cross-validation. A phase keeps its starting terms when no fit beats them on
+ * held-out points, when it has fewer than 3 points, or when a fit leaves the plausible range.
  */
 export function calibrateStepTime(
   deployment: Deployment,
@@ -105,45 +122,104 @@ export function calibrateStepTime(
     m.phase === "prefill" ? prefillTime(deploymentOf(m), { batch: m.batch, promptTokens: m.prompt, cachedTokens: m.cached ?? 0 }, { ...options.start, prefill: terms }).stepSeconds : NaN;
   const decodePoints = measurements.filter((m) => m.phase === "decode");
   const prefillPoints = measurements.filter((m) => m.phase === "prefill");
-  const fitDecode = (points: readonly Measurement[]): DecodeTerms => (points.length >= 2 ? fitTerms(options.start.decode, decodePriors, points, decodePredict) : options.start.decode);
-  const fitPrefill = (points: readonly Measurement[]): PrefillTerms => (points.length >= 2 ? fitTerms(options.start.prefill, prefillPriors, points, prefillPredict) : options.start.prefill);
-  const decode = fitDecode(decodePoints);
-  const prefill = fitPrefill(prefillPoints);
+  const decodeChoice = choosePhase(options.start.decode, decodePriors, decodePoints, decodePredict, (terms) => termProblems(terms));
+  const prefillChoice = choosePhase(options.start.prefill, prefillPriors, prefillPoints, prefillPredict, (terms) => termProblems(terms));
   const profile: StepTimeProfile = {
     ...options.start,
     name: options.name,
     gpuId: deployment.gpu.id,
-    decode,
-    prefill,
+    decode: decodeChoice.terms,
+    prefill: prefillChoice.terms,
     source: `fitted by goodput calc calibrate on ${deployment.model.id} × ${deployment.gpu.id} (${decodePoints.length} decode, ${prefillPoints.length} prefill points)`,
   };
-  const predictWith = (m: Measurement, d: DecodeTerms, p: PrefillTerms): number => (m.phase === "decode" ? decodePredict(d, m) : prefillPredict(p, m));
   const points = measurements.map((measurement): PointFit => {
-    const samePhase = measurement.phase === "decode" ? decodePoints : prefillPoints;
-    const others = samePhase.filter((other) => other !== measurement);
-    const leaveOneOutSeconds =
-      others.length >= 2
-        ? measurement.phase === "decode"
-          ? decodePredict(fitDecode(others), measurement)
-          : prefillPredict(fitPrefill(others), measurement)
-        : null;
+    const decode = measurement.phase === "decode";
+    const choice = decode ? decodeChoice : prefillChoice;
+    const predict = (d: DecodeTerms, p: PrefillTerms): number => (decode ? decodePredict(d, measurement) : prefillPredict(p, measurement));
     return {
       measurement,
-      predictedSeconds: predictWith(measurement, decode, prefill),
-      uncalibratedSeconds: predictWith(measurement, options.start.decode, options.start.prefill),
-      leaveOneOutSeconds,
+      predictedSeconds: predict(decodeChoice.terms, prefillChoice.terms),
+      uncalibratedSeconds: predict(options.start.decode, options.start.prefill),
+      leaveOneOutSeconds: choice.heldOut.get(measurement) ?? null,
     };
   });
-  const report = (phase: Measurement["phase"]): PhaseFitReport => {
+  const report = (phase: Measurement["phase"], choice: PhaseChoice<DecodeTerms | PrefillTerms>): PhaseFitReport => {
     const phasePoints = points.filter((point) => point.measurement.phase === phase);
-    const held = phasePoints.flatMap((point) => (point.leaveOneOutSeconds === null ? [] : [[point.leaveOneOutSeconds, point.measurement.seconds] as const]));
     return {
       points: phasePoints.length,
-      fitted: phasePoints.length >= 2,
+      fitted: choice.penaltyScale !== null,
       uncalibratedMape: mape(phasePoints.map((point) => [point.uncalibratedSeconds, point.measurement.seconds] as const)),
       inSampleMape: mape(phasePoints.map((point) => [point.predictedSeconds, point.measurement.seconds] as const)),
-      leaveOneOutMape: held.length === 0 ? null : mape(held),
+      leaveOneOutMape: choice.leaveOneOutMape,
+      penaltyScale: choice.penaltyScale,
+      candidates: choice.candidates,
+      keptPriorsBecause: choice.keptPriorsBecause,
     };
   };
-  return { profile, decode: report("decode"), prefill: report("prefill"), points };
+  const decode = report("decode", decodeChoice);
+  const prefill = report("prefill", prefillChoice);
+  return { profile, decode, prefill, points, improved: decode.fitted || prefill.fitted };
+}
+
+/** Penalty multipliers tried by cross-validation, weakest first (×1 = the base weights above). */
+const penaltyScales = [1, 1e2, 1e4, 1e6] as const;
+
+interface PhaseChoice<T> {
+  readonly terms: T;
+  readonly penaltyScale: number | null;
+  readonly leaveOneOutMape: number | null;
+  readonly heldOut: ReadonlyMap<Measurement, number>;
+  readonly candidates: readonly PenaltyCandidate[];
+  readonly keptPriorsBecause: string | null;
+}
+
+/**
+ * Regularized fit of one phase with the penalty chosen by leave-one-out cross-validation. The
+ * priors themselves are a candidate (their held-out error is their plain error), so the chosen
+ * terms never have a higher held-out error than the uncalibrated profile; a fit whose terms leave
+ * the plausible range (the loader's bounds) in any fold is discarded.
+ */
+function choosePhase<T extends DecodeTerms | PrefillTerms>(
+  start: T,
+  priors: Readonly<Record<keyof T & string, number>>,
+  points: readonly Measurement[],
+  predict: Predict<T>,
+  problems: (terms: T) => readonly string[],
+): PhaseChoice<T> {
+  const uncalibrated = new Map(points.map((m) => [m, predict(start, m)] as const));
+  const uncalibratedMape = mape(points.map((m) => [uncalibrated.get(m) ?? NaN, m.seconds] as const));
+  const keep = (because: string, candidates: readonly PenaltyCandidate[]): PhaseChoice<T> => ({
+    terms: start,
+    penaltyScale: null,
+    leaveOneOutMape: uncalibratedMape,
+    heldOut: uncalibrated,
+    candidates,
+    keptPriorsBecause: because,
+  });
+  if (points.length < 3) return keep(points.length === 0 ? "no measurements of this phase" : `${points.length} point(s): at least 3 are needed to fit and cross-validate`, []);
+  const candidates: PenaltyCandidate[] = [{ penaltyScale: null, leaveOneOutMape: uncalibratedMape }];
+  let best: { scale: number; cv: number; heldOut: Map<Measurement, number> } | null = null;
+  for (const scale of penaltyScales) {
+    const heldOut = new Map<Measurement, number>();
+    let valid = true;
+    for (const left of points) {
+      const terms = fitTerms(start, priors, points.filter((m) => m !== left), predict, scale, 1);
+      if (problems(terms).length > 0) {
+        valid = false;
+        break;
+      }
+      heldOut.set(left, predict(terms, left));
+    }
+    const cv = valid ? mape(points.map((m) => [heldOut.get(m) ?? NaN, m.seconds] as const)) : null;
+    candidates.push({ penaltyScale: scale, leaveOneOutMape: cv });
+    if (cv !== null && Number.isFinite(cv) && (best === null || cv < best.cv)) best = { scale, cv, heldOut };
+  }
+  if (best === null) return keep("every fit left the plausible range of the terms", candidates);
+  if (uncalibratedMape !== null && best.cv >= uncalibratedMape) {
+    return keep(`held-out error of the best fit (${(best.cv * 100).toFixed(1)} %) does not beat the uncalibrated ${(uncalibratedMape * 100).toFixed(1)} %`, candidates);
+  }
+  const terms = fitTerms(start, priors, points, predict, best.scale, 2);
+  const issues = problems(terms);
+  if (issues.length > 0) return keep(`the fit on all points left the plausible range (${issues.join("; ")})`, candidates);
+  return { terms, penaltyScale: best.scale, leaveOneOutMape: best.cv, heldOut: best.heldOut, candidates, keptPriorsBecause: null };
 }

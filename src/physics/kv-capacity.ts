@@ -1,7 +1,8 @@
 import { quantileSorted } from "../stats/quantile.js";
 import type { Deployment } from "./deployment.js";
-import { blockRoundedTokens, kvBytesForContext, kvBytesPerToken } from "./kv-bytes.js";
+import { blockRoundedTokens, fullAttentionLayers, kvBytesForSequence, kvBytesPerToken, kvBytesPerTokenPerLayer } from "./kv-bytes.js";
 import { computeKvPool, type KvPool, type MemoryOptions } from "./kv-pool.js";
+import { poissonOverflowProbability, poissonQuantile } from "./poisson-occupancy.js";
 
 export interface TrafficLoad {
   readonly arrivalRatePerSecond: number;
@@ -40,13 +41,27 @@ export interface KvPressure {
   readonly meanLiveRequests: number;
   readonly requiredBytes: number;
   readonly effectivePoolBytes: number;
+  /** Sequences of the live footprint the effective pool holds. */
+  readonly slots: number;
+  /** P(live requests > slots), live requests ~ Poisson(λ·R) (M/G/∞ occupancy). */
+  readonly overflowProbability: number;
+  /** 99th percentile of live requests (Poisson(λ·R)). */
+  readonly p99LiveRequests: number;
   readonly utilization: number;
   readonly level: PressureLevel;
   readonly message: string;
 }
 
 export interface KvCapacityResult {
+  /** KV bytes a token adds across all layers while inside every window. */
   readonly kvBytesPerToken: number;
+  /** Per layer type: full-attention layers keep every token, window layers at most windowTokens. */
+  readonly layerTypes: {
+    readonly fullAttentionLayers: number;
+    readonly slidingWindowLayers: number;
+    readonly windowTokens: number | null;
+    readonly kvBytesPerTokenPerLayer: number;
+  };
   readonly pool: KvPool;
   readonly fragmentationDerate: number;
   readonly rows: readonly KvCapacityRow[];
@@ -70,7 +85,7 @@ export function computeKvCapacity(deployment: Deployment, input: KvCapacityInput
   const pool = computeKvPool(deployment, input);
   const derate = input.fragmentationDerate ?? 0.25;
   const bytesForSequence = (tokens: number): number =>
-    kvBytesForContext(deployment.model, blockRoundedTokens(tokens, pool.blockSizeTokens), deployment.kvDtype);
+    kvBytesForSequence(deployment.model, tokens, deployment.kvDtype, pool.blockSizeTokens);
   const reference = input.referenceContextTokens ?? input.contextTokens[0] ?? 2048;
   const referenceBytes = bytesForSequence(reference);
   const rows = input.contextTokens.map((contextTokens) => {
@@ -100,28 +115,43 @@ export function computeKvCapacity(deployment: Deployment, input: KvCapacityInput
       concurrencyAtP90: Math.floor(pool.poolBytes / bytesForSequence(Math.ceil(p90))),
     };
   }
-  let pressure: KvPressure | null = null;
-  if (input.traffic) {
-    const { arrivalRatePerSecond, residenceSeconds, liveTokensPerRequest } = input.traffic;
-    const meanLiveRequests = arrivalRatePerSecond * residenceSeconds;
-    const requiredBytes = meanLiveRequests * bytesForSequence(liveTokensPerRequest);
-    const effectivePoolBytes = pool.poolBytes * (1 - derate);
-    const utilization = requiredBytes / effectivePoolBytes;
-    const level: PressureLevel = utilization > 1 ? "critical" : utilization > 0.8 ? "warning" : "ok";
-    const message =
-      level === "critical"
-        ? `Traffic needs ${(utilization * 100).toFixed(0)} % of the effective KV pool: expect queueing and preemptions; add replicas, shorten contexts or use FP8 KV.`
-        : level === "warning"
-          ? `Traffic needs ${(utilization * 100).toFixed(0)} % of the effective KV pool: bursts will preempt; keep headroom.`
-          : `Traffic needs ${(utilization * 100).toFixed(0)} % of the effective KV pool.`;
-    pressure = { meanLiveRequests, requiredBytes, effectivePoolBytes, utilization, level, message };
-  }
+  const pressure = input.traffic ? kvPressure(input.traffic, bytesForSequence(input.traffic.liveTokensPerRequest), pool.poolBytes * (1 - derate)) : null;
   return {
     kvBytesPerToken: kvBytesPerToken(deployment.model, deployment.kvDtype),
+    layerTypes: {
+      fullAttentionLayers: fullAttentionLayers(deployment.model),
+      slidingWindowLayers: deployment.model.slidingWindow?.layers ?? 0,
+      windowTokens: deployment.model.slidingWindow?.windowTokens ?? null,
+      kvBytesPerTokenPerLayer: kvBytesPerTokenPerLayer(deployment.model, deployment.kvDtype),
+    },
     pool,
     fragmentationDerate: derate,
     rows,
     distribution,
     pressure,
   };
+}
+
+/**
+ * KV pressure from traffic: mean live requests by Little's law (λ·R), and — because the mean
+ * hides bursts — the overflow probability P(N > slots) and p99 of N ~ Poisson(λ·R). Critical when
+ * the mean alone overflows or overflow exceeds 5 % of the time; warning above 1 % or 80 % use.
+ */
+function kvPressure(traffic: TrafficLoad, bytesPerLiveRequest: number, effectivePoolBytes: number): KvPressure {
+  const meanLiveRequests = traffic.arrivalRatePerSecond * traffic.residenceSeconds;
+  const requiredBytes = meanLiveRequests * bytesPerLiveRequest;
+  const utilization = requiredBytes / effectivePoolBytes;
+  const slots = Math.floor(effectivePoolBytes / bytesPerLiveRequest);
+  const overflowProbability = poissonOverflowProbability(meanLiveRequests, slots);
+  const p99LiveRequests = poissonQuantile(meanLiveRequests, 0.99);
+  const level: PressureLevel =
+    utilization > 1 || overflowProbability > 0.05 ? "critical" : utilization > 0.8 || overflowProbability > 0.01 ? "warning" : "ok";
+  const share = `${(utilization * 100).toFixed(0)} % of the effective KV pool on average (${meanLiveRequests.toFixed(1)} live requests, p99 ${p99LiveRequests}, ${slots} slots); over-subscribed ${(overflowProbability * 100).toFixed(1)} % of the time`;
+  const message =
+    level === "critical"
+      ? `Traffic needs ${share}: expect queueing and preemptions; add replicas, shorten contexts or use FP8 KV.`
+      : level === "warning"
+        ? `Traffic needs ${share}: bursts will preempt; keep headroom.`
+        : `Traffic needs ${share}.`;
+  return { meanLiveRequests, requiredBytes, effectivePoolBytes, slots, overflowProbability, p99LiveRequests, utilization, level, message };
 }

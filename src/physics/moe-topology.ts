@@ -3,7 +3,8 @@ import { bytesPerElement } from "../catalog/types.js";
 import { GoodputError } from "../errors.js";
 import type { Deployment } from "./deployment.js";
 import { expectedExpertsTouched } from "./experts-touched.js";
-import { kvBytesForContext } from "./kv-bytes.js";
+import { kvBytesForContext, kvSharePerRank } from "./kv-bytes.js";
+import { expertBytesPerParam, peakFlopsPerSecond, residentWeightBytes } from "./weight-bytes.js";
 import type { StepTimeProfile } from "./step-time-profile.js";
 
 export type MoeLimit = "compute" | "memory" | "communication";
@@ -63,16 +64,17 @@ export function computeMoeTopology(deployment: Deployment, input: MoeTopologyInp
   const counts = countModelParams(model);
   const weightBytes = bytesPerElement[model.weightDtype];
   const usable = gpu.hbmBytes * (input.gpuMemoryUtilization ?? 0.9) - (input.reservedBytesPerGpu ?? 2 * 2 ** 30);
-  const resident = counts.totalParams * weightBytes;
+  const resident = residentWeightBytes(model);
   const link = input.linkBytesPerSecond ?? gpu.interconnectBytesPerSecond;
   const latency = input.messageLatencySeconds ?? 10e-6;
   const g = input.gpus;
   // FP8 weights run FP8 GEMMs where the GPU has them.
-  const peakFlops = model.weightDtype === "fp8" && gpu.fp8FlopsPerSecond !== null ? gpu.fp8FlopsPerSecond : gpu.bf16FlopsPerSecond;
+  const peakFlops = peakFlopsPerSecond(model, gpu);
   const rows = input.batches.map((batch): MoeBatchRow => {
     const touched = expectedExpertsTouched(moe.experts, moe.expertsPerToken, batch);
-    const weightBytesReadPerGpu = ((counts.nonExpertLayerParams + counts.lmHeadParams + counts.moeLayers * touched * counts.paramsPerExpert) * weightBytes) / g;
-    const kvBytesReadPerGpu = (batch * kvBytesForContext(model, input.contextTokens, deployment.kvDtype)) / g;
+    const weightBytesReadPerGpu =
+      ((counts.nonExpertLayerParams + counts.lmHeadParams) * weightBytes + counts.moeLayers * touched * counts.paramsPerExpert * expertBytesPerParam(model)) / g;
+    const kvBytesReadPerGpu = batch * kvBytesForContext(model, input.contextTokens, deployment.kvDtype) * kvSharePerRank(model, g);
     const memorySeconds =
       weightBytesReadPerGpu / (gpu.memBandwidthBytesPerSecond * input.profile.decode.weightBandwidthEfficiency) +
       kvBytesReadPerGpu / (gpu.memBandwidthBytesPerSecond * input.profile.decode.kvBandwidthEfficiency);

@@ -1,5 +1,5 @@
 import type { Deployment } from "./deployment.js";
-import { blockRoundedTokens, kvBytesForContext } from "./kv-bytes.js";
+import { kvBytesForSequence } from "./kv-bytes.js";
 import { computeKvPool, type KvPool, type MemoryOptions } from "./kv-pool.js";
 import { uniformDecodeStepTime, type Bottleneck } from "./step-time.js";
 import type { StepTimeProfile } from "./step-time-profile.js";
@@ -52,20 +52,57 @@ export interface RooflineResult {
   readonly points: readonly RooflinePoint[];
   readonly pool: KvPool;
   readonly maxFeasibleBatch: number;
-  /** Zones from the asymptotic step model T(B) ≈ fixed + B · perSequence. */
-  readonly zones: {
-    readonly fixedSecondsPerStep: number;
-    readonly perSequenceSeconds: number;
-    /** Below this batch the fixed part (weights + overhead) dominates: throughput < 50 % of the ceiling. */
-    readonly weightBoundBelowBatch: number;
-    /** From this batch throughput is ≥ 80 % of the ceiling: per-token cost is near its floor. */
-    readonly floorFromBatch: number;
-    readonly ceilingTokensPerSecond: number;
-  };
+  /**
+   * Zones by the tool's thresholds on the batch range this deployment can run (1 … the KV-feasible
+   * maximum, or the largest batch asked for when none fits): the ceiling is the throughput at the
+   * top of that range, not an asymptote.
+   */
+  readonly zones: RooflineZones;
   /** Largest batch whose (tail) TPOT meets the SLO and fits in KV; null without an SLO or if none does. */
   readonly sloFrontierBatch: number | null;
   /** The headline: cost at the SLO-feasible operating point, never the peak-throughput point. */
   readonly operatingPoint: OperatingPoint | null;
+}
+
+export interface RooflineZones {
+  /** Top of the batch range the ceiling is read at. */
+  readonly ceilingBatch: number;
+  readonly ceilingTokensPerSecond: number;
+  /** Batches below this reach < 50 % of the ceiling (weights + overhead dominate); 1 = no such zone. */
+  readonly weightBoundBelowBatch: number;
+  /** From this batch throughput is ≥ 80 % of the ceiling: per-token cost is near its floor. */
+  readonly floorFromBatch: number;
+  /** Secant of T(B) over the range: T(B) ≈ fixed + B · perSequence (for the narrative). */
+  readonly fixedSecondsPerStep: number;
+  readonly perSequenceSeconds: number;
+}
+
+/** Smallest b in [1, upper] with ok(b), for ok monotone increasing in b; upper when none below it passes. */
+function smallestPassing(upper: number, ok: (batch: number) => boolean): number {
+  let low = 1;
+  let high = upper;
+  while (low < high) {
+    const middle = Math.floor((low + high) / 2);
+    if (ok(middle)) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
+/** Zone boundaries from throughput B / T(B), which rises with B, over batches 1 … ceilingBatch. */
+export function rooflineZones(stepSeconds: (batch: number) => number, ceilingBatch: number): RooflineZones {
+  const throughput = (batch: number): number => batch / stepSeconds(batch);
+  const ceilingTokensPerSecond = throughput(ceilingBatch);
+  const low = Math.max(1, Math.floor(ceilingBatch / 2));
+  const perSequenceSeconds = ceilingBatch > low ? (stepSeconds(ceilingBatch) - stepSeconds(low)) / (ceilingBatch - low) : stepSeconds(ceilingBatch) / ceilingBatch;
+  return {
+    ceilingBatch,
+    ceilingTokensPerSecond,
+    weightBoundBelowBatch: smallestPassing(ceilingBatch, (batch) => throughput(batch) >= 0.5 * ceilingTokensPerSecond),
+    floorFromBatch: smallestPassing(ceilingBatch, (batch) => throughput(batch) >= 0.8 * ceilingTokensPerSecond),
+    fixedSecondsPerStep: stepSeconds(ceilingBatch) - perSequenceSeconds * ceilingBatch,
+    perSequenceSeconds,
+  };
 }
 
 function zoneOf(batch: number, weightBoundBelow: number, floorFrom: number): RooflineZone {
@@ -93,19 +130,14 @@ function largestPassing(upper: number, ok: (batch: number) => boolean): number {
  */
 export function computeRoofline(deployment: Deployment, input: RooflineInput): RooflineResult {
   const pool = computeKvPool(deployment, input);
-  const sequenceBytes = kvBytesForContext(deployment.model, blockRoundedTokens(input.contextTokens, pool.blockSizeTokens), deployment.kvDtype);
+  const sequenceBytes = kvBytesForSequence(deployment.model, input.contextTokens, deployment.kvDtype, pool.blockSizeTokens);
   const maxFeasibleBatch = Math.floor(pool.poolBytes / sequenceBytes);
   const acceptance = input.acceptanceRate ?? 1;
   const tail = input.tpotTailFactor ?? 1;
   const replicaUsdPerSecond = (input.priceUsdPerGpuHour * deployment.tensorParallel) / 3600;
   const step = (batch: number) => uniformDecodeStepTime(deployment, batch, input.contextTokens, input.profile);
-
-  // The step model is a sum of max()es of terms linear in B, so far out it is exactly linear.
-  const far = 1 << 16;
-  const perSequenceSeconds = (step(far).stepSeconds - step(far / 2).stepSeconds) / (far / 2);
-  const fixedSecondsPerStep = step(far).stepSeconds - perSequenceSeconds * far;
-  const weightBoundBelowBatch = fixedSecondsPerStep / perSequenceSeconds;
-  const floorFromBatch = (4 * fixedSecondsPerStep) / perSequenceSeconds;
+  const ceilingBatch = maxFeasibleBatch > 0 ? maxFeasibleBatch : Math.max(1, ...(input.batches ?? [1]));
+  const zones = rooflineZones((batch) => step(batch).stepSeconds, ceilingBatch);
 
   const defaultBatches: number[] = [];
   for (let batch = 1; batch <= Math.max(1, maxFeasibleBatch); batch *= 2) defaultBatches.push(batch);
@@ -136,13 +168,14 @@ export function computeRoofline(deployment: Deployment, input: RooflineInput): R
       costUsdPerMAcceptedTok: costUsdPerMTok / acceptance,
       bottleneck: breakdown.bottleneck,
       overheadShare: breakdown.overheadSeconds / breakdown.stepSeconds,
-      zone: zoneOf(batch, weightBoundBelowBatch, floorFromBatch),
+      zone: zoneOf(batch, zones.weightBoundBelowBatch, zones.floorFromBatch),
       feasible: batch <= maxFeasibleBatch,
       meetsSlo: meetsSlo(breakdown.stepSeconds),
     };
   });
 
-  const operatingBatch = slo === undefined ? (maxFeasibleBatch > 0 ? maxFeasibleBatch : null) : sloFrontierBatch;
+  // Without an SLO there is no operating point to headline (SPEC §3.1: never the peak-throughput batch).
+  const operatingBatch = slo === undefined ? null : sloFrontierBatch;
   let operatingPoint: OperatingPoint | null = null;
   if (operatingBatch !== null) {
     const stepSeconds = step(operatingBatch).stepSeconds;
@@ -154,23 +187,14 @@ export function computeRoofline(deployment: Deployment, input: RooflineInput): R
       tokensPerSecond,
       costUsdPerMTok,
       costUsdPerMAcceptedTok: costUsdPerMTok / acceptance,
-      reason:
-        slo === undefined
-          ? `no TPOT SLO given: largest batch that fits in KV at ${input.contextTokens} tokens of context`
-          : `largest batch whose ${tail === 1 ? "" : `tail (×${tail}) `}TPOT ≤ ${(slo * 1000).toFixed(1)} ms and that fits in KV`,
+      reason: `largest batch whose ${tail === 1 ? "" : `tail (×${tail}) `}TPOT ≤ ${((slo ?? 0) * 1000).toFixed(1)} ms and that fits in KV`,
     };
   }
   return {
     points,
     pool,
     maxFeasibleBatch,
-    zones: {
-      fixedSecondsPerStep,
-      perSequenceSeconds,
-      weightBoundBelowBatch,
-      floorFromBatch,
-      ceilingTokensPerSecond: 1 / perSequenceSeconds,
-    },
+    zones,
     sloFrontierBatch,
     operatingPoint,
   };

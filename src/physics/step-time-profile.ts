@@ -82,3 +82,20 @@ export const defaultStepTimeProfile: StepTimeProfile = {
   interconnectEfficiency: 0.7,
   source: "Goodput defaults (datasheet × documented sustained shares + overhead terms)",
 };
+
+/** Largest efficiency share a profile may carry (the calibration loader's bound): above it a fit has run away. */
+export const maxEfficiencyShare = 1.5;
+
+/**
+ * What makes a set of terms implausible: a share that is not in (0, 1.5] or an overhead that is
+ * negative, not finite or over one second per step. Empty when the terms are usable.
+ */
+export function termProblems(terms: DecodeTerms | PrefillTerms): string[] {
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(terms) as [string, number][]) {
+    if (key.endsWith("Efficiency")) {
+      if (!(value > 0 && value <= maxEfficiencyShare)) problems.push(`${key} = ${value} is outside (0, ${maxEfficiencyShare}]`);
+    } else if (!(value >= 0 && value < 1)) problems.push(`${key} = ${value} s is outside [0, 1)`);
+  }
+  return problems;
+}

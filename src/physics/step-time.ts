@@ -2,8 +2,9 @@ import { countModelParams } from "../catalog/model-params.js";
 import { bytesPerElement, type ModelSpec } from "../catalog/types.js";
 import type { Deployment } from "./deployment.js";
 import { expectedExpertsTouched } from "./experts-touched.js";
-import { kvBytesForContext } from "./kv-bytes.js";
+import { kvBytesForContext, kvSharePerRank } from "./kv-bytes.js";
 import type { StepTimeProfile } from "./step-time-profile.js";
+import { expertBytesPerParam, peakFlopsPerSecond } from "./weight-bytes.js";
 
 export type Bottleneck = "weight-bandwidth" | "kv-bandwidth" | "compute";
 
@@ -24,14 +25,18 @@ export interface StepTimeBreakdown {
   readonly flops: number;
 }
 
-/** Width of the attention score/value products per layer (MLA runs in its absorbed latent form). */
-function attentionWidth(model: ModelSpec): { qk: number; pv: number } {
-  if (model.mla) {
-    return {
-      qk: model.attentionHeads * (model.mla.kvLoraRank + model.mla.qkRopeHeadDim),
-      pv: model.attentionHeads * model.mla.kvLoraRank,
-    };
+/**
+ * Width of the attention score/value products per layer. Decode runs MLA in its absorbed latent
+ * form (each head scores against the kv_lora_rank + rope latent); prefill decompresses the latent
+ * to per-head K/V (qk_nope + rope for scores, v_head_dim for values) as vLLM's and SGLang's MLA
+ * prefill kernels do (DeepSeek-V2 paper §2.1.2; vLLM MLACommonImpl._forward_prefill).
+ */
+function attentionWidth(model: ModelSpec, phase: "decode" | "prefill"): { qk: number; pv: number } {
+  const { mla } = model;
+  if (mla && phase === "decode") {
+    return { qk: model.attentionHeads * (mla.kvLoraRank + mla.qkRopeHeadDim), pv: model.attentionHeads * mla.kvLoraRank };
   }
+  if (mla) return { qk: model.attentionHeads * (mla.qkNopeHeadDim + mla.qkRopeHeadDim), pv: model.attentionHeads * mla.vHeadDim };
   const width = model.attentionHeads * model.headDim;
   return { qk: width, pv: width };
 }
@@ -63,11 +68,11 @@ function bottleneckOf(weightSeconds: number, kvSeconds: number, computeSeconds: 
 function weightBytesRead(deployment: Deployment, tokens: number): number {
   const { model } = deployment;
   const counts = countModelParams(model);
-  const experts = model.moe
-    ? counts.moeLayers * counts.paramsPerExpert * expectedExpertsTouched(model.moe.experts, model.moe.expertsPerToken, tokens)
+  const expertBytes = model.moe
+    ? counts.moeLayers * counts.paramsPerExpert * expectedExpertsTouched(model.moe.experts, model.moe.expertsPerToken, tokens) * expertBytesPerParam(model)
     : 0;
   // The embedding lookup reads only B rows; the LM head reads its whole matrix (tied or not).
-  return ((counts.nonExpertLayerParams + experts + counts.lmHeadParams) * bytesPerElement[model.weightDtype]) / deployment.tensorParallel;
+  return ((counts.nonExpertLayerParams + counts.lmHeadParams) * bytesPerElement[model.weightDtype] + expertBytes) / deployment.tensorParallel;
 }
 
 /**
@@ -114,7 +119,8 @@ export function decodeAttendedTokenLayers(model: ModelSpec, contextTokens: numbe
 export function stepTimeForBatch(deployment: Deployment, batch: BatchComposition, profile: StepTimeProfile): StepTimeBreakdown {
   const { model, gpu, tensorParallel: t } = deployment;
   const counts = countModelParams(model);
-  const width = attentionWidth(model);
+  const decodeWidth = attentionWidth(model, "decode");
+  const prefillWidth = attentionWidth(model, "prefill");
   const hasPrefill = batch.prefillNewTokens > 0;
   const decode = profile.decode;
   const prefill = profile.prefill;
@@ -123,18 +129,22 @@ export function stepTimeForBatch(deployment: Deployment, batch: BatchComposition
   // LM head runs for every decode token and only for the last token of each prefill sequence.
   const gemmFlops =
     (2 * tokens * (counts.matmulParamsPerToken - counts.lmHeadParams) + 2 * (batch.decodeSequences + batch.prefillSequences) * counts.lmHeadParams) / t;
-  const decodeKvBytes = batch.decodeKvBytes / t;
-  const prefillKvBytes = batch.prefillKvBytes / t;
-  const decodeAttentionFlops = (2 * (width.qk + width.pv) * batch.decodeAttendedTokenLayers) / t;
-  const prefillAttentionFlops = (2 * (width.qk + width.pv) * batch.prefillAttentionPairs) / t;
+  // Each rank reads its own share of the KV: 1/TP of the heads until they are replicated, the whole MLA latent.
+  const kvShare = kvSharePerRank(model, t);
+  const decodeKvBytes = batch.decodeKvBytes * kvShare;
+  const prefillKvBytes = batch.prefillKvBytes * kvShare;
+  const decodeAttentionFlops = (2 * (decodeWidth.qk + decodeWidth.pv) * batch.decodeAttendedTokenLayers) / t;
+  const prefillAttentionFlops = (2 * (prefillWidth.qk + prefillWidth.pv) * batch.prefillAttentionPairs) / t;
   const bandwidth = gpu.memBandwidthBytesPerSecond;
+  // GEMMs run at the weights' compute peak (FP8 tensor cores for FP8 weights); attention in 16-bit.
+  const gemmPeak = peakFlopsPerSecond(model, gpu);
   const peak = gpu.bf16FlopsPerSecond;
   const weightEfficiency = hasPrefill ? prefill.weightBandwidthEfficiency : decode.weightBandwidthEfficiency;
   const gemmEfficiency = hasPrefill ? prefill.computeEfficiency : decode.computeEfficiency;
   const weightSeconds = weightBytes / (bandwidth * weightEfficiency);
   const prefillKvSeconds = prefillKvBytes / (bandwidth * weightEfficiency);
   const decodeKvSeconds = decodeKvBytes / (bandwidth * decode.kvBandwidthEfficiency);
-  const gemmComputeSeconds = gemmFlops / (peak * gemmEfficiency);
+  const gemmComputeSeconds = gemmFlops / (gemmPeak * gemmEfficiency);
   const decodeAttentionSeconds = decodeAttentionFlops / (peak * decode.computeEfficiency);
   const prefillAttentionSeconds = prefillAttentionFlops / (peak * prefill.attentionEfficiency);
   const overheadSeconds =

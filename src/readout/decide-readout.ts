@@ -1,6 +1,8 @@
 import type { ReadoutTable } from "./readout-table.js";
-import type { DecisionAction, OutcomeReadout, Readout, ReadoutDecision, ReadoutEstimate } from "./readout-types.js";
-import { confidenceLabel, intervalAt } from "./rule-checks.js";
+import type { DecisionAction, Readout, ReadoutDecision } from "./readout-types.js";
+import { decide, surrogateRung, type DecisionFacts } from "./decision-table.js";
+import { readoutFacts } from "./readout-facts.js";
+import { confidenceLabel } from "./rule-checks.js";
 
 const fmt = (value: number): string => (Number.isFinite(value) ? value.toPrecision(4) : String(value));
 
@@ -9,73 +11,23 @@ export function decideReadout(table: ReadoutTable, readout: Omit<Readout, "decis
   const { design, checks, outcomes, treatment } = readout;
   const primaryOutcome = outcomes[0];
   const primary = primaryOutcome?.estimates.find((entry) => entry.primary) ?? null;
-  const failed = (name: string): boolean => checks.some((check) => check.check === name && check.status === "fail");
   const warned = (name: string): boolean => checks.some((check) => check.check === name && check.status === "warn");
   const reasons: string[] = [];
   const lowerIsBetter = primaryOutcome?.lowerIsBetter ?? false;
   const alpha = readout.settings.alpha;
   const level = `${confidenceLabel(alpha)} CI`;
-  const better = (entry: ReadoutEstimate): boolean => (lowerIsBetter ? intervalAt(entry, alpha)[1] < 0 : intervalAt(entry, alpha)[0] > 0);
-  const worse = (entry: ReadoutEstimate): boolean => (lowerIsBetter ? intervalAt(entry, alpha)[0] > 0 : intervalAt(entry, alpha)[1] < 0);
-  const ci = (entry: ReadoutEstimate): string => {
-    const [low, high] = intervalAt(entry, alpha);
-    return `${level} ${fmt(low)} to ${fmt(high)}`;
-  };
-  const rollback = checks.find((check) => check.check === "rollback");
 
-  let action: DecisionAction;
-  if (failed("instrumentation")) {
-    action = "instrument more";
-    reasons.push(`required log fields are missing (${table.missingLogFields.join(", ")}): log them and rerun — a fancier model cannot recover them`);
-  } else if (failed("assignment")) {
-    action = "pause";
-    reasons.push("sample ratio mismatch: the assignment or the logging is broken; no estimate is trustworthy until it is explained");
-  } else if (!design.requestLevelValid) {
-    action = "redesign";
-    reasons.push(`the ${design.chosen}-level A/B cannot measure this policy: ${design.sharedStateReason ?? "shared state"}`);
-  } else if (failed("rollback")) {
-    action = rollback?.values?.action === "do not ship" ? "do not ship" : "roll back";
-    reasons.push(`${rollback?.name ?? "rollback triggers"}: ${rollback?.message ?? "a rollback trigger fired"}`);
-  } else if (failed("guardrail")) {
-    action = "do not ship";
-    reasons.push(`guardrail breached: ${checks.filter((check) => check.check === "guardrail" && check.status === "fail").map((check) => check.message).join("; ")}`);
-  } else if (primary === null) {
-    action = "hold";
-    reasons.push("no valid primary estimate could be computed");
-  } else if (design.chosen === "observational") {
-    action = "hold";
-    reasons.push("observational estimate: unobserved confounding is not ruled out; run a randomized test before shipping");
-  } else if (worse(primary)) {
-    action = "do not ship";
-    reasons.push(`${primaryOutcome?.outcome ?? ""} gets worse: ${fmt(primary.estimate)} (${ci(primary)})`);
-  } else if (better(primary)) {
-    if (failed("economic")) {
-      action = "do not ship";
-      reasons.push("the effect is real but below the minimum worth shipping");
-    } else {
-      action = table.isRequestLog ? "ramp with holdout" : "ship";
-      reasons.push(`${primaryOutcome?.outcome ?? ""} improves: ${fmt(primary.estimate)} (${ci(primary)}, ${primary.method})`);
-      if (warned("guardrail")) {
-        action = "ramp with holdout";
-        reasons.push("a guardrail is not cleared yet (its upper bound exceeds the tolerated degradation): ramp slowly with a holdout and re-read it");
-      }
-    }
-  } else {
-    action = "hold";
-    reasons.push(`no detectable effect on ${primaryOutcome?.outcome ?? ""}: ${fmt(primary.estimate)} (${ci(primary)}) — do not ship on a p-value or on noise`);
-  }
-  const targetSegments = primaryOutcome === undefined ? [] : segmentsToTarget(primaryOutcome, alpha);
-  if (targetSegments.length > 0 && ["ship", "ramp with holdout", "hold", "do not ship"].includes(action) && !failed("rollback") && !failed("guardrail")) {
-    const previous = action;
-    action = "target a segment";
-    const valued = primaryOutcome?.segments.some((segment) => segment.netValue !== null) === true;
-    reasons.unshift(`target ${targetSegments.map((name) => `"${name}"`).join(", ")}: its ${valued ? "net value (value × lift − incremental cost)" : "lift"} is clearly positive (Holm-adjusted p < ${alpha}) and the other segments' is not; the pooled decision would be "${previous}"`);
-  }
+  const facts = readoutFacts(table, readout);
+  const decided = decide(facts);
+  const action: DecisionAction = decided.action;
+  reasons.push(...decided.reasons);
   if (warned("balance")) reasons.push("covariate imbalance (|SMD| > 0.1): the covariate-adjusted estimate is the one to read, and the claim is downgraded");
   if (warned("execution")) reasons.push("executed actions diverged from intended ones: the estimates are intent-to-treat");
-  if (checks.some((check) => check.check === "bad-controls" && check.status !== "pass" && check.status !== "skipped")) reasons.push("some requested adjustment columns are post-decision and were left out");
-
-  const fatTail = outcomes.some((outcome) => outcome.robustSummary.includes("disagree"));
+  const dropped = readout.lint.filter((entry) => entry.verdict === "refuse").map((entry) => entry.column);
+  if (dropped.length > 0) reasons.push(`post-decision columns (${dropped.join(", ")}) were left out of the total-effect estimate and are shown as mechanisms`);
+  const carried = primaryOutcome?.tail?.leaveTopOut.find((entry) => Math.abs(entry.shareOfEffect) >= 0.5);
+  if (carried !== undefined && primaryOutcome?.tail !== undefined) reasons.push(`tail-state risk: ${primaryOutcome.tail.summary}`);
+  const fatTail = carried !== undefined || outcomes.some((outcome) => outcome.robustSummary.includes("disagree"));
   const { mainFailureMode, mitigation } = failureMode(readout, table, fatTail);
   const others = outcomes.slice(1).map((outcome) => {
     const headline = outcome.estimates.find((entry) => entry.primary) ?? outcome.estimates[0];
@@ -115,10 +67,11 @@ export function decideReadout(table: ReadoutTable, readout: Omit<Readout, "decis
     mitigation,
     tradeoff,
     stopRamp,
-    targetSegments,
-    surrogate: table.isRequestLog
-      ? "system metrics (TTFT, E2E, cost) are short-run surrogates for session and business outcomes: the recommendation is conditional — ramp only if the mechanism metric improves and guardrails hold, and keep a durable holdout (surrogate risk)"
-      : `${primaryOutcome?.outcome ?? "the outcome"} is taken as the decision metric; if it is a short-run proxy, keep a durable holdout`,
+    targetSegments: action === "target a segment" ? facts.targetSegments : [],
+    rule: decided.rule,
+    conditions: decided.conditions,
+    holdout: decided.holdout,
+    surrogate: surrogateText(primaryOutcome?.outcome ?? "the outcome", facts.surrogates, outcomes.map((outcome) => outcome.outcome)),
     reasons,
   };
 }
@@ -135,15 +88,9 @@ function failureMode(readout: Omit<Readout, "decision">, table: ReadoutTable, fa
   return { mainFailureMode: "chance imbalance and small effects", mitigation: "pre-register the outcome, adjust for pre-period covariates (CUPED), size the test for the minimum effect worth shipping" };
 }
 
-/**
- * Segments clearly worth treating: net value (or, without --value-per-unit, lift) positive with Holm-adjusted p < alpha,
- * while at least one other segment is not — a heterogeneous effect that argues for targeting, not a global ship.
- */
-function segmentsToTarget(outcome: OutcomeReadout, alpha: number): string[] {
-  if (outcome.segments.length < 2) return [];
-  const clearly = outcome.segments.filter((segment) => {
-    const value = segment.netValue;
-    return value === null ? segment.lift > 0 && segment.pHolm < alpha : value.estimate > 0 && value.pHolm < alpha;
-  });
-  return clearly.length > 0 && clearly.length < outcome.segments.length ? clearly.map((segment) => segment.segment) : [];
+/** The surrogate ladder line (system metric → session → user → business, SPEC §7.6). */
+function surrogateText(primary: string, surrogates: DecisionFacts["surrogates"], outcomes: readonly string[]): string {
+  const rungs = outcomes.map((name) => `${name}: ${surrogateRung(name)}`).join(", ");
+  if (surrogates.shortRunOnly) return `${primary} is a ${surrogates.primaryRung}-level metric, a short-run surrogate for user and business outcomes (ladder: ${rungs}); no long-run outcome was measured, so the recommendation is conditional — ramp only while the mechanism metric improves and guardrails hold, keep a durable holdout (surrogate risk)`;
+  return `surrogate ladder: ${rungs}; ${primary} is read directly as the decision metric — if it is a short-run proxy, keep a durable holdout`;
 }

@@ -1,5 +1,5 @@
 import {
-  clusterRobust, differenceInMeans, olsRobust, switchbackEstimate,
+  clusterRobust, cuped, differenceInMeans, olsRobust, switchbackEstimate,
   type Design, type Estimate, type HcType, type QuantileTreatmentEffect, type SwitchbackBlock,
 } from "../stats/index.js";
 import type { NumericColumn } from "./readout-table.js";
@@ -17,6 +17,8 @@ export interface OutcomeRows {
   /** Labels of the assignment units (clusters, users, blocks); null when rows are the units. */
   readonly units: readonly string[] | null;
   readonly cluster: readonly string[] | null;
+  /** True when treatment varies within `cluster` (clusters for SEs only, not assignment units). */
+  readonly clusterSpansArms: boolean;
   readonly block: readonly (string | null)[] | null;
   /** Canonical assignment_unit labels (to find switchback washout rows). */
   readonly unitLabels: readonly (string | null)[] | null;
@@ -99,27 +101,35 @@ export function estimateOutcome(rows: OutcomeRows, design: DesignChoice, setting
   const kind = design.chosen;
   const rowsAreUnits = kind === "request" || kind === "observational";
   const rowLevelValid = design.requestLevelValid;
+  const spanning = rows.clusterSpansArms && rows.cluster !== null && kind !== "switchback" && kind !== "cluster";
   const rowNote = !design.requestLevelValid
     ? "not valid for the decision: the treatment changes shared state, so this unit-level comparison is biased against the global effect (see design)"
-    : rowsAreUnits
-      ? null
-      : `rows are not the assignment units (${design.unit}); shown for reference only — the row-level SE is too small`;
+    : spanning
+      ? "rows within a --cluster group are correlated: this row-level SE is too small; the decision uses OLS CR2 by cluster"
+      : rowsAreUnits
+        ? null
+        : `rows are not the assignment units (${design.unit}); shown for reference only — the row-level SE is too small`;
   const covariateDesign: Record<string, Float64Array> = {};
   for (const covariate of rows.covariates) covariateDesign[covariate.name] = covariate.values;
+  // The pre-period column is a pre-decision covariate too: regression adjustment on it (= CUPED with one covariate).
+  if (rows.prePeriod !== null && !(rows.prePeriod.name in covariateDesign)) covariateDesign[rows.prePeriod.name] = rows.prePeriod.values;
   const regressors: Design = { [treatmentColumn]: Float64Array.from(treated), ...covariateDesign };
-  const hasCovariates = rows.covariates.length > 0;
-  const clusterLabels = kind === "switchback" ? (rows.block?.map((label) => label ?? "") ?? null) : (rows.cluster ?? (kind === "user" ? rows.units : null));
-  const primaryMethod = kind === "switchback" ? "switchback block-level Welch" : clusterLabels !== null && !rowsAreUnits ? "OLS CR2" : hasCovariates ? "OLS HC2" : "difference-in-means (Welch)";
+  const hasCovariates = Object.keys(covariateDesign).length > 0;
+  const adjustedFor = Object.keys(covariateDesign).join(", ");
+  // Cluster and user designs cluster by their assignment units; --cluster alone (treatment varying within it) clusters the SEs.
+  const clusterLabels = kind === "switchback" ? (rows.block?.map((label) => label ?? "") ?? null) : kind === "cluster" || kind === "user" ? (rows.units ?? rows.cluster) : spanning ? rows.cluster : null;
+  const primaryMethod = primaryMethodOf(kind, clusterLabels !== null && (!rowsAreUnits || spanning), rows.covariates.length > 0, rows.prePeriod !== null);
   const estimates: ReadoutEstimate[] = [];
   const push = (method: string, estimate: Estimate | null, fields: { valid: boolean; note: string | null; extra?: Readonly<Record<string, number | string | null>> }): void => {
     if (estimate !== null) estimates.push(toEntry(method, estimate, { ...fields, primary: method === primaryMethod }));
   };
 
   const welch = attempt(notes, "difference-in-means (Welch)", () => differenceInMeans(y, treated, { outcomeName: rows.outcome }));
-  push("difference-in-means (Welch)", welch, { valid: rowLevelValid && rowsAreUnits, note: rowNote, ...(welch ? { extra: { meanTreated: welch.meanTreated, meanControl: welch.meanControl, nTreated: welch.nTreated, nControl: welch.nControl } } : {}) });
+  const rowsValid = rowLevelValid && rowsAreUnits && !spanning;
+  push("difference-in-means (Welch)", welch, { valid: rowsValid, note: rowNote, ...(welch ? { extra: { meanTreated: welch.meanTreated, meanControl: welch.meanControl, nTreated: welch.nTreated, nControl: welch.nControl } } : {}) });
   for (const se of ["HC2", "HC0", "HC1", "HC3"] as const satisfies readonly HcType[]) {
     const ols = attempt(notes, `OLS ${se}`, () => olsRobust(y, regressors, { treatmentColumn, se }));
-    push(`OLS ${se}`, ols, { valid: rowLevelValid && rowsAreUnits, note: rowNote ?? (hasCovariates ? `adjusted for ${rows.covariates.map((c) => c.name).join(", ")}: same ATE, less variance if they predict the outcome` : null) });
+    push(`OLS ${se}`, ols, { valid: rowsValid, note: rowNote ?? (hasCovariates ? `adjusted for ${adjustedFor}: same ATE, less variance if they predict the outcome` : null) });
   }
   if (clusterLabels !== null) {
     const clusterNote = design.requestLevelValid ? null : rowNote;
@@ -127,9 +137,16 @@ export function estimateOutcome(rows: OutcomeRows, design: DesignChoice, setting
       const fit = attempt(notes, `OLS ${type}`, () => clusterRobust(y, regressors, clusterLabels, { treatmentColumn, type }));
       push(`OLS ${type}`, fit, { valid: design.requestLevelValid, note: clusterNote });
     }
-    const clusterMeans = aggregateByCluster(y, treated, clusterLabels);
-    const level = attempt(notes, "cluster-level difference-in-means (Welch)", () => differenceInMeans(clusterMeans.means, clusterMeans.treated, { outcomeName: `${rows.outcome} (cluster means)` }));
-    push("cluster-level difference-in-means (Welch)", level, { valid: design.requestLevelValid, note: `each ${kind === "switchback" ? "block" : "cluster"} weighted equally (mean of its rows): a cluster-average estimand` });
+    if (!spanning) {
+      const clusterMeans = aggregateByCluster(y, treated, clusterLabels);
+      const level = attempt(notes, "cluster-level difference-in-means (Welch)", () => differenceInMeans(clusterMeans.means, clusterMeans.treated, { outcomeName: `${rows.outcome} (cluster means)` }));
+      push("cluster-level difference-in-means (Welch)", level, { valid: design.requestLevelValid, note: `each ${kind === "switchback" ? "block" : "cluster"} weighted equally (mean of its rows): a cluster-average estimand` });
+    }
+  }
+  if (rows.prePeriod !== null && clusterLabels === null) {
+    const pre = rows.prePeriod;
+    const adjusted = attempt(notes, "CUPED", () => cuped(y, treated, pre.values));
+    push("CUPED", adjusted, { valid: rowsValid, note: rowNote ?? (adjusted === null ? null : `same ATE as the raw difference, less variance: y − θ(${pre.name} − mean), θ = ${adjusted.theta.toPrecision(4)}, variance reduction ${(adjusted.varianceReduction * 100).toFixed(1)} %`) });
   }
   if (kind === "switchback") {
     const blocks = switchbackBlocks(rows);
@@ -145,6 +162,19 @@ export function estimateOutcome(rows: OutcomeRows, design: DesignChoice, setting
     }
   }
   return estimates;
+}
+
+/**
+ * The estimate the decision rests on: block-level for switchbacks, CR2 over clusters whenever rows are correlated within
+ * clusters (cluster / user designs, or --cluster with treatment varying within it), else HC2 with covariates, else Welch.
+ * A pre-period column alone makes CUPED the primary (same ATE, smaller variance; Deng et al. 2013); with clusters or other
+ * covariates it enters the adjusted regression instead, so --pre-period X and --covariate X decide alike.
+ */
+function primaryMethodOf(kind: DesignChoice["chosen"], clustered: boolean, hasCovariates: boolean, hasPrePeriod: boolean): string {
+  if (kind === "switchback") return "switchback block-level Welch";
+  if (clustered) return "OLS CR2";
+  if (hasCovariates) return "OLS HC2";
+  return hasPrePeriod ? "CUPED" : "difference-in-means (Welch)";
 }
 
 /** Mean outcome and arm per cluster. */

@@ -41,6 +41,12 @@ export function formatReadout(readout: Readout): string {
       if (entry.note !== null) lines.push(`      ${entry.note}`);
     }
     lines.push(`  ${outcome.robustSummary}`);
+    if (outcome.tail !== undefined) {
+      lines.push(`  Who carries it: ${outcome.tail.summary}`);
+      for (const entry of outcome.tail.leaveTopOut) lines.push(`    without the top ${String(entry.k).padStart(4)} ${outcome.tail.unitWord}: ${num(entry.estimate).padStart(11)}  (share of the effect ${(100 * entry.shareOfEffect).toFixed(1)} %, ${entry.treatedAmongTop} treated)`);
+      const peak = outcome.tail.peakState;
+      if (peak !== null) lines.push(`    peak state (queue depth ≥ ${num(peak.threshold)}): ${num(peak.peak.estimate)} [${num(peak.peak.ci95[0])}, ${num(peak.peak.ci95[1])}] on ${peak.peak.rows} rows; off-peak ${num(peak.offPeak.estimate)} [${num(peak.offPeak.ci95[0])}, ${num(peak.offPeak.ci95[1])}] on ${peak.offPeak.rows} rows`);
+    }
     if (outcome.segments.length > 0) {
       lines.push("  Segments (Welch treated − control; Holm and Benjamini–Hochberg adjusted):");
       for (const segment of outcome.segments) {
@@ -50,6 +56,25 @@ export function formatReadout(readout: Readout): string {
       }
     }
     for (const check of outcome.checks) lines.push(`  [${check.status}] ${check.name}: ${check.message} → ${check.effect}`);
+  }
+  if (readout.mechanisms.length > 0) {
+    lines.push("", "Mechanisms (post-decision columns: left out of every total-effect estimate above, shown here instead):");
+    for (const mechanism of readout.mechanisms) {
+      for (const entry of [mechanism.effectOnColumn, mechanism.adjustedPrimary]) {
+        if (entry === null) continue;
+        lines.push(`  ${estimateLine(entry)}`);
+        if (entry.note !== null) lines.push(`      ${entry.note}`);
+      }
+    }
+  }
+  const noncompliance = readout.noncompliance;
+  if (noncompliance !== null) {
+    lines.push("", `Intended ≠ executed (arms are the intended "${noncompliance.intendedColumn}": the estimates above are intent-to-treat; take-up of the treated action ${(100 * noncompliance.takeUp.control).toFixed(1)} % control / ${(100 * noncompliance.takeUp.treated).toFixed(1)} % treated):`);
+    for (const entry of [noncompliance.late, noncompliance.asTreated]) {
+      if (entry === null) continue;
+      lines.push(`  ${estimateLine(entry)}`);
+      if (entry.note !== null) lines.push(`      ${entry.note}`);
+    }
   }
   if (readout.ratios.length > 0) {
     lines.push("", "Ratio metrics (delta method; Σnumerator/Σdenominator per arm):");
@@ -64,6 +89,9 @@ export function formatReadout(readout: Readout): string {
   lines.push(
     "",
     `Decision: ${decision.summary}`,
+    ...decision.conditions.map((condition) => `  condition: ${condition}`),
+    ...(decision.holdout ? ["  keep a durable holdout"] : []),
+    `  (decision-table row: ${decision.rule})`,
     ...decision.reasons.slice(1).map((reason) => `  also: ${reason}`),
     `  Main failure mode: ${decision.mainFailureMode}; mitigation: ${decision.mitigation}`,
     `  Tradeoff: ${decision.tradeoff}`,

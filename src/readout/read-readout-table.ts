@@ -20,6 +20,23 @@ export interface ReadoutMapping {
   readonly ratios?: readonly string[];
   /** Per-row cost column for the segment net value (default cost_usd when present). */
   readonly cost?: string;
+  /** The intended (assigned) arm when --treatment is the executed action (auto-detected by name when unset). */
+  readonly intended?: string;
+  /** The table is a uniform random sample of the log at this rate (--sampled): id gaps are expected, not a completed-only extract. */
+  readonly sampled?: number;
+}
+
+/** Column names that say "the action actually taken" and "the arm intended / assigned". */
+const executedName = /^(executed|executed_action|executed_arm|received|treatment_received|took_up|taken|as_treated|actual|actual_arm)$/i;
+const intendedNamePattern = /^(intended|intended_action|intended_arm|assigned|assigned_arm|assignment|offered|encouraged)$/i;
+
+/** The executed action coded with the intended arm's control / treated values (1 = executed the treated arm's action). */
+async function executedArms(connection: DuckDBConnection, file: string, column: string, arms: { controlValue: string; treatedValue: string; rowText: (row: unknown) => string }): Promise<Uint8Array> {
+  const id = sqlIdentifier(column);
+  const bad = await query(connection, `SELECT __row, ${id}::VARCHAR AS v FROM t WHERE ${id} IS NULL OR ${id}::VARCHAR NOT IN (${sqlLiteral(arms.controlValue)}, ${sqlLiteral(arms.treatedValue)}) ORDER BY __row LIMIT 1`);
+  if (bad.length > 0) throw new GoodputError("BAD_INPUT", `${file}: executed column "${column}" is ${typeof bad[0]?.v === "string" ? `"${bad[0].v}"` : "empty"} at ${arms.rowText(bad[0]?.__row)}; it must hold one of the intended arm's values ("${arms.controlValue}", "${arms.treatedValue}") on every row.`, { where: `${file}:${column}` });
+  const rows = await query(connection, `SELECT (${id}::VARCHAR = ${sqlLiteral(arms.treatedValue)})::INTEGER AS d FROM t ORDER BY __row`);
+  return Uint8Array.from(rows, (row) => Number(row.d));
 }
 
 /** SQL string literal (single quotes doubled). */
@@ -27,6 +44,8 @@ export interface ReadoutMapping {
 
 const numericTypes = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|BOOLEAN|DECIMAL.*)$/;
 const canonicalOutcomes = ["ttft_s", "e2e_s", "cost_usd"];
+/** Largest magnitude a numeric column may hold: its square (and a sum of thousands of squares) stays finite. */
+const maxMagnitude = 1e150;
 /** Fields the decision needs from a request log (SPEC §7.7): without them the answer is "instrument more". */
 const requiredLogFields: readonly { readonly field: string; readonly what: string }[] = [
   { field: "state_queue_depth", what: "decision-time state" },
@@ -74,8 +93,12 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   const has = (column: string): boolean => typeOf.has(column);
   const allNull = async (column: string): Promise<boolean> => Number((await query(connection, `SELECT count(${sqlIdentifier(column)})::BIGINT AS n FROM t`))[0]?.n ?? 0) === 0;
 
+  // Intended ≠ executed (SPEC §7.5 execution): when --treatment names the executed action and an intended-arm column exists
+  // (or --intended names it), the arms are the INTENDED ones (ITT); the executed column feeds the LATE by IV.
+  const requestedTreatment = need(mapping.treatment ?? "arm", mapping.treatment === undefined ? "the default --treatment arm" : "--treatment");
+  const intendedName = mapping.intended !== undefined ? need(mapping.intended, "--intended") : executedName.test(requestedTreatment) ? columns.map((column) => column.name).find((name) => intendedNamePattern.test(name)) ?? null : null;
+  const treatmentColumn = intendedName ?? requestedTreatment;
   // Treatment: two arms, no nulls.
-  const treatmentColumn = need(mapping.treatment ?? "arm", mapping.treatment === undefined ? "the default --treatment arm" : "--treatment");
   const nullTreatment = await query(connection, `SELECT __row FROM t WHERE ${sqlIdentifier(treatmentColumn)} IS NULL ORDER BY __row LIMIT 1`);
   if (nullTreatment.length > 0) throw new GoodputError("BAD_INPUT", `${file}: treatment column "${treatmentColumn}" is empty at ${rowText(nullTreatment[0]?.__row)}; every row needs an arm.`, { where: `${file}:${treatmentColumn}` });
   const arms = await query(connection, `SELECT ${sqlIdentifier(treatmentColumn)}::VARCHAR AS value, count(*)::BIGINT AS n FROM t GROUP BY 1 ORDER BY 1`);
@@ -90,9 +113,14 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   const treatedValue = treatedValues[0] ?? "";
   const treatedRows = await query(connection, `SELECT (${sqlIdentifier(treatmentColumn)}::VARCHAR <> ${sqlLiteral(controlValue)})::INTEGER AS d FROM t ORDER BY __row`);
   const treated = Uint8Array.from(treatedRows, (row) => Number(row.d));
+  const executed = intendedName === null || intendedName === requestedTreatment ? null : await executedArms(connection, file, requestedTreatment, { controlValue, treatedValue, rowText });
 
   // Outcomes: numeric, finite, latencies ≥ 0; nulls are missing (counted per arm by the checks).
   const outcomeNames = mapping.outcomes !== undefined && mapping.outcomes.length > 0 ? mapping.outcomes : canonicalOutcomes.filter(has);
+  // The default primary is ttft_s: without it, silently promoting e2e_s would change the question. Say so and let the user choose.
+  if ((mapping.outcomes === undefined || mapping.outcomes.length === 0) && outcomeNames.length > 0 && !has(canonicalOutcomes[0] ?? "")) {
+    throw new GoodputError("BAD_USAGE", `${file}: no ${canonicalOutcomes[0] ?? ""} column, the default primary outcome; the readout will not silently make ${outcomeNames[0] ?? ""} primary instead — pass --outcome ${outcomeNames[0] ?? ""} (the first --outcome is the primary) or export ${canonicalOutcomes[0] ?? ""}.`, { where: "--outcome" });
+  }
   if (outcomeNames.length === 0) throw new GoodputError("BAD_USAGE", `${file}: no outcome given and none of the canonical outcomes (${canonicalOutcomes.join(", ")}) is present; pass --outcome COLUMN (available columns: ${available}).`, { where: "--outcome" });
   const outcomes: NumericColumn[] = [];
   for (const name of outcomeNames) outcomes.push(await numericColumn(connection, file, need(name, "--outcome"), typeOf.get(name) ?? "", rowText, { latency: isLatencyLike(name), allowNull: true, role: "outcome" }));
@@ -131,11 +159,15 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
     if (distinct < 2) throw new GoodputError("BAD_INPUT", `${file}: all ${rows} rows are in one cluster of "${column}"; cluster-robust inference needs at least 2 clusters (and in practice 20+).`, { where: `${file}:${column}` });
     cluster = await labels(column);
   }
-  for (const grouping of [unit, cluster]) {
-    if (grouping === null) continue;
-    const mixed = await query(connection, `SELECT ${sqlIdentifier(grouping.name)}::VARCHAR AS g, min(__row) AS r FROM t WHERE ${sqlIdentifier(grouping.name)} IS NOT NULL GROUP BY 1 HAVING count(DISTINCT ${sqlIdentifier(treatmentColumn)}) > 1 ORDER BY r LIMIT 1`);
-    if (mixed.length > 0) throw new GoodputError("BAD_INPUT", `${file}: "${grouping.name}" = "${String(mixed[0]?.g)}" (first at ${rowText(mixed[0]?.r)}) appears in both arms of "${treatmentColumn}"; an assignment unit or cluster must sit in one arm.`, { where: `${file}:${grouping.name}` });
+  const firstMixed = async (grouping: LabelColumn): Promise<Record<string, unknown> | undefined> =>
+    (await query(connection, `SELECT ${sqlIdentifier(grouping.name)}::VARCHAR AS g, min(__row) AS r FROM t WHERE ${sqlIdentifier(grouping.name)} IS NOT NULL GROUP BY 1 HAVING count(DISTINCT ${sqlIdentifier(treatmentColumn)}) > 1 ORDER BY r LIMIT 1`))[0];
+  // Only the ASSIGNMENT unit must sit in one arm. A cluster for SEs (users, sessions, schools) may hold both arms: treatment
+  // then varies within clusters and CR2 with Bell–McCaffrey df still applies (estimatr::lm_robust(clusters =, se_type = "CR2")).
+  if (unit !== null) {
+    const mixed = await firstMixed(unit);
+    if (mixed !== undefined) throw new GoodputError("BAD_INPUT", `${file}: assignment unit "${unit.name}" = "${String(mixed.g)}" (first at ${rowText(mixed.r)}) appears in both arms of "${treatmentColumn}"; an assignment unit must sit in one arm — if this column only groups correlated rows (users, sessions), pass it as --cluster for the SEs instead of --unit.`, { where: `${file}:${unit.name}` });
   }
+  const clusterSpansArms = cluster !== null && (await firstMixed(cluster)) !== undefined;
   const blockName = mapping.block ?? (has("time_block") && !(await allNull("time_block")) ? "time_block" : null);
   const block = blockName === null ? null : await labels(need(blockName, "--block"));
   const segment = mapping.segment === undefined ? null : await labels(need(mapping.segment, "--segment"));
@@ -172,21 +204,32 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
     cachedPromptTokens: await optionalNumbers("cached_prompt_tokens"),
     queueDepth: await optionalNumbers("state_queue_depth"),
     kvUtilization: await optionalNumbers("state_kv_utilization"),
+    propensity: await optionalNumbers("propensity"),
   };
   const isRequestLog = has("request_id") && (has("policy") || has("arrival_s"));
+  // A generic export without `policy` that still carries routing fields is checked too.
+  const carriesLogFields = requiredLogFields.some(({ field }) => field !== "fallback_reason" && has(field));
   const missingLogFields: string[] = [];
-  if (isRequestLog) {
+  if (isRequestLog || carriesLogFields) {
     // fallback_reason is legitimately null when no fallback happened: it must exist, not be filled.
     for (const { field, what } of requiredLogFields) {
       if (!has(field) || (field !== "fallback_reason" && (await allNull(field)))) missingLogFields.push(`${field} (${what})`);
+      else if (field !== "fallback_reason") {
+        // Logged for one arm only (the new policy's code path never fills it): as missing as absent for a comparison.
+        const emptyArm = await query(connection, `SELECT (${sqlIdentifier(treatmentColumn)}::VARCHAR <> ${sqlLiteral(controlValue)}) AS treated_arm FROM t GROUP BY 1 HAVING count(${sqlIdentifier(field)}) = 0 LIMIT 1`);
+        if (emptyArm.length > 0) missingLogFields.push(`${field} (${what}; empty on every row of the ${emptyArm[0]?.treated_arm === true ? "treated" : "control"} arm)`);
+      }
     }
   }
   // The id-gap heuristic needs integer ids; text ids (UUIDs, "req-…") carry no gaps to count.
-  if (isRequestLog && has("status") && /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|INT\d+)$/i.test(typeOf.get("request_id") ?? "")) await refuseCompletedOnly(connection, file);
+  // A uniform sample (--sampled RATE) also has id gaps; it is a valid sample, unlike a completed-only extract.
+  if (mapping.sampled === undefined && isRequestLog && has("status") && /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|INT\d+)$/i.test(typeOf.get("request_id") ?? "")) await refuseCompletedOnly(connection, file);
   return {
     file, format, rows, columns,
     treatment: { column: treatmentColumn, controlValue, treatedValue, treated },
-    outcomes, unit, cluster, block, covariates, prePeriod, segment, ratios, cost, log, isRequestLog, missingLogFields,
+    sampled: mapping.sampled ?? null,
+    executed: executed === null ? null : { column: requestedTreatment, intendedColumn: treatmentColumn, treated: executed, explicit: mapping.intended !== undefined },
+    outcomes, unit, cluster, clusterSpansArms, block, covariates, prePeriod, segment, ratios, cost, log, isRequestLog, missingLogFields,
   };
 }
 
@@ -218,7 +261,7 @@ async function refuseCompletedOnly(connection: DuckDBConnection, file: string): 
   if (failed === 0 && span > ids && (span - ids) / span > 0.001) {
     throw new GoodputError(
       "BAD_INPUT",
-      `${file}: every row has status "ok" but ${span - ids} of ${span} request ids are missing — this looks like a "completed requests only" extract. ` +
+      `${file}: every row has status "ok" but ${span - ids} of ${span} request ids are missing — this looks like a "completed requests only" extract (if it is a uniform random sample of the full log, say so with --sampled RATE). ` +
         "Completion is a post-treatment outcome: comparing arms on completed requests conditions on it and biases every latency and cost effect. Export the full log (failed, dropped and rejected attempts included).",
       { where: `${file}:status` },
     );
@@ -243,6 +286,9 @@ async function numericColumn(
   }
   const nonFinite = await query(connection, `SELECT __row, ${expression}::VARCHAR AS v FROM t WHERE isnan(${expression}) OR isinf(${expression}) ORDER BY __row LIMIT 1`);
   if (nonFinite.length > 0) throw new GoodputError("BAD_INPUT", `${file}: ${options.role} column "${column}" has ${String(nonFinite[0]?.v)} at ${rowText(nonFinite[0]?.__row)}; values must be finite numbers.`, { where });
+  // Variances square the values: beyond ~1e150 the sums of squares overflow to Infinity and every SE and CI becomes NaN.
+  const huge = await query(connection, `SELECT __row, ${expression}::VARCHAR AS v FROM t WHERE abs(${expression}) > ${maxMagnitude} ORDER BY __row LIMIT 1`);
+  if (huge.length > 0) throw new GoodputError("BAD_INPUT", `${file}: ${options.role} column "${column}" has ${String(huge[0]?.v)} at ${rowText(huge[0]?.__row)}; values above ${maxMagnitude} in magnitude overflow the variance (squares exceed double precision), so no standard error could be trusted — check the units or the export, or rescale the column.`, { where });
   if (options.latency) {
     const negative = await query(connection, `SELECT __row, ${expression} AS v FROM t WHERE ${expression} < 0 ORDER BY __row LIMIT 1`);
     if (negative.length > 0) throw new GoodputError("BAD_INPUT", `${file}: latency column "${column}" is negative (${String(negative[0]?.v)}) at ${rowText(negative[0]?.__row)}; latencies must be ≥ 0 — check the clock or the units.`, { where });

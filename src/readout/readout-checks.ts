@@ -2,7 +2,7 @@ import { differenceInMeans, srmTest, standardizedMeanDifference } from "../stats
 import type { ControlLint } from "./lint-bad-controls.js";
 import { isLatencyLike } from "./outcome-direction.js";
 import type { RatioReadout } from "./ratio-readouts.js";
-import type { ReadoutTable } from "./readout-table.js";
+import type { NumericColumn, ReadoutTable } from "./readout-table.js";
 import { confidenceLabel, intervalAt } from "./rule-checks.js";
 import type { OutcomeReadout, ReadoutCheck } from "./readout-types.js";
 import type { DesignChoice } from "./select-design.js";
@@ -26,6 +26,10 @@ export function assignmentCheck(table: ReadoutTable, design: DesignChoice, treat
     });
   }
   const values = { controlUnits, treatedUnits, designedTreatmentShare: treatmentShare };
+  const notRandom = nonRandomAssignment(table, design);
+  if (notRandom !== null) {
+    return { check: "assignment", name: "assignment was not random", status: "skipped", values, message: `${controlUnits} control / ${treatedUnits} treated units; ${notRandom} — a sample-ratio test presumes a fixed randomized share, so SRM does not apply`, effect: "the arm comparison is not a randomized one (see design)" };
+  }
   if (treatmentShare === null) {
     return { check: "assignment", name: "sample ratio (SRM)", status: "skipped", values, message: `${controlUnits} control / ${treatedUnits} treated units; the designed share is unknown for a generic table — pass --treatment-share to test it`, effect: "none until the designed share is stated" };
   }
@@ -38,6 +42,25 @@ export function assignmentCheck(table: ReadoutTable, design: DesignChoice, treat
     message: `${controlUnits} control / ${treatedUnits} treated units against a designed treated share of ${treatmentShare}: χ²(1) = ${fmt(srm.statistic)}, p = ${fmt(srm.pValue)}${srm.mismatch ? " — SAMPLE RATIO MISMATCH (p < 0.001): assignment or logging is broken" : ""}`,
     effect: srm.mismatch ? "broken → pause the readout until the assignment is fixed" : "none",
   };
+}
+
+/**
+ * Why the arms were not assigned by a fixed-share coin flip, or null: the story says so (observational, threshold, waves,
+ * router logs), or the log's propensities vary from row to row (a policy that chose from state).
+ */
+export function nonRandomAssignment(table: ReadoutTable, design: DesignChoice): string | null {
+  if (design.chosen === "observational") return "the assignment story says treatment was not randomized";
+  if (design.storyDesign !== null) return `the assignment story describes a ${design.storyDesign === "rdd" ? "threshold" : design.storyDesign === "did" ? "staged rollout" : design.storyDesign === "ope" ? "logged routing policy" : "single changed unit"}`;
+  const propensity = table.log.propensity;
+  if (propensity === null) return null;
+  let low = Number.POSITIVE_INFINITY;
+  let high = Number.NEGATIVE_INFINITY;
+  for (const value of propensity) {
+    if (!Number.isFinite(value)) continue;
+    low = Math.min(low, value);
+    high = Math.max(high, value);
+  }
+  return high - low > 1e-6 ? `the logged propensities vary from ${fmt(low)} to ${fmt(high)}: the router chose actions from state, not by a fixed-share coin flip` : null;
 }
 
 /** Execution: intended vs executed action and fallbacks per arm; failures (non-ok status) analysed as their own outcome. */
@@ -91,8 +114,9 @@ export function executionChecks(table: ReadoutTable): ReadoutCheck[] {
 }
 
 /** Balance: standardized mean differences of every covariate and the pre-period column (|SMD| > 0.1 flagged). */
-export function balanceCheck(table: ReadoutTable): ReadoutCheck {
-  const columns = [...table.covariates, ...(table.prePeriod === null ? [] : [table.prePeriod])];
+export function balanceCheck(table: ReadoutTable, adjusted: { readonly covariates: readonly NumericColumn[]; readonly prePeriod: NumericColumn | null } = table): ReadoutCheck {
+  // Only the pre-decision columns the estimate adjusts for: a mediator is "imbalanced" because the treatment moved it.
+  const columns = [...adjusted.covariates, ...(adjusted.prePeriod === null ? [] : [adjusted.prePeriod])];
   if (columns.length === 0) return { check: "balance", name: "covariate balance (SMD)", status: "skipped", message: "no covariates given (--covariate, --pre-period)", effect: "none" };
   const values: Record<string, number> = {};
   const flagged: string[] = [];
@@ -170,7 +194,18 @@ export function economicCheck(primary: OutcomeReadout | undefined, costPerSucces
       effect = "below the bar → do not ship on a p-value";
       messages.push(`primary effect on ${primary.outcome}: a ${towards} of ${fmt(gain)} is below the minimum worth shipping (${minEffect})`);
     } else messages.push(`primary effect on ${primary.outcome}: a ${towards} of ${fmt(gain)} clears the minimum worth shipping (${minEffect})`);
-  } else if (minEffect === null) messages.push("no minimum effect worth shipping given (--min-effect or the decision rule's primary.minEffect): statistical significance is not economic significance");
+  } else if (minEffect === null && primary?.netValue == null) messages.push("no minimum effect worth shipping given (--min-effect or the decision rule's primary.minEffect): statistical significance is not economic significance");
+  const net = primary?.netValue ?? null;
+  if (net !== null) {
+    const [low, high] = intervalAt({ ...net, df: null }, alpha);
+    Object.assign(values, { netValue: net.estimate, netValueLow: low, netValueHigh: high, incrementalCost: net.incrementalCost });
+    const text = `net value per row (value × lift − incremental cost) ${fmt(net.estimate)} (${confidenceLabel(alpha)} CI ${fmt(low)} to ${fmt(high)}; incremental cost ${fmt(net.incrementalCost)} per row)`;
+    if (net.estimate <= 0) {
+      status = "fail";
+      effect = "value × lift does not cover the incremental cost → do not ship";
+      messages.push(`${text}: the lift is worth less than it costs`);
+    } else messages.push(`${text}: the lift pays for its cost`);
+  }
   return { check: "economic", name: "economic significance", status, values, message: messages.join("; "), effect };
 }
 

@@ -24,6 +24,8 @@ export interface RequestLogColumns {
   readonly cachedPromptTokens: Float64Array | null;
   readonly queueDepth: Float64Array | null;
   readonly kvUtilization: Float64Array | null;
+  /** Logged propensity of the intended action; varying values mean assignment was not a fixed-share coin flip. */
+  readonly propensity: Float64Array | null;
 }
 
 /** A ratio metric Σnumerator / Σdenominator (delta method), e.g. cost per successful request or cache hit rate. */
@@ -45,9 +47,16 @@ export interface ReadoutTable {
   /** Every column in the file with its DuckDB type. */
   readonly columns: readonly { readonly name: string; readonly type: string }[];
   readonly treatment: { readonly column: string; readonly controlValue: string; readonly treatedValue: string; readonly treated: Uint8Array };
+  /** --sampled RATE: the table is a uniform random sample of the log. */
+  readonly sampled: number | null;
+  /** Present when --treatment named the executed action and the intended arm was found: arms are intended (ITT); this is executed. */
+  readonly executed: { readonly column: string; readonly intendedColumn: string; readonly treated: Uint8Array; readonly explicit: boolean } | null;
   readonly outcomes: readonly NumericColumn[];
   readonly unit: LabelColumn | null;
+  /** The --cluster column: the assignment unit of a cluster RCT when each cluster sits in one arm, else only the grouping for CR2 SEs. */
   readonly cluster: LabelColumn | null;
+  /** True when treatment varies within --cluster clusters (clusters for SEs, not assignment units). */
+  readonly clusterSpansArms: boolean;
   readonly block: LabelColumn | null;
   readonly covariates: readonly NumericColumn[];
   readonly prePeriod: NumericColumn | null;

@@ -1,3 +1,5 @@
+import type { TailAttribution } from "./tail-attribution.js";
+import type { DecisionWord } from "./decision-table.js";
 import type { DecisionRule } from "./decision-rule.js";
 import type { ControlLint } from "./lint-bad-controls.js";
 import type { RatioReadout } from "./ratio-readouts.js";
@@ -84,14 +86,19 @@ export interface OutcomeReadout {
   readonly estimates: readonly ReadoutEstimate[];
   readonly robust: readonly ReadoutEstimate[];
   readonly segments: readonly SegmentEffect[];
+  /** Pooled net value per row (value × lift − incremental cost), primary outcome with --value-per-unit only. */
+  readonly netValue?: Omit<SegmentNetValue, "pHolm" | "pBH"> | null;
   readonly checks: readonly ReadoutCheck[];
+  /** Which units carry the effect (leave-top-k-out, peak-state windows); primary outcome only. */
+  readonly tail?: TailAttribution;
   /** Plain-language comparison of raw and robust estimates. */
   readonly robustSummary: string;
   /** Switchback designs only: the per-block outcome means in time order (washout rows dropped), for the block-series chart. */
   readonly blockSeries?: readonly { readonly block: number; readonly arm: 0 | 1; readonly outcomeMean: number; readonly n: number }[];
 }
 
-export type DecisionAction = "ship" | "ramp with holdout" | "hold" | "do not ship" | "roll back" | "pause" | "redesign" | "instrument more" | "target a segment";
+/** SPEC §1 decision words (src/readout/decision-table.ts). */
+export type DecisionAction = DecisionWord;
 
 export interface ReadoutDecision {
   readonly action: DecisionAction;
@@ -110,6 +117,31 @@ export interface ReadoutDecision {
   /** Segments worth treating when the decision is "target a segment". */
   readonly targetSegments: readonly string[];
   readonly reasons: readonly string[];
+  /** The decision-table row that decided (src/readout/decision-table.ts). */
+  readonly rule: string;
+  /** Conditions attached to a ramp. */
+  readonly conditions: readonly string[];
+  /** Keep a durable holdout after acting. */
+  readonly holdout: boolean;
+}
+
+/** A post-decision column asked for as a covariate: left out of the total effect and shown as a mechanism (SPEC §7.3). */
+export interface MechanismReadout {
+  readonly column: string;
+  /** Treated − control of the column itself. */
+  readonly effectOnColumn: ReadoutEstimate | null;
+  /** The primary outcome adjusted for the column (marked not valid: it is not the total effect). */
+  readonly adjustedPrimary: ReadoutEstimate | null;
+}
+
+/** Intended ≠ executed: ITT by the intended arm (the estimates), LATE by IV, as-treated shown as not valid. */
+export interface NoncomplianceReadout {
+  readonly intendedColumn: string;
+  readonly executedColumn: string;
+  /** Share executing the treated arm's action, by intended arm. */
+  readonly takeUp: { readonly control: number; readonly treated: number };
+  readonly late: ReadoutEstimate | null;
+  readonly asTreated: ReadoutEstimate | null;
 }
 
 export interface Readout {
@@ -118,6 +150,10 @@ export interface Readout {
   readonly treatment: { readonly column: string; readonly control: string; readonly treated: string; readonly rowsControl: number; readonly rowsTreated: number };
   readonly design: DesignChoice;
   readonly lint: readonly ControlLint[];
+  /** Post-decision covariates, left out of every total-effect estimate and shown here as mechanisms. */
+  readonly mechanisms: readonly MechanismReadout[];
+  /** Present when --treatment named the executed action of a table with an intended arm. */
+  readonly noncompliance: NoncomplianceReadout | null;
   readonly outcomes: readonly OutcomeReadout[];
   /** Ratio metrics by the delta method (cost per successful request, cache hit rate, --ratio NUM/DEN). */
   readonly ratios: readonly RatioReadout[];

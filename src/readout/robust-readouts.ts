@@ -1,5 +1,5 @@
 import {
-  cuped, differenceInMeans, logEffect, quantileTreatmentEffects, randomizationInference, trimmedMeanDifference, winsorizedMeanDifference,
+  cuped, differenceInMeans, logEffect, quantileTreatmentEffects, randomizationInference, randomizationInterval, trimmedMeanDifference, winsorizedMeanDifference,
 } from "../stats/index.js";
 import { attempt, toEntry, type EstimateSettings, type OutcomeRows } from "./estimate-outcome.js";
 import type { ReadoutEstimate } from "./readout-types.js";
@@ -19,7 +19,9 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
   const unitWords = rows.units === null ? "rows" : "assignment units";
   const output: ReadoutEstimate[] = [];
   // Under unit assignment (cluster, user, block) every difference-in-means readout gets its SE from the units, not rows.
-  const byUnits = <T extends Parameters<typeof withUnitRobustSe>[0]>(estimate: T, transformed: ArrayLike<number>): T => withUnitRobustSe(estimate, transformed, treated, rows.units);
+  // --cluster with treatment varying within it: SEs cluster by it (CR2), permutations stay within it (it is not the assignment unit).
+  const seClusters = rows.units ?? (rows.clusterSpansArms ? rows.cluster : null);
+  const byUnits = <T extends Parameters<typeof withUnitRobustSe>[0]>(estimate: T, transformed: ArrayLike<number>): T => withUnitRobustSe(estimate, transformed, treated, seClusters);
   const raw = attempt(notes, "raw mean difference", () => byUnits(differenceInMeans(y, treated, { outcomeName: rows.outcome }), y));
   if (raw) output.push(toEntry("raw mean difference", raw, { note: "the business cost: every row counts, the tail included; always shown", extra: { meanTreated: raw.meanTreated, meanControl: raw.meanControl } }));
   const winsorized = attempt(notes, "winsorized mean", () => {
@@ -33,13 +35,14 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
     // Yuen's SE treats rows as independent; with unit assignment there is no standard clustered version, so it is shown
     // for its point estimate only (QTE with the unit bootstrap and randomization inference carry the unit-level evidence).
     const note = "changes the estimand: the middle 60 % of each arm — a typical-request effect, blind to both tails";
-    output.push(toEntry("trimmed mean (Yuen 20%)", trimmed, rows.units === null ? { note } : { valid: false, note: `${note}; its SE treats rows as independent, too small when whole units (clusters, users, time blocks) are assigned — read QTE (unit bootstrap) or randomization inference instead` }));
+    output.push(toEntry("trimmed mean (Yuen 20%)", trimmed, seClusters === null ? { note } : { valid: false, note: `${note}; its SE treats rows as independent, too small when whole units (clusters, users, time blocks) are assigned — read QTE (unit bootstrap) or randomization inference instead` }));
   }
   const aggregated = settings.aggregatedQte?.get(rows.outcome);
   const qte = aggregated ?? attempt(notes, "quantile treatment effects", () => quantileTreatmentEffects(y, treated, qteProbabilities, { bootstrap: settings.bootstrap, seed: settings.seed, ...(units === undefined ? {} : { units }) }));
   for (const effect of qte ?? []) {
     const label = `p${Math.round(effect.probability * 100)}`;
     output.push(toEntry(`QTE ${label}`, effect, {
+      ...(seClusters !== null && rows.units === null ? { valid: false } : {}),
       note: `changes the estimand: the shift of the ${label} of the outcome distribution (bootstrap over ${unitWords}${aggregated === undefined ? "" : ", from per-unit rank-bin aggregates in DuckDB — same draws as the row path"}), not any request's effect`,
       extra: { quantileTreated: effect.quantileTreated, quantileControl: effect.quantileControl },
     }));
@@ -54,7 +57,7 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
     const offset = minimum > 0 ? 0 : smallestPositive;
     const log = attempt(notes, "log effect", () => {
       const rowLevel = logEffect(y, treated, { offset });
-      if (rows.units === null) return rowLevel;
+      if (seClusters === null) return rowLevel;
       const clustered = byUnits(rowLevel, Float64Array.from(y, (value) => Math.log(value + offset)));
       const ratioCi: readonly [number, number] = [Math.exp(clustered.ci95[0]), Math.exp(clustered.ci95[1])];
       return { ...clustered, multiplicativeCi95: ratioCi, multiplicativeStandardError: clustered.multiplicativeEffect * clustered.standardError };
@@ -66,18 +69,22 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
       }));
     }
   } else notes.push(`log effect not computed for ${rows.outcome}: it has negative values`);
-  const ri = attempt(notes, "randomization inference", () => randomizationInference(y, treated, { permutations: settings.permutations, seed: settings.seed, ...(units === undefined ? {} : { units }) }));
+  const blocks = rows.units === null && rows.clusterSpansArms && rows.cluster !== null ? rows.cluster : undefined;
+  const ri = attempt(notes, "randomization inference", () => randomizationInference(y, treated, { permutations: settings.permutations, seed: settings.seed, ...(units === undefined ? {} : { units }), ...(blocks === undefined ? {} : { blocks }) }));
+  // The interval by test inversion (and the exact p when all assignments can be enumerated), not a normal approximation.
+  const inverted = blocks === undefined ? attempt(notes, "randomization interval", () => randomizationInterval(y, treated, { permutations: settings.permutations, seed: settings.seed, ...(units === undefined ? {} : { units }) })) : null;
   if (ri) {
-    output.push(toEntry("randomization inference", ri, {
-      note: `same estimand as the raw mean; p-value from ${ri.permutations} re-randomizations of ${ri.unitCount} ${unitWords} (Monte Carlo error ±${ri.pValueMonteCarloError.toPrecision(2)}); tests the sharp null, no distributional assumption`,
-      extra: { unitCount: ri.unitCount, permutations: ri.permutations, pValueMonteCarloError: ri.pValueMonteCarloError },
+    const draws = inverted === null ? `${ri.permutations} re-randomizations` : inverted.exact ? `all ${inverted.assignments} possible assignments (exact)` : `${inverted.assignments} re-randomizations`;
+    output.push(toEntry("randomization inference", inverted === null ? ri : { ...ri, pValue: inverted.pValue, ci95: inverted.ci }, {
+      note: `same estimand as the raw mean; p-value from ${draws} of ${ri.unitCount} ${unitWords}${inverted?.exact === true ? "" : ` (Monte Carlo error ±${ri.pValueMonteCarloError.toPrecision(2)})`}; ${inverted === null ? "interval: normal approximation to the randomization distribution (blocked permutations)" : "95 % interval by inverting the test of a constant effect τ"}; tests the sharp null, no distributional assumption`,
+      extra: { unitCount: ri.unitCount, permutations: inverted?.assignments ?? ri.permutations, exact: inverted?.exact === true ? 1 : 0, pValueMonteCarloError: inverted?.exact === true ? 0 : ri.pValueMonteCarloError },
     }));
   }
   if (rows.prePeriod !== null) {
     const pre = rows.prePeriod;
     const adjusted = attempt(notes, "CUPED", () => {
       const rowLevel = cuped(y, treated, pre.values);
-      if (rows.units === null) return rowLevel;
+      if (seClusters === null) return rowLevel;
       // θ is estimated once from the pooled rows (Deng et al. 2013); the adjusted outcome y − θ(x − x̄) is then analysed like y.
       let sum = 0;
       for (const value of pre.values) sum += value;
@@ -99,6 +106,9 @@ export function summarizeRobust(outcome: string, robust: readonly ReadoutEstimat
   const find = (method: string): ReadoutEstimate | undefined => robust.find((entry) => entry.method === method);
   const raw = find("raw mean difference");
   if (raw === undefined) return `No raw mean for ${outcome}.`;
+  // A non-finite estimate or interval says nothing: never report agreement from NaN comparisons.
+  const broken = robust.filter((entry) => ![entry.estimate, entry.standardError, entry.ci95[0], entry.ci95[1]].every(Number.isFinite));
+  if (broken.length > 0) return `Robust comparison not possible for ${outcome}: ${broken.map((entry) => entry.method).join(", ")} did not give a finite estimate and interval — check the column for extreme values.`;
   const excludesZero = (entry: ReadoutEstimate): boolean => entry.ci95[0] > 0 || entry.ci95[1] < 0;
   const format = (value: number): string => value.toPrecision(3);
   const parts = [`Raw mean difference ${format(raw.estimate)} (95 % CI ${format(raw.ci95[0])} to ${format(raw.ci95[1])}) — this is what the arms cost or experienced on average, tail included.`];

@@ -64,7 +64,8 @@ export function segmentEffects(rows: OutcomeRows, lowerIsBetter: boolean, net: N
   });
 }
 
-function segmentNetValue(rows: OutcomeRows, indices: readonly number[], direction: number, net: NetValueSettings, segmentUnits: readonly string[] | null): Omit<SegmentNetValue, "pHolm" | "pBH"> | null {
+/** Net value per row (value × improvement − cost, treated − control) over `indices`; also the pooled net value of the whole table. */
+export function segmentNetValue(rows: OutcomeRows, indices: readonly number[], direction: number, net: NetValueSettings, segmentUnits: readonly string[] | null): Omit<SegmentNetValue, "pHolm" | "pBH"> | null {
   const keptPositions = indices.flatMap((row, position) => (Number.isFinite(net.cost[row] ?? Number.NaN) ? [position] : []));
   const kept = keptPositions.map((position) => indices[position] ?? 0);
   const units = segmentUnits === null ? null : subsetLabels(segmentUnits, keptPositions);

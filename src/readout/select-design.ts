@@ -24,6 +24,8 @@ export interface DesignChoice {
   readonly story: string | null;
   /** Why this design was chosen. */
   readonly basis: readonly string[];
+  /** The quasi-experimental design the story calls for (the comparison here is then not valid); null for randomized stories. */
+  readonly storyDesign: QuasiDesign | null;
 }
 
 const sharedStatePattern = /\b(rout\w*|cache\w*|prefix|queue\w*|batch\w*|schedul\w*|fleet|replica\w*|kv|shared|capacity|admission|autoscal\w*|load[- ]balanc\w*|placement)\b/i;
@@ -31,6 +33,21 @@ const observationalPattern = /\b(observational|logs? only|not randomi[sz]ed|no r
 const switchbackPattern = /\b(switchback|switch-back|time blocks?|alternat\w*|every \d+ ?(s|sec|seconds|min|minutes))\b/i;
 const clusterPattern = /\b(cluster\w*|pools?|regions?|per replica|replica groups?|data ?cent(er|re)s?)\b/i;
 const userPattern = /\b(users?|accounts?|workspaces?|tenants?|customers?)\b/i;
+
+/** Assignment stories that are not randomized comparisons of the two arms (SPEC §7.2): each needs its own design. */
+export type QuasiDesign = "rdd" | "did" | "ope" | "synthetic-control";
+const storyDesigns: readonly { readonly design: QuasiDesign; readonly pattern: RegExp; readonly why: string; readonly command: string }[] = [
+  { design: "rdd", pattern: /\b(cut-?offs?|thresholds?|above (a|the) \w+|below (a|the) \w+|at least \d|score[sd]? (over|above|of)|eligib\w+ (by|when|if))\b/i, why: "assignment followed a threshold of a running variable: units above and below differ in that variable, so the raw arm difference is confounded — only the local jump at the cutoff is identified", command: "--design rdd --running COL --cutoff C" },
+  { design: "did", pattern: /\b(waves?|staged|staggered|phased|rolled out|roll-?out|one (region|cohort|team) at a time|gradual\w*)\b/i, why: "the rollout was staged in time: early and late adopters differ and time trends move both, so a cross-sectional comparison is confounded — compare changes (difference-in-differences / event study with pre-trends)", command: "--design did --unit COL --time COL --treatment COL" },
+  { design: "ope", pattern: /\b(router logs?|logged propensit\w*|propensit(y|ies)|bandit|epsilon[- ]greedy|softmax polic\w*|only (have )?(the )?logs)\b/i, why: "only router logs exist: the logged policy chose actions from state, so arms are not randomized — evaluate the new policy off-policy from the logged propensities (DM, IPS, SNIPS, DR)", command: "--design ope --reward COL --target-policy NAME|FILE" },
+  { design: "synthetic-control", pattern: /\b(one (region|fleet|provider|datacenter|data center|country)|single (region|fleet|provider)|only (region|fleet) \w+ (changed|switched))\b/i, why: "one unit changed and the others did not: compare it with a weighted donor pool (synthetic control) over the pre-period", command: "--design synthetic-control --unit COL --time COL --treated-unit NAME --treatment-start T --pre-period A-B" },
+];
+
+/** The quasi-experimental design an assignment story describes, if any (threshold → RDD, waves → DiD, router logs → OPE, one unit → SC). */
+export function storyDesign(story: string | null): { readonly design: QuasiDesign; readonly why: string; readonly command: string } | null {
+  if (story === null) return null;
+  return storyDesigns.find((entry) => entry.pattern.test(story)) ?? null;
+}
 
 /** Counts distinct non-null labels and reads the canonical "kind:" prefix of assignment_unit values. */
 function describeUnits(labels: readonly (string | null)[]): { count: number; prefixes: Set<string>; rowsPerUnit: number } {
@@ -68,9 +85,9 @@ export function selectDesign(table: ReadoutTable, options: { readonly requested:
   } else if (units?.prefixes.has("block") === true || (story !== null && switchbackPattern.test(story))) {
     chosen = "switchback";
     basis.push(units?.prefixes.has("block") === true ? "assignment units are time blocks (block:… labels)" : "the assignment story describes time blocks");
-  } else if (table.cluster !== null || units?.prefixes.has("pool") === true || (story !== null && clusterPattern.test(story))) {
+  } else if ((table.cluster !== null && !table.clusterSpansArms) || units?.prefixes.has("pool") === true || (story !== null && clusterPattern.test(story) && !table.clusterSpansArms && storyDesign(story) === null)) {
     chosen = "cluster";
-    basis.push(table.cluster !== null ? `--cluster ${table.cluster.name}` : units?.prefixes.has("pool") === true ? "assignment units are pools (pool:… labels)" : "the assignment story randomizes clusters");
+    basis.push(table.cluster !== null ? `--cluster ${table.cluster.name} (every cluster sits in one arm: clusters are the assignment units)` : units?.prefixes.has("pool") === true ? "assignment units are pools (pool:… labels)" : "the assignment story randomizes clusters");
   } else if (units?.prefixes.has("user") === true || (units !== null && units.rowsPerUnit > 1.0001) || (story !== null && userPattern.test(story))) {
     chosen = "user";
     basis.push(units !== null ? `assignment units (${table.unit?.name ?? ""}) hold ${units.rowsPerUnit.toFixed(1)} rows each` : "the assignment story randomizes users");
@@ -78,6 +95,7 @@ export function selectDesign(table: ReadoutTable, options: { readonly requested:
     chosen = "request";
     basis.push(units === null ? "no assignment-unit column: every row is its own unit" : "every row is its own assignment unit");
   }
+  if (table.cluster !== null && table.clusterSpansArms) basis.push(`--cluster ${table.cluster.name}: treatment varies within its clusters, so they group correlated rows for CR2 SEs (Bell–McCaffrey df); they are not the assignment unit`);
   if (sharedState && sharedStateReason !== null) basis.push(sharedStateReason);
 
   let unitColumn: string | null = null;
@@ -89,7 +107,7 @@ export function selectDesign(table: ReadoutTable, options: { readonly requested:
     unit = `time block (column ${table.block.name})`;
     unitCount = describeUnits(table.block.labels).count;
   } else if (chosen === "cluster") {
-    const column = table.cluster ?? table.unit;
+    const column = (table.clusterSpansArms ? null : table.cluster) ?? table.unit;
     if (column === null) throw new GoodputError("BAD_USAGE", `${table.file}: a cluster readout needs the cluster column; pass --cluster COLUMN.`, { where: "--cluster" });
     unitColumn = column.name;
     unit = `cluster (column ${column.name})`;
@@ -102,7 +120,10 @@ export function selectDesign(table: ReadoutTable, options: { readonly requested:
   }
 
   const rowsAreUnits = chosen === "request" || chosen === "user" || chosen === "observational";
-  const requestLevelValid = !(sharedState && rowsAreUnits);
+  // A story that describes a threshold, a staged rollout or router logs is not an RCT: never read the arm difference as one.
+  const quasi = requested === "auto" ? storyDesign(story) : null;
+  if (quasi !== null) basis.push(`the assignment story describes a ${quasi.design === "rdd" ? "threshold (regression discontinuity)" : quasi.design === "did" ? "staged rollout (difference-in-differences)" : quasi.design === "ope" ? "logged routing policy (off-policy evaluation)" : "single treated unit (synthetic control)"}`);
+  const requestLevelValid = !(sharedState && rowsAreUnits) && quasi === null;
   const situation = chosen === "observational" ? "logs only" : chosen === "switchback" || chosen === "cluster" ? "policy changes shared state (queue, cache, fleet)" : "randomization feasible, low spillover";
   const keyCheck = chosen === "observational" ? "overlap; unobserved confounding stated" : chosen === "switchback" || chosen === "cluster" ? "no per-request independence claims" : "SRM, balance, unit matches decision";
   const validity = requestLevelValid
@@ -111,11 +132,15 @@ export function selectDesign(table: ReadoutTable, options: { readonly requested:
       : chosen === "observational"
         ? "observational: estimates are associations adjusted for the given covariates; unobserved confounding is not ruled out"
         : "randomized at the analysed unit with no shared state named: the unit-level comparison estimates the ATE"
-    : `NOT VALID as an estimate of the rollout effect: ${sharedStateReason ?? ""}. A ${chosen}-level A/B measures a policy running beside the other one, not the fleet running it alone — both arms see the other arm's effect on the shared state (interference), so the difference is biased against the global effect`;
+    : quasi !== null
+      ? `NOT VALID as a randomized comparison: ${quasi.why}`
+      : `NOT VALID as an estimate of the rollout effect: ${sharedStateReason ?? ""}. A ${chosen}-level A/B measures a policy running beside the other one, not the fleet running it alone — both arms see the other arm's effect on the shared state (interference), so the difference is biased against the global effect`;
   const recommendation = requestLevelValid
     ? chosen === "observational"
       ? "randomize if you can (request / user RCT, or switchback when the policy changes shared state); until then treat the estimate as a hypothesis"
       : null
-    : "run a switchback (the whole fleet alternates policy in time blocks — e.g. 20–60 s blocks with a washout — analysed at block level: goodput readout FILE --design switchback) or cluster randomization (whole pools / replica groups per arm, analysed with CR2 by cluster)";
-  return { requested, chosen, situation, keyCheck, unit, unitColumn, unitCount, sharedState, sharedStateReason, requestLevelValid, validity, recommendation, story, basis };
+    : quasi !== null
+      ? `goodput readout FILE ${quasi.command}`
+      : "run a switchback (the whole fleet alternates policy in time blocks — e.g. 20–60 s blocks with a washout — analysed at block level: goodput readout FILE --design switchback) or cluster randomization (whole pools / replica groups per arm, analysed with CR2 by cluster)";
+  return { requested, chosen, situation, keyCheck, unit, unitColumn, unitCount, sharedState, sharedStateReason, requestLevelValid, validity, recommendation, story, basis, storyDesign: quasi?.design ?? null };
 }

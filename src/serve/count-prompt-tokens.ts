@@ -17,10 +17,45 @@ export function countTextTokens(text: string): number {
   return encode(text, asPlainText).length;
 }
 
-/** A chat message reduced to what counts: its text and whether it carries a name. */
+/** Token ids of a text in o200k_base. */
+export function textTokenIds(text: string): number[] {
+  return encode(text, asPlainText);
+}
+
+/** A chat message reduced to what counts: its role, text and name. */
 export interface CountedMessage {
+  readonly role?: string;
   readonly text: string;
   readonly hasName: boolean;
+  readonly name?: string;
+}
+
+// Framing tokens get ids above o200k_base's vocabulary (≈200k), so they never equal a text token.
+const startTokenId = 300_000;
+const messageTokenId = 300_001;
+const framingIdBase = 300_002;
+/** A stable id for a role or a name: its FNV-1a hash folded into a band above the vocabulary. */
+function framingId(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193) >>> 0;
+  return framingIdBase + (hash % 1_000_000);
+}
+
+/**
+ * The chat prompt as token ids: per message <|start|> role <|message|> [name] content, then
+ * <|start|> assistant <|message|> to prime the reply. The reply priming equals the framing of an
+ * assistant message, so a conversation's next turn starts with every token of this turn's prompt
+ * (its prefix-cache blocks match). Length = countChatPromptTokens.
+ */
+export function chatPromptTokenIds(messages: readonly CountedMessage[]): number[] {
+  const ids: number[] = [];
+  for (const message of messages) {
+    ids.push(startTokenId, framingId(message.role ?? "user"), messageTokenId);
+    if (message.hasName) ids.push(framingId(`name:${message.name ?? ""}`));
+    for (const id of textTokenIds(message.text)) ids.push(id);
+  }
+  ids.push(startTokenId, framingId("assistant"), messageTokenId);
+  return ids;
 }
 
 /** Prompt tokens of a chat: Σ (content tokens + 3 [+1 with a name]) + 3. */

@@ -4,7 +4,13 @@ import { computeKvPool } from "../physics/kv-pool.js";
 import { defaultStepTimeProfile } from "../physics/step-time-profile.js";
 import type { ServeFleet } from "./serve-fleet.js";
 
-/** One H100 replica of llama-3-8b with vLLM's defaults (continuous batching, chunked prefill, prefix caching). */
+const llama3ContextTokens = 8192;
+
+/**
+ * One H100 replica of llama-3-8b with vLLM's defaults (continuous batching, chunked prefill, prefix
+ * caching) and Llama-3-8B's 8192-token context (max_position_embeddings in meta-llama/Meta-Llama-3-8B's
+ * config.json, which vLLM takes as max_model_len).
+ */
 export function defaultServeFleet(catalog: Catalog = builtInCatalog): ServeFleet {
   const gpu = findGpu(catalog, "h100-sxm");
   const deployment = singleGpuDeployment(findModel(catalog, "llama-3-8b"), gpu);
@@ -37,5 +43,6 @@ export function defaultServeFleet(catalog: Catalog = builtInCatalog): ServeFleet
     slo: {},
     admission: {},
     disturbances: { failures: [], slowdowns: [] },
+    maxModelLenTokens: llama3ContextTokens,
   };
 }

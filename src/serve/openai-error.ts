@@ -7,7 +7,8 @@ export interface OpenAiError {
   readonly message: string;
   readonly type: string;
   readonly param: string | null;
-  readonly code: string | null;
+  /** A string code (OpenAI) or the HTTP status (vLLM's own errors). */
+  readonly code: string | number | null;
 }
 
 /** Sends an OpenAI-style error as JSON with `httpStatus`. */
@@ -27,6 +28,21 @@ export function validationError(issues: readonly z.core.$ZodIssue[]): OpenAiErro
     param: first && first.path.length > 0 ? first.path.map(String).join(".") : null,
     code: "invalid_value",
   };
+}
+
+/**
+ * vLLM's answer to a request beyond max_model_len (vllm/entrypoints/openai serving, v0.11+): a
+ * BadRequestError whose message keeps vLLM's wording, so clients that parse it (to trim history)
+ * work against the simulator as against vLLM. A prompt alone at or over the limit gets the
+ * input-tokens message; prompt + max_tokens over it the total message.
+ */
+export function contextLengthError(maxModelLenTokens: number, promptTokens: number, outputTokens: number): OpenAiError {
+  const head = `This model's maximum context length is ${maxModelLenTokens} tokens.`;
+  const message =
+    promptTokens >= maxModelLenTokens
+      ? `${head} However, your request has ${promptTokens} input tokens. Please reduce the length of the input messages. (parameter=input_tokens, value=${promptTokens})`
+      : `${head} However, you requested ${outputTokens} output tokens and your prompt contains ${promptTokens} input tokens, for a total of ${promptTokens + outputTokens} tokens. Please reduce the length of the input prompt or the number of requested output tokens. (parameter=input_tokens, value=${promptTokens + outputTokens})`;
+  return { message, type: "BadRequestError", param: "input_tokens", code: 400 };
 }
 
 /** The error a simulated outcome maps to (503 for failed or dropped, 429 for rejected by admission). */

@@ -1,9 +1,11 @@
 import { GoodputError } from "../errors.js";
 import { policyFor } from "../sim/policy-for.js";
-import type { RequestStatus } from "../sim/log/request-record.js";
+import type { RequestRecord, RequestStatus } from "../sim/log/request-record.js";
 import type { SimRequestSpec } from "../sim/sim-request.js";
-import { startFleetSimulation, type PolicySpec } from "../sim/simulate-fleet.js";
+import { startFleetSimulation, type FleetSimulation, type PolicySpec } from "../sim/simulate-fleet.js";
 import { modelLimits, type ModelLimits } from "./model-limits.js";
+import { driveOnWallClock } from "./wall-clock-driver.js";
+import { ReplicaMetricsCollector, type ReplicaMetrics } from "./replica-metrics.js";
 import type { ServeFleet } from "./serve-fleet.js";
 
 /** A request as the server hands it to the simulated fleet. */
@@ -12,9 +14,8 @@ export interface ServedRequest {
   readonly promptTokens: number;
   readonly outputTokens: number;
   readonly userId: string;
-  /** Leading prompt tokens shared with other requests of the same group (e.g. a system prompt). */
-  readonly prefixGroup: string | null;
-  readonly prefixTokens: number;
+  /** Prefix-cache keys of the prompt's full blocks (promptBlockKeys: chained hashes of its tokens). */
+  readonly promptBlockKeys: readonly number[];
 }
 
 /** How a request ended in the simulator. */
@@ -29,18 +30,6 @@ export interface ServedListener {
   readonly onEnd: (outcome: ServedOutcome) => void;
 }
 
-/** Engine counters and gauges of one model's replicas, summed (KV usage weighted by blocks). */
-export interface ModelMetrics {
-  readonly model: string;
-  readonly running: number;
-  readonly waiting: number;
-  readonly kvUsageFraction: number;
-  readonly preemptions: number;
-  readonly promptTokens: number;
-  readonly promptTokensFromCache: number;
-  readonly generationTokens: number;
-}
-
 /** A long-lived online simulation driven by the wall clock. */
 export interface RealtimeFleet {
   /** Served model ids, in pool order. */
@@ -50,7 +39,15 @@ export interface RealtimeFleet {
   submit(request: ServedRequest, listener: ServedListener): number;
   /** Current simulated time, seconds since start. */
   simSeconds(): number;
-  metrics(): readonly ModelMetrics[];
+  /** Per-replica engine metrics and latency histograms, in fleet order. */
+  metrics(): readonly ReplicaMetrics[];
+  /**
+   * Aborts a request whose client went away (vLLM aborts on disconnect): its batch slot and KV
+   * blocks are freed now and its listener gets no further callbacks. False if it already ended.
+   */
+  cancel(requestId: number): boolean;
+  /** Requests submitted and not yet ended (for soak checks: it must return to 0). */
+  inFlight(): number;
   /** Stops the timer; pending requests get no further callbacks. */
   stop(): void;
 }
@@ -80,26 +77,24 @@ function policiesFor(fleet: ServeFleet, models: readonly string[]): { policies: 
   return { policies, policyOfModel };
 }
 
-/**
- * Starts an online FleetSimulation whose clock follows the wall clock × timeScale. A timer wakes at
- * the next simulated event (setTimeout for the gap, setImmediate when due) — no busy loop.
- */
-export function startRealtimeFleet(fleet: ServeFleet, options: RealtimeFleetOptions): RealtimeFleet {
-  if (!(options.timeScale > 0) || !Number.isFinite(options.timeScale)) throw new GoodputError("BAD_INPUT", `timeScale must be a positive number, got ${options.timeScale}.`);
-  const models = [...new Set(fleet.pools.map((pool) => pool.deployment.model.id))];
-  const { policies, policyOfModel } = policiesFor(fleet, models);
-  const listeners = new Map<number, ServedListener>();
-  const policyOfRequest = new Map<number, number>();
-  const modelOfReplica = fleet.pools.flatMap((pool) => Array.from({ length: pool.replicas }, () => ({ model: pool.deployment.model.id, kvBlocks: pool.engine.kvBlocks })));
-  const generationTokens = new Map<string, number>(models.map((model) => [model, 0]));
-  const modelOfRequest = new Map<number, string>();
-  const simulation = startFleetSimulation({
+/** What the server hears from the simulation. */
+interface ServedSimulationHooks {
+  readonly policyOf: (requestId: number) => number;
+  readonly onToken: (requestId: number, generatedTokens: number, nowSeconds: number) => void;
+  readonly onRecord: (record: RequestRecord) => void;
+}
+
+/** An online simulation of the fleet with no workload of its own: requests are injected as clients send them. */
+function startServedSimulation(fleet: ServeFleet, seed: number, policies: readonly PolicySpec[], hooks: ServedSimulationHooks): FleetSimulation {
+  return startFleetSimulation({
     runId: `serve-${fleet.name}`,
-    seed: options.seed,
+    // Serve never ends: bounded memory; latency percentiles come from /metrics' histograms.
+    keepLatencySamples: false,
+    seed,
     pools: fleet.pools,
     requests: { next: () => null },
     policies,
-    assign: (request) => ({ policyIndex: policyOfRequest.get(request.id) ?? 0, arm: null, unit: null, block: null }),
+    assign: (request) => ({ policyIndex: hooks.policyOf(request.id), arm: null, unit: null, block: null }),
     routerReplicas: fleet.routerReplicas,
     signalRefreshSeconds: fleet.signalRefreshSeconds,
     slo: fleet.slo,
@@ -107,113 +102,99 @@ export function startRealtimeFleet(fleet: ServeFleet, options: RealtimeFleetOpti
     disturbances: { ...fleet.disturbances, retries: null },
     admission: fleet.admission,
     seriesIntervalSeconds: 0,
-    onToken: (requestId, _attempt, generated) => {
-      const model = modelOfRequest.get(requestId);
-      if (model !== undefined) generationTokens.set(model, (generationTokens.get(model) ?? 0) + 1);
+    onToken: (requestId, _attempt, generated, nowSeconds) => { hooks.onToken(requestId, generated, nowSeconds); },
+    onRecord: hooks.onRecord,
+  });
+}
+
+/** The simulator's view of a served request: one attempt, arriving now, keyed by its own block hashes. */
+function servedRequestSpec(id: number, arrivalSeconds: number, request: ServedRequest): SimRequestSpec {
+  return {
+    id,
+    arrivalSeconds,
+    promptTokens: request.promptTokens,
+    outputTokens: request.outputTokens,
+    tenant: "default",
+    tier: "standard",
+    latencySensitive: true,
+    userId: request.userId,
+    sessionId: null,
+    turn: 0,
+    prefixGroup: null,
+    prefixTokens: 0,
+    historyTokens: 0,
+    workloadClass: "served",
+    preUsage: 0,
+    promptBlockKeys: request.promptBlockKeys,
+  };
+}
+
+/**
+ * Starts an online FleetSimulation whose clock follows the wall clock × timeScale (driveOnWallClock:
+ * one pending timer at the next simulated event, no busy loop).
+ */
+export function startRealtimeFleet(fleet: ServeFleet, options: RealtimeFleetOptions): RealtimeFleet {
+  if (!(options.timeScale > 0) || !Number.isFinite(options.timeScale)) throw new GoodputError("BAD_INPUT", `timeScale must be a positive number, got ${options.timeScale}.`);
+  const models = [...new Set(fleet.pools.map((pool) => pool.deployment.model.id))];
+  const { policies, policyOfModel } = policiesFor(fleet, models);
+  // Checked once at start: a context length the KV cache cannot hold is refused, as vLLM refuses to start.
+  const limitsOfModel = new Map(models.map((model) => [model, modelLimits(fleet.pools.filter((pool) => pool.deployment.model.id === model), fleet.maxModelLenTokens ?? null)]));
+  const listeners = new Map<number, ServedListener>();
+  const policyOfRequest = new Map<number, number>();
+  const replicaMeta = fleet.pools.flatMap((pool) => Array.from({ length: pool.replicas }, () => ({ model: pool.deployment.model.id, kvBlocks: pool.engine.kvBlocks })));
+  const collector = new ReplicaMetricsCollector(replicaMeta.length);
+  const simulation = startServedSimulation(fleet, options.seed, policies, {
+    policyOf: (requestId) => policyOfRequest.get(requestId) ?? 0,
+    onToken: (requestId, generated, nowSeconds) => {
+      collector.onToken(requestId, nowSeconds);
       listeners.get(requestId)?.onTokens(generated);
     },
     onRecord: (record) => {
+      collector.onRecord(record);
       const listener = listeners.get(record.request_id);
       listeners.delete(record.request_id);
       policyOfRequest.delete(record.request_id);
-      modelOfRequest.delete(record.request_id);
       if (!listener) return;
       if (record.status === "ok") listener.onEnd({ status: "ok", outputTokens: record.output_tokens, cachedPromptTokens: record.cached_prompt_tokens });
       else listener.onEnd({ status: record.status, httpStatus: record.http_status ?? 503 });
     },
   });
-
-  const startMs = options.nowMs();
-  let lastSimSeconds = 0;
-  const simSeconds = (): number => {
-    lastSimSeconds = Math.max(lastSimSeconds, ((options.nowMs() - startMs) / 1000) * options.timeScale);
-    return lastSimSeconds;
-  };
-  let cancelWake: (() => void) | null = null;
+  const clock = driveOnWallClock(simulation, options);
   let stopped = false;
-  /** Runs every due event and re-arms the one pending wake (called by the timer, or directly on a new arrival). */
-  const wake = (): void => {
-    cancelWake?.();
-    cancelWake = null;
-    if (stopped) return;
-    simulation.advanceUntil(simSeconds());
-    schedule();
-  };
-  const schedule = (): void => {
-    const next = simulation.nextEventSeconds();
-    if (stopped || !Number.isFinite(next)) return;
-    const delayMs = ((next - simSeconds()) / options.timeScale) * 1000;
-    if (delayMs <= 0) {
-      const immediate = setImmediate(wake);
-      cancelWake = () => { clearImmediate(immediate); };
-    } else {
-      const timeout = setTimeout(wake, delayMs);
-      cancelWake = () => { clearTimeout(timeout); };
-    }
-  };
-  // Disturbances are scheduled from the start.
-  simulation.advanceUntil(0);
-  schedule();
 
   let nextId = 0;
   const submit = (request: ServedRequest, listener: ServedListener): number => {
     const id = nextId++;
     const policyIndex = policyOfModel.get(request.model);
     if (policyIndex === undefined) throw new GoodputError("BAD_INPUT", `Model "${request.model}" is not served (served: ${models.join(", ")}).`);
-    const spec: SimRequestSpec = {
-      id,
-      arrivalSeconds: simSeconds(),
-      promptTokens: request.promptTokens,
-      outputTokens: request.outputTokens,
-      tenant: "default",
-      tier: "standard",
-      latencySensitive: true,
-      userId: request.userId,
-      sessionId: null,
-      turn: 0,
-      prefixGroup: request.prefixGroup,
-      prefixTokens: request.prefixTokens,
-      historyTokens: 0,
-      workloadClass: "served",
-      preUsage: 0,
-    };
+    const spec = servedRequestSpec(id, clock.simSeconds(), request);
     listeners.set(id, listener);
     policyOfRequest.set(id, policyIndex);
-    modelOfRequest.set(id, request.model);
     simulation.inject(spec);
-    wake();
+    clock.wake();
     return id;
   };
 
-  const metrics = (): ModelMetrics[] => {
-    const states = simulation.replicaStates();
-    return models.map((model) => {
-      let running = 0, waiting = 0, usedBlocks = 0, totalBlocks = 0, preemptions = 0, promptTokens = 0, promptTokensFromCache = 0;
-      for (const state of states) {
-        const meta = modelOfReplica[state.index];
-        if (meta?.model !== model) continue;
-        running += state.running;
-        waiting += state.waiting;
-        usedBlocks += state.kvUtilization * meta.kvBlocks;
-        totalBlocks += meta.kvBlocks;
-        preemptions += state.preemptions;
-        promptTokens += state.promptTokens;
-        promptTokensFromCache += state.promptTokensFromCache;
-      }
-      return { model, running, waiting, kvUsageFraction: totalBlocks > 0 ? usedBlocks / totalBlocks : 0, preemptions, promptTokens, promptTokensFromCache, generationTokens: generationTokens.get(model) ?? 0 };
-    });
+  const cancel = (requestId: number): boolean => {
+    if (stopped || !listeners.has(requestId)) return false;
+    // The listener goes first: the abort's own record must not reach the client as an error.
+    listeners.delete(requestId);
+    const cancelled = simulation.cancel(requestId, clock.simSeconds());
+    clock.wake();
+    return cancelled;
   };
 
   return {
     models,
-    limits: (model) => (models.includes(model) ? modelLimits(fleet.pools.filter((pool) => pool.deployment.model.id === model)) : undefined),
+    limits: (model) => limitsOfModel.get(model),
     submit,
-    simSeconds,
-    metrics,
+    simSeconds: () => clock.simSeconds(),
+    metrics: () => collector.snapshot(simulation.replicaStates(), replicaMeta),
+    cancel,
+    inFlight: () => listeners.size,
     stop: () => {
       stopped = true;
-      cancelWake?.();
-      cancelWake = null;
+      clock.stop();
       listeners.clear();
     },
   };

@@ -12,12 +12,20 @@ export interface ActiveCompletion {
 
 const sseHeaders = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive", "x-accel-buffering": "no" };
 
+export interface ServeCompletionOptions {
+  readonly fleet: RealtimeFleet;
+  readonly meta: ResponseMeta;
+  readonly onDone: () => void;
+  /** Called when the client went away before the response ended and the request was aborted. */
+  readonly onAbort?: (info: { readonly id: string; readonly sentTokens: number }) => void;
+}
+
 /**
  * Submits a prepared request and answers it as the simulation runs: SSE chunks as tokens are
  * sampled (headers go out with the first token, so a request that fails before it still gets a
  * proper HTTP status), or one JSON body at the end. `onDone` runs once the response has ended.
  */
-export function serveCompletion(response: ServerResponse, prepared: PreparedRequest, options: { readonly fleet: RealtimeFleet; readonly meta: ResponseMeta; readonly onDone: () => void }): ActiveCompletion {
+export function serveCompletion(response: ServerResponse, prepared: PreparedRequest, options: ServeCompletionOptions): ActiveCompletion {
   const { fleet, meta } = options;
   const { served, stream, includeUsage } = prepared;
   let sentTokens = 0;
@@ -76,8 +84,14 @@ export function serveCompletion(response: ServerResponse, prepared: PreparedRequ
     }
     end();
   };
-  // A client that goes away stops getting tokens; the simulated request runs on (the engine has no cancel).
-  response.on("close", end);
-  fleet.submit(served, { onTokens, onEnd });
+  let requestId = -1;
+  // A client that goes away before its response ended is aborted in the simulated engine, as vLLM
+  // aborts a request whose connection closed: its batch slot and KV blocks are freed at once.
+  response.on("close", () => {
+    if (finished) return;
+    end();
+    if (requestId >= 0 && fleet.cancel(requestId)) options.onAbort?.({ id: meta.id, sentTokens });
+  });
+  requestId = fleet.submit(served, { onTokens, onEnd });
   return { abort: (message) => { fail(503, { message, type: "server_error", param: null, code: "shutting_down" }); } };
 }

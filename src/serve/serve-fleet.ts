@@ -14,6 +14,11 @@ export interface ServeFleet {
   readonly signalRefreshSeconds: number;
   readonly slo: SloGates;
   readonly admission: Readonly<Record<string, AdmissionLimit>>;
+  /**
+   * vLLM's max_model_len (context length): prompt + max_tokens beyond it get HTTP 400. Absent or
+   * null: each model's KV cache per request.
+   */
+  readonly maxModelLenTokens?: number | null;
   /** Replica failures and slowdowns, at simulated seconds since the server started. */
   readonly disturbances: Pick<Disturbances, "failures" | "slowdowns">;
 }

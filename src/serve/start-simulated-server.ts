@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { defaultServeFleet } from "./default-serve-fleet.js";
 import { sendError } from "./openai-error.js";
-import { prepareRequest } from "./prepare-request.js";
+import type { CompletionKind } from "./completion-payloads.js";
+import { prepareRequest, type ModelCatalogView, type PreparedRequest } from "./prepare-request.js";
 import { readJsonBody } from "./read-json-body.js";
 import { startRealtimeFleet } from "./realtime-fleet.js";
 import { renderMetrics } from "./render-metrics.js";
@@ -24,6 +25,8 @@ export interface SimulatedServerOptions {
   readonly nowMs?: () => number;
   /** Largest accepted request body; default 8 MiB. */
   readonly maxBodyBytes?: number;
+  /** Receives one line per notable event (a request aborted because its client disconnected). */
+  readonly onLog?: (line: string) => void;
 }
 
 /** A running simulated server. */
@@ -34,6 +37,10 @@ export interface SimulatedServer {
   readonly models: readonly string[];
   /** Requests answered or ended so far. */
   requestsServed(): number;
+  /** Requests aborted because their client disconnected before the response ended. */
+  requestsAborted(): number;
+  /** Requests in the simulated fleet now (0 once every response has ended or been aborted). */
+  requestsInFlight(): number;
   /** Stops accepting, ends in-flight requests with 503 and resolves once the server has closed. */
   close(): Promise<void>;
   /** Resolves when the server has closed (by close() or otherwise). */
@@ -51,6 +58,57 @@ const routes: Readonly<Record<string, { readonly route: Route; readonly method: 
   "/health": { route: "health", method: "GET" },
 };
 
+/** Reads and validates a completion body; null once its error (400, 413, 404, or 503 while closing) has been sent. */
+async function readAndPrepare(kind: CompletionKind, request: IncomingMessage, response: ServerResponse, context: { readonly maxBodyBytes: number; readonly catalog: ModelCatalogView; readonly closing: boolean }): Promise<PreparedRequest | null> {
+  const body = await readJsonBody(request, context.maxBodyBytes);
+  if (!body.ok) {
+    sendError(response, body.httpStatus, { message: body.message, type: "invalid_request_error", param: null, code: body.httpStatus === 413 ? "body_too_large" : "invalid_json" }, body.httpStatus === 413 ? { connection: "close" } : {});
+    return null;
+  }
+  const prepared = prepareRequest(kind, body.value, context.catalog);
+  if (!prepared.ok) {
+    sendError(response, prepared.httpStatus, prepared.error);
+    return null;
+  }
+  if (context.closing) {
+    sendError(response, 503, { message: "The server is shutting down.", type: "server_error", param: null, code: "shutting_down" });
+    return null;
+  }
+  return prepared.request;
+}
+
+/** The route of an exact path and an allowed method; null once a 404 or 405 has been sent. */
+function resolveRoute(request: IncomingMessage, response: ServerResponse): Route | null {
+  const path = (request.url ?? "/").split("?")[0] ?? "/";
+  const entry = Object.hasOwn(routes, path) ? routes[path] : undefined;
+  if (!entry) {
+    sendError(response, 404, { message: `No route ${JSON.stringify(path.slice(0, 200))}; this server serves ${Object.keys(routes).join(", ")}.`, type: "invalid_request_error", param: null, code: "not_found" });
+    return null;
+  }
+  if (request.method !== entry.method && !(entry.method === "GET" && request.method === "HEAD")) {
+    sendError(response, 405, { message: `${request.method ?? "?"} is not allowed on ${path}; use ${entry.method}.`, type: "invalid_request_error", param: null, code: "method_not_allowed" }, { allow: entry.method });
+    return null;
+  }
+  return entry.route;
+}
+
+/** A 200 with its body and length. */
+function sendBody(response: ServerResponse, contentType: string, body: string): void {
+  response.writeHead(200, { "content-type": contentType, "content-length": Buffer.byteLength(body) });
+  response.end(body);
+}
+
+/** Binds `server`; rejects with the bind error (port in use, bad host). */
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
 const formatUrl = (host: string, port: number): string => `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
 /**
@@ -66,64 +124,44 @@ export async function startSimulatedServer(options: SimulatedServerOptions = {})
   const active = new Set<ActiveCompletion>();
   const startedSeconds = Math.floor(Date.now() / 1000);
   let served = 0;
+  let aborted = 0;
   let nextResponseId = 0;
   let closing = false;
 
   const handleCompletion = async (kind: "chat" | "text", request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const body = await readJsonBody(request, maxBodyBytes);
-    if (!body.ok) {
+    const prepared = await readAndPrepare(kind, request, response, { maxBodyBytes, catalog: fleet, closing });
+    if (prepared === null) {
       served++;
-      sendError(response, body.httpStatus, { message: body.message, type: "invalid_request_error", param: null, code: body.httpStatus === 413 ? "body_too_large" : "invalid_json" }, body.httpStatus === 413 ? { connection: "close" } : {});
-      return;
-    }
-    const prepared = prepareRequest(kind, body.value, fleet);
-    if (!prepared.ok) {
-      served++;
-      sendError(response, prepared.httpStatus, prepared.error);
-      return;
-    }
-    if (closing) {
-      served++;
-      sendError(response, 503, { message: "The server is shutting down.", type: "server_error", param: null, code: "shutting_down" });
       return;
     }
     const id = `${kind === "chat" ? "chatcmpl" : "cmpl"}-${nextResponseId++}`;
-    const meta = { kind, id, createdSeconds: Math.floor(Date.now() / 1000), model: prepared.request.served.model };
-    const completion = serveCompletion(response, prepared.request, {
+    const meta = { kind, id, createdSeconds: Math.floor(Date.now() / 1000), model: prepared.served.model };
+    const completion = serveCompletion(response, prepared, {
       fleet,
       meta,
       onDone: () => {
         served++;
         active.delete(completion);
       },
+      onAbort: ({ id: abortedId, sentTokens }) => {
+        aborted++;
+        options.onLog?.(`Aborted request ${abortedId}: the client disconnected after ${sentTokens} streamed tokens.`);
+      },
     });
     if (!response.writableEnded) active.add(completion);
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const path = (request.url ?? "/").split("?")[0] ?? "/";
-    const entry = Object.hasOwn(routes, path) ? routes[path] : undefined;
-    if (!entry) {
-      sendError(response, 404, { message: `No route ${JSON.stringify(path.slice(0, 200))}; this server serves ${Object.keys(routes).join(", ")}.`, type: "invalid_request_error", param: null, code: "not_found" });
-      return;
-    }
-    if (request.method !== entry.method && !(entry.method === "GET" && request.method === "HEAD")) {
-      sendError(response, 405, { message: `${request.method ?? "?"} is not allowed on ${path}; use ${entry.method}.`, type: "invalid_request_error", param: null, code: "method_not_allowed" }, { allow: entry.method });
-      return;
-    }
-    switch (entry.route) {
-      case "models": {
-        const body = JSON.stringify({ object: "list", data: fleet.models.map((model) => ({ id: model, object: "model", created: startedSeconds, owned_by: "goodput", root: model, parent: null })) });
-        response.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-        response.end(body);
+    const route = resolveRoute(request, response);
+    switch (route) {
+      case null:
         return;
-      }
-      case "metrics": {
-        const body = renderMetrics(fleet.metrics());
-        response.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "content-length": Buffer.byteLength(body) });
-        response.end(body);
+      case "models":
+        sendBody(response, "application/json", JSON.stringify({ object: "list", data: fleet.models.map((model) => ({ id: model, object: "model", created: startedSeconds, owned_by: "goodput", root: model, parent: null })) }));
         return;
-      }
+      case "metrics":
+        sendBody(response, "text/plain; version=0.0.4; charset=utf-8", renderMetrics(fleet.metrics()));
+        return;
       case "health":
         response.writeHead(200, { "content-length": 0 });
         response.end();
@@ -142,14 +180,7 @@ export async function startSimulatedServer(options: SimulatedServerOptions = {})
     });
   });
   const closed = new Promise<void>((resolve) => server.once("close", () => { resolve(); }));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
+  const address = await listen(server, options.port ?? 0, options.host ?? "127.0.0.1");
   const close = async (): Promise<void> => {
     if (!closing) {
       closing = true;
@@ -162,5 +193,5 @@ export async function startSimulatedServer(options: SimulatedServerOptions = {})
     }
     await closed;
   };
-  return { url: formatUrl(options.host ?? "127.0.0.1", address.port), port: address.port, models: fleet.models, requestsServed: () => served, close, closed };
+  return { url: formatUrl(options.host ?? "127.0.0.1", address.port), port: address.port, models: fleet.models, requestsServed: () => served, requestsAborted: () => aborted, requestsInFlight: () => fleet.inFlight(), close, closed };
 }

@@ -36,28 +36,35 @@ function splitMix32(state: number): () => number {
   };
 }
 
+/**
+ * The xoshiro128** generator (Blackman & Vigna 2018, prng.di.unimi.it/xoshiro128starstar.c) from
+ * an explicit 128-bit state; each call returns the next 32-bit output as an unsigned integer.
+ * The state must not be all zero.
+ */
+export function xoshiro128StarStar(state: readonly [number, number, number, number]): () => number {
+  let [s0, s1, s2, s3] = state.map((word) => word >>> 0) as [number, number, number, number];
+  if ((s0 | s1 | s2 | s3) === 0) throw new RangeError("xoshiro128** state must not be all zero");
+  return () => {
+    const times5 = Math.imul(s1, 5) >>> 0;
+    const result = Math.imul(((times5 << 7) | (times5 >>> 25)) >>> 0, 9) >>> 0;
+    const t = (s1 << 9) >>> 0;
+    s2 = (s2 ^ s0) >>> 0;
+    s3 = (s3 ^ s1) >>> 0;
+    s1 = (s1 ^ s2) >>> 0;
+    s0 = (s0 ^ s3) >>> 0;
+    s2 = (s2 ^ t) >>> 0;
+    s3 = ((s3 << 11) | (s3 >>> 21)) >>> 0;
+    return result;
+  };
+}
+
 /** A stream of uniform numbers for (seed, stream name); same inputs, same numbers, on any machine. */
 export function createRng(seed: number, stream = "root"): Rng {
   const mix = splitMix32((Math.imul(seed >>> 0, 0x9e3779b1) ^ fnv1a(stream)) >>> 0);
-  let s0 = mix();
-  let s1 = mix();
-  let s2 = mix();
-  let s3 = mix();
-  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
-  const next = (): number => {
-    const result = Math.imul(((Math.imul(s1, 5) << 7) | (Math.imul(s1, 5) >>> 25)) >>> 0, 9) >>> 0;
-    const t = (s1 << 9) >>> 0;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = ((s3 << 11) | (s3 >>> 21)) >>> 0;
-    s0 >>>= 0;
-    s1 >>>= 0;
-    s2 >>>= 0;
-    return result / 4294967296;
-  };
+  const state: [number, number, number, number] = [mix(), mix(), mix(), mix()];
+  if ((state[0] | state[1] | state[2] | state[3]) === 0) state[0] = 1;
+  const nextWord = xoshiro128StarStar(state);
+  const next = (): number => nextWord() / 4294967296;
   return { next, fork: (name) => createRng(seed, `${stream}/${name}`), seed, stream };
 }
 

@@ -11,6 +11,7 @@ import type { RequestSource, SimRequestSpec } from "./sim-request.js";
 import { SummaryAccumulator, type SimulationSummary } from "./summary.js";
 import { SystemSeries, type SeriesRow } from "./system-series.js";
 import { buildRequestRecord } from "./build-request-record.js";
+import { validatePools } from "./validate-pools.js";
 
 export interface PoolSpec {
   readonly name: string;
@@ -59,6 +60,12 @@ export type { SeriesRow } from "./system-series.js";
 
 export interface SimulationInput {
   readonly runId: string;
+  /**
+   * Keep every latency value for exact summary percentiles (8 bytes each; default true). An online
+   * simulation that runs indefinitely (serve) passes false: its memory stays bounded and its
+   * percentiles come from the Prometheus histograms.
+   */
+  readonly keepLatencySamples?: boolean;
   readonly seed: number;
   readonly pools: readonly PoolSpec[];
   readonly requests: RequestSource;
@@ -96,7 +103,7 @@ export interface StepTrace {
 type SimEvent =
   | { readonly kind: "arrival"; readonly request: SimRequestSpec; readonly attempt: number; readonly fromSource: boolean }
   | { readonly kind: "step"; readonly replica: number; readonly epoch: number; readonly plan: StepPlan }
-  | { readonly kind: "timeout"; readonly flight: InFlight }
+  | { readonly kind: "timeout"; readonly flight: InFlight; readonly episode: number }
   | { readonly kind: "fail"; readonly replica: number; readonly recoverAfterSeconds: number }
   | { readonly kind: "recover"; readonly replica: number }
   | { readonly kind: "slowdown"; readonly replica: number; readonly factor: number }
@@ -141,6 +148,12 @@ export interface FleetSimulation {
   nextEventSeconds(): number;
   /** Adds a request that arrives at its arrivalSeconds (must not be in the simulated past). */
   inject(request: SimRequestSpec): void;
+  /**
+   * Aborts a request whose client went away, at `nowSeconds` (events up to then are run first):
+   * its sequence leaves the engine, freeing its batch slot and KV blocks, and its record is written
+   * with status "incomplete". Returns false when the request is not in flight (finished or unknown).
+   */
+  cancel(requestId: number, nowSeconds: number): boolean;
   /** Engine signals per replica right now (for a server's /metrics). */
   replicaStates(): readonly ReplicaState[];
   /** The summary of everything simulated so far. */
@@ -157,11 +170,13 @@ export interface ReplicaState {
   readonly preemptions: number;
   readonly promptTokens: number;
   readonly promptTokensFromCache: number;
+  readonly promptTokensFromOffload: number;
   readonly healthy: boolean;
 }
 
 /** Sets up a simulation without running it; see simulateFleet for the model. */
 export function startFleetSimulation(input: SimulationInput): FleetSimulation {
+  validatePools(input.pools);
   const replicas: ReplicaEngine[] = [];
   const poolOfReplica: PoolSpec[] = [];
   for (const pool of input.pools) {
@@ -180,36 +195,61 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
   const stepping = new Uint8Array(replicas.length);
   const blockKeys = new BlockKeys(input.pools[0]?.engine.blockSizeTokens ?? 16);
   const events = new EventHeap<SimEvent>();
-  const summary = new SummaryAccumulator();
+  const summary = new SummaryAccumulator(input.keepLatencySamples ?? true);
   const buckets = new Map<string, { tokens: number; lastSeconds: number }>();
   const experiment = input.experiment ?? { experiment: null, case: null, profile: null };
   const assign = input.assign ?? ((): Assignment => ({ policyIndex: 0, arm: null, unit: null, block: null }));
 
-  let snapshot: ReplicaSignals[] = [];
-  let snapshotSeconds = -Infinity;
-  const signalsOf = (replica: ReplicaEngine): Omit<ReplicaSignals, "outstanding"> => ({
-    index: replica.index,
-    pool: replica.pool,
-    healthy: replica.healthy,
-    queueDepth: replica.queueDepth,
-    running: replica.runningCount,
-    kvUtilization: replica.kvUtilization,
-    kvTotalBlocks: replica.blocks.totalBlocks,
-    queuedPrefillTokens: replica.queuedPrefillTokens,
-    recentRequestsPerSecond: input.signalRefreshSeconds > 0 ? (routedInWindow[replica.index] ?? 0) / input.signalRefreshSeconds : 0,
+  /** A replica's signals as a router reads them; mutable here so views are refilled, not reallocated. */
+  type MutableSignals = { -readonly [Key in keyof ReplicaSignals]: ReplicaSignals[Key] };
+  const blankSignals = (replica: ReplicaEngine): MutableSignals => ({
+    index: replica.index, pool: replica.pool, healthy: true, queueDepth: 0, running: 0, outstanding: 0, kvUtilization: 0, kvTotalBlocks: replica.blocks.totalBlocks, queuedPrefillTokens: 0, recentRequestsPerSecond: 0,
   });
-  const viewFor = (policy: number, copy: number, now: number): ReplicaSignals[] => {
+  const readSignals = (replica: ReplicaEngine, into: MutableSignals): void => {
+    into.healthy = replica.healthy;
+    into.queueDepth = replica.queueDepth;
+    into.running = replica.runningCount;
+    into.kvUtilization = replica.kvUtilization;
+    into.queuedPrefillTokens = replica.queuedPrefillTokens;
+    into.recentRequestsPerSecond = input.signalRefreshSeconds > 0 ? (routedInWindow[replica.index] ?? 0) / input.signalRefreshSeconds : 0;
+  };
+  // One view per router replica, refilled at each decision; a flight keeps a copy of its replica's row.
+  const views = routers.map((copies) => copies.map(() => replicas.map(blankSignals)));
+  const snapshot = replicas.map(blankSignals);
+  let snapshotSeconds = -Infinity;
+  const viewFor = (policy: number, copy: number, now: number): readonly ReplicaSignals[] => {
     const own = outstanding[policy]?.[copy];
-    if (input.signalRefreshSeconds <= 0) return replicas.map((replica) => ({ ...signalsOf(replica), outstanding: own?.[replica.index] ?? 0 }));
+    const view = views[policy]?.[copy] ?? [];
+    if (input.signalRefreshSeconds <= 0) {
+      for (const replica of replicas) {
+        const row = view[replica.index];
+        if (!row) continue;
+        readSignals(replica, row);
+        row.outstanding = own?.[replica.index] ?? 0;
+      }
+      return view;
+    }
     if (now - snapshotSeconds >= input.signalRefreshSeconds) {
-      snapshot = replicas.map((replica) => ({ ...signalsOf(replica), outstanding: 0 }));
+      for (const replica of replicas) {
+        const row = snapshot[replica.index];
+        if (row) readSignals(replica, row);
+      }
       snapshotSeconds = now;
       routedInWindow.fill(0);
     }
     // Engine signals are as stale as the last scrape; the router's own in-flight counts are current.
-    return snapshot.map((signals) => ({ ...signals, outstanding: own?.[signals.index] ?? 0 }));
+    for (const stale of snapshot) {
+      const row = view[stale.index];
+      if (!row) continue;
+      Object.assign(row, stale);
+      row.outstanding = own?.[stale.index] ?? 0;
+    }
+    return view;
   };
 
+  // Every arriving request is counted; `unresolved` are those without a final record yet.
+  let arrivals = 0;
+  let unresolved = 0;
   // Little's law bookkeeping: the time integral of attempts in the system.
   let inSystem = 0;
   let areaSeconds = 0;
@@ -233,11 +273,12 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
   const incidentNow = (): boolean => replicas.some((replica) => !replica.healthy || replica.slowdownFactor !== 1);
 
   /** Writes one attempt's record and schedules a client retry when the attempt failed. */
-  const finishAttempt = (attempt: Attempt, now: number, status: RequestStatus, flight: InFlight | null, httpStatus: number | null): void => {
+  const finishAttempt = (attempt: Attempt, now: number, status: RequestStatus, flight: InFlight | null, httpStatus: number | null, errorReason: string | null = null): void => {
     const { request } = attempt;
     const pool = flight ? (poolOfReplica[flight.replica] ?? null) : null;
     const retries = input.disturbances.retries;
-    const willRetry = status !== "ok" && retries !== null && attempt.attempt < retries.maxAttempts;
+    // A client does not retry a request the server refused as invalid (HTTP 400): it would fail again.
+    const willRetry = status !== "ok" && httpStatus !== 400 && retries !== null && attempt.attempt < retries.maxAttempts;
     const record = buildRequestRecord({
       runId: input.runId,
       seed: input.seed,
@@ -251,10 +292,12 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
       poolSpec: pool,
       status,
       httpStatus,
+      errorReason,
       nowSeconds: now,
       slo: input.slo,
     });
     summary.add(record, !willRetry, now);
+    if (!willRetry) unresolved--;
     input.onRecord(record);
     if (willRetry) {
       const backoff = retries.backoffSeconds * 2 ** (attempt.attempt - 1);
@@ -267,6 +310,14 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     if (!replica || !replica.healthy || stepping[replicaIndex] === 1 || !replica.hasWork()) return;
     const plan = replica.planStep(now);
     if (plan === null) return;
+    // A preempted sequence waits again: its queue-time limit applies afresh to this wait.
+    const limit = poolOfReplica[replicaIndex]?.maxQueueSeconds;
+    if (limit !== null && limit !== undefined) {
+      for (const sequence of plan.preemptedSequences) {
+        const flight = flights.get(sequence);
+        if (flight) events.push(now + limit, { kind: "timeout", flight, episode: sequence.preemptions });
+      }
+    }
     stepping[replicaIndex] = 1;
     events.push(now + plan.durationSeconds, { kind: "step", replica: replicaIndex, epoch: epochs[replicaIndex] ?? 0, plan });
     input.onStep?.({ replica: replicaIndex, start_s: now, duration_s: plan.durationSeconds, composition: plan.composition, kv_used_blocks: replica.blocks.usedBlocks });
@@ -298,12 +349,16 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
 
   const onArrival = (request: SimRequestSpec, attemptNumber: number, now: number): void => {
     if (Number.isNaN(startSeconds)) startSeconds = now;
+    if (attemptNumber === 1) {
+      arrivals++;
+      unresolved++;
+    }
     const assignment = assign(request);
     const attempt: Attempt = { request, attempt: attemptNumber, arrivalSeconds: now, assignment, routerCopy: request.id % input.routerReplicas };
     inSystem++;
     if (!admit(request.tenant, now)) {
       inSystem--;
-      finishAttempt(attempt, now, "rejected", null, 429);
+      finishAttempt(attempt, now, "rejected", null, 429, "rate_limited");
       return;
     }
     const policyRouters = routers[assignment.policyIndex];
@@ -312,6 +367,7 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     if (!router || !rng) throw new Error(`no router for policy ${assignment.policyIndex}`);
     const view = viewFor(assignment.policyIndex, attempt.routerCopy, now);
     const engineKey = blockKeys.engineKeys(request);
+    let promptKeys: number[] | undefined;
     const routed: RoutedRequest = {
       id: request.id,
       promptTokens: request.promptTokens,
@@ -322,7 +378,11 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
       userId: request.userId,
       sessionId: request.sessionId,
       prefixGroup: request.prefixGroup,
-      blockKeys: blockKeys.promptKeys(request, engineKey),
+      // Built on first read: most routers never look at block keys.
+      get blockKeys(): readonly number[] {
+        promptKeys ??= blockKeys.promptKeys(request, engineKey);
+        return promptKeys;
+      },
       blockSizeTokens: blockKeys.blockSizeTokens,
     };
     const decision = router.route(routed, view, rng);
@@ -330,20 +390,30 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     const replica = replicas[decision.replica];
     if (!replica) throw new Error(`router ${router.name} chose replica ${decision.replica} of ${replicas.length}`);
     const sequence = new Sequence(request.id, request.promptTokens, request.outputTokens, engineKey, now);
-    const flight: InFlight = { ...attempt, sequence, replica: decision.replica, decision, signals: view[decision.replica] ?? null, incident: incidentNow(), done: false };
+    const chosenSignals = view[decision.replica];
+    const flight: InFlight = {
+      request, attempt: attemptNumber, arrivalSeconds: now, assignment, routerCopy: attempt.routerCopy,
+      sequence, replica: decision.replica, decision, signals: chosenSignals ? { ...chosenSignals } : null, incident: incidentNow(), done: false,
+    };
     const counts = outstanding[assignment.policyIndex]?.[attempt.routerCopy];
     if (counts) counts[decision.replica] = (counts[decision.replica] ?? 0) + 1;
     routedInWindow[decision.replica] = (routedInWindow[decision.replica] ?? 0) + 1;
     if (!replica.healthy) {
       // The router's stale view sent it to a replica that is down: the attempt fails at once.
       leave(flight);
-      finishAttempt(attempt, now, "error", flight, 503);
+      finishAttempt(attempt, now, "error", flight, 503, "replica_down");
+      return;
+    }
+    const refusal = replica.refusalReason(request.promptTokens, request.outputTokens);
+    if (refusal !== null) {
+      leave(flight);
+      finishAttempt(attempt, now, "rejected", flight, 400, refusal);
       return;
     }
     flights.set(sequence, flight);
     replica.enqueue(sequence);
     const pool = poolOfReplica[decision.replica];
-    if (pool?.maxQueueSeconds !== null && pool?.maxQueueSeconds !== undefined) events.push(now + pool.maxQueueSeconds, { kind: "timeout", flight });
+    if (pool?.maxQueueSeconds !== null && pool?.maxQueueSeconds !== undefined) events.push(now + pool.maxQueueSeconds, { kind: "timeout", flight, episode: 0 });
     kick(decision.replica, now);
   };
 
@@ -397,10 +467,10 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
         case "timeout": {
           const { flight } = payload;
           const replica = replicas[flight.replica];
-          if (!flight.done && replica?.dropIfWaiting(flight.sequence)) {
+          if (!flight.done && replica?.dropIfWaiting(flight.sequence, payload.episode)) {
             flights.delete(flight.sequence);
             leave(flight);
-            finishAttempt(flight, now, "dropped", flight, 503);
+            finishAttempt(flight, now, "dropped", flight, 503, "queue_timeout");
             endSeconds = now;
           }
           break;
@@ -416,7 +486,7 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
             if (!flight || flight.done) continue;
             flights.delete(sequence);
             leave(flight);
-            finishAttempt(flight, now, "error", flight, 503);
+            finishAttempt(flight, now, "error", flight, 503, "replica_failed");
           }
           events.push(now + payload.recoverAfterSeconds, { kind: "recover", replica: payload.replica });
           break;
@@ -434,7 +504,8 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
         }
         case "series": {
           if (input.onSeries) series.emit(now, replicas, input.seriesIntervalSeconds, input.onSeries);
-          const busy = source.open || inSystem > 0;
+          // Only while something else is pending: a series over a state that cannot change would never end.
+          const busy = (source.open || inSystem > 0) && events.size > 0;
           if (busy) events.push(now + input.seriesIntervalSeconds, { kind: "series" });
           break;
         }
@@ -449,18 +520,22 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     const replicaCostUsdPerSecond = input.pools.reduce((sum, pool) => sum + (pool.replicas * pool.deployment.tensorParallel * pool.priceUsdPerGpuHour) / 3600, 0);
     let seen = 0;
     let cached = 0;
+    let offloaded = 0;
     let busy = 0;
     let preemptions = 0;
     let steps = 0;
     for (const replica of replicas) {
       seen += replica.promptTokensSeen;
       cached += replica.promptTokensFromCache;
+      offloaded += replica.promptTokensFromOffload;
       busy += replica.busySeconds;
       preemptions += replica.preemptions;
       steps += replica.steps;
     }
     return {
       ...summary.result({
+        arrivals,
+        unresolved,
         spanSeconds: span,
         meanInSystem: areaSeconds / span,
         costUsd: replicaCostUsdPerSecond * span,
@@ -469,7 +544,8 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
         busyFraction: busy / (span * Math.max(1, replicas.length)),
       }),
       prefixCacheHitRate: seen > 0 ? cached / seen : 0,
-  };
+      offloadHitRate: seen > 0 ? offloaded / seen : 0,
+    };
   };
   const advanceUntil = (simSeconds: number): number => {
     let processed = 0;
@@ -485,6 +561,21 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
     }
     events.push(request.arrivalSeconds, { kind: "arrival", request, attempt: 1, fromSource: false });
   };
+  const cancel = (requestId: number, nowSeconds: number): boolean => {
+    advanceUntil(nowSeconds);
+    const now = Math.max(nowSeconds, clockSeconds);
+    for (const [sequence, flight] of flights) {
+      if (flight.request.id !== requestId) continue;
+      advanceClock(now);
+      flights.delete(sequence);
+      leave(flight);
+      replicas[flight.replica]?.abort(sequence);
+      finishAttempt(flight, now, "incomplete", flight, null);
+      kick(flight.replica, now);
+      return true;
+    }
+    return false;
+  };
   const replicaStates = (): ReplicaState[] =>
     replicas.map((replica) => ({
       index: replica.index,
@@ -495,7 +586,8 @@ export function startFleetSimulation(input: SimulationInput): FleetSimulation {
       preemptions: replica.preemptions,
       promptTokens: replica.promptTokensSeen,
       promptTokensFromCache: replica.promptTokensFromCache,
+      promptTokensFromOffload: replica.promptTokensFromOffload,
       healthy: replica.healthy,
     }));
-  return { advance, advanceUntil, nextEventSeconds: () => events.peekTime(), inject, replicaStates, finish };
+  return { advance, advanceUntil, nextEventSeconds: () => events.peekTime(), inject, cancel, replicaStates, finish };
 }

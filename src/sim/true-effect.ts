@@ -25,6 +25,8 @@ export function trueGlobalEffect(a: SimulationSummary, b: SimulationSummary): Me
   flatten("", a, left);
   flatten("", b, right);
   return [...left].flatMap(([metric, valueA]) => {
+    // Wall-clock time is how long the run took, not an effect of the policy.
+    if (metric === "wallSeconds") return [];
     const valueB = right.get(metric);
     if (valueB === undefined) return [];
     const difference = valueB - valueA;

@@ -23,3 +23,4 @@ export { normalCdf, normalDensity, normalQuantile } from "./normal-distribution.
 export { chiSquareSurvival } from "./chi-square.js";
 export { clusterRobustFromClusterSums, cupedFromClusterSums, randomizationFromClusterSums, welchFromClusterSums, type ClusterSums } from "./cluster-sufficient-statistics.js";
 export { quantileEffectsFromBins, type BinnedArm, type BinReader, type BinRows } from "./quantile-bootstrap-binned.js";
+export { randomizationInterval, type RandomizationInterval, type RandomizationIntervalOptions } from "./randomization-interval.js";

@@ -2,14 +2,14 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { GoodputError } from "../errors.js";
-import { defaultStepTimeProfile, type StepTimeProfile } from "../physics/step-time-profile.js";
+import { defaultStepTimeProfile, maxEfficiencyShare, termProblems, type StepTimeProfile } from "../physics/step-time-profile.js";
 
 /** Where the lab keeps its files: $GOODPUT_HOME, else .goodput/ in the working directory. */
 export function labHome(cwd: string, env: Readonly<Record<string, string | undefined>>): string {
   return env.GOODPUT_HOME ?? join(cwd, ".goodput");
 }
 
-const share = z.number().positive().max(1.5);
+const share = z.number().positive().max(maxEfficiencyShare);
 const seconds = z.number().nonnegative();
 const profileSchema = z.object({
   name: z.string(),
@@ -33,6 +33,13 @@ function profilePath(home: string, name: string): string {
 /** Saves a fitted profile (with its fit report) under the lab home; returns the file path. */
 export function saveCalibration(home: string, profile: StepTimeProfile, report: unknown): string {
   const path = profilePath(home, profile.name);
+  // Never write what loadCalibration would refuse.
+  const parsed = profileSchema.safeParse(profile);
+  const problems = [...termProblems(profile.decode), ...termProblems(profile.prefill)];
+  if (!parsed.success || problems.length > 0) {
+    const issues = parsed.success ? problems : [...parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`), ...problems];
+    throw new GoodputError("BAD_MEASUREMENTS", `Refusing to save calibration "${profile.name}": ${issues.join("; ")}. Check the measurements (units are seconds) and re-run.`, { where: path, issues });
+  }
   mkdirSync(join(home, "calibrations"), { recursive: true });
   writeFileSync(path, JSON.stringify({ profile, report }, null, 2) + "\n");
   return path;

@@ -1,12 +1,14 @@
-import { mkdirSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import type { CostMatrixRow } from "../experiment/cost-matrix.js";
 import type { DecisionRecord } from "../experiment/decide.js";
+import { isGoodputError } from "../errors.js";
 import type { EvidenceKey } from "../experiment/evidence-key.js";
 import { selectMatrix, type RunSetStatus, type StoredCell } from "../experiment/select-matrix.js";
 import { requestRecordColumns } from "../sim/log/request-record-columns.js";
-import { sqlLiteral } from "../io/duckdb-sql.js";
+import { readJsonlSql } from "../io/duckdb-sql.js";
+import { defaultStoreRetry, SessionConnection, withStoreSession, type StoreRetry } from "./store-session.js";
 
 
 export interface StoredRun {
@@ -55,6 +57,12 @@ export interface StoredItem {
   readonly json: unknown;
 }
 
+/**
+ * A fingerprint of migrate()'s own code: any change to the tables it creates (a new table or column, by whoever adds it)
+ * changes the fingerprint, so the next open migrates once instead of every open taking the write lock.
+ */
+const migrationFingerprint = (): string => createHash("sha256").update(String(Object.getOwnPropertyDescriptor(LabStore.prototype, "migrate")?.value)).digest("hex").slice(0, 16);
+
 /** A VARCHAR cell as a string (DuckDB returns strings for VARCHAR; anything else is stringified as JSON, never "[object Object]"). */
 const nullableString = (value: unknown): string | null => (value === null || value === undefined ? null : typeof value === "string" ? value : JSON.stringify(value));
 
@@ -62,21 +70,53 @@ const nullableString = (value: unknown): string | null => (value === null || val
  * The lab's local store: one DuckDB file (lab.duckdb under the lab home) with experiments, runs
  * (exact config, seed, tool version, summary and matrix row), every run's per-request log, and
  * decision records. Plain SQL tables, so the same queries can move to a bigger engine.
+ *
+ * Several commands share it: the store holds no open file between calls. Every statement is one short session (read-only
+ * for reads, one transaction for writes) that retries another process's lock with bounded backoff and then fails with
+ * STORE_BUSY (exit 2) naming that process (see store-session.ts).
  */
 export class LabStore {
-  private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
-    readonly home: string,
-  ) {}
+  private readonly connection: SessionConnection;
 
-  static async open(home: string): Promise<LabStore> {
+  private constructor(
+    private readonly path: string,
+    private readonly retry: StoreRetry,
+    readonly home: string,
+  ) {
+    this.connection = new SessionConnection(path, retry);
+  }
+
+  static async open(home: string, options: { readonly retry?: Partial<StoreRetry> } = {}): Promise<LabStore> {
     mkdirSync(home, { recursive: true });
-    const instance = await DuckDBInstance.create(join(home, "lab.duckdb"));
-    const connection = await instance.connect();
-    const store = new LabStore(instance, connection, home);
-    await store.migrate();
+    const store = new LabStore(join(home, "lab.duckdb"), { ...defaultStoreRetry, ...options.retry }, home);
+    if (!(await store.isMigrated())) {
+      await store.migrate();
+      await store.connection.run("CREATE TABLE IF NOT EXISTS store_meta (key VARCHAR PRIMARY KEY, value VARCHAR)");
+      await store.connection.run("INSERT OR REPLACE INTO store_meta VALUES ('migration', $1)", [migrationFingerprint()]);
+    }
     return store;
+  }
+
+  /**
+   * Whether this store file already has the tables migrate() makes, checked read-only: readers (report, the viewer) then
+   * never need the write lock a running experiment holds.
+   */
+  private async isMigrated(): Promise<boolean> {
+    if (!existsSync(this.path)) return false;
+    try {
+      const rows = (await this.connection.runAndReadAll("SELECT value FROM store_meta WHERE key = 'migration'")).getRowObjects();
+      return rows[0]?.value === migrationFingerprint();
+    } catch (error) {
+      if (isGoodputError(error)) throw error;
+      return false; // no store_meta yet: a store written before this check existed
+    }
+  }
+
+  /** Several statements in one write transaction (one lock, all or nothing). */
+  private async transaction(work: (connection: Pick<SessionConnection, "run">) => Promise<void>): Promise<void> {
+    await withStoreSession(this.path, "write", this.retry, async (connection) => {
+      await work({ run: async (sql, values) => { await connection.run(sql, values); } });
+    });
   }
 
   private async migrate(): Promise<void> {
@@ -91,20 +131,23 @@ export class LabStore {
       CREATE TABLE IF NOT EXISTS run_sets (run_set VARCHAR PRIMARY KEY, experiment VARCHAR, started_at VARCHAR, status VARCHAR, evidence_key_json VARCHAR);
       CREATE TABLE IF NOT EXISTS run_evidence (run_id VARCHAR PRIMARY KEY, run_set VARCHAR, evidence_key_json VARCHAR);
     `);
+    // A store created before a log column was added gets it (columns are only ever appended).
+    for (const [name, type] of Object.entries(requestRecordColumns)) await this.connection.run(`ALTER TABLE requests ADD COLUMN IF NOT EXISTS "${name}" ${type}`);
   }
 
   async saveExperiment(name: string, file: string, configJson: string, registeredAt: string): Promise<void> {
     await this.connection.run("INSERT OR REPLACE INTO experiments VALUES ($1, $2, $3, $4)", [name, file, configJson, registeredAt]);
   }
 
-  /** Stores a run and loads its per-request log (JSONL) into the requests table. */
+  /** Stores a run and loads its per-request log (JSONL, read with the log's declared types) into the requests table, in one transaction. */
   async saveRun(run: StoredRun): Promise<void> {
-    await this.connection.run("INSERT OR REPLACE INTO runs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)", [
-      run.runId, run.experiment, run.case, run.profile, run.target, run.seed, run.requests, run.toolVersion, run.configJson, run.summaryJson, JSON.stringify(run.row), run.startedAt, run.wallSeconds, run.logPath,
-    ]);
-    const columns = `{${Object.entries(requestRecordColumns).map(([name, type]) => `${sqlLiteral(name)}: ${sqlLiteral(type)}`).join(", ")}}`;
-    await this.connection.run(`DELETE FROM requests WHERE run_id = $1`, [run.runId]);
-    await this.connection.run(`INSERT INTO requests SELECT * FROM read_json(${sqlLiteral(run.logPath)}, format = 'newline_delimited', columns = ${columns})`);
+    await this.transaction(async (connection) => {
+      await connection.run("INSERT OR REPLACE INTO runs VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)", [
+        run.runId, run.experiment, run.case, run.profile, run.target, run.seed, run.requests, run.toolVersion, run.configJson, run.summaryJson, JSON.stringify(run.row), run.startedAt, run.wallSeconds, run.logPath,
+      ]);
+      await connection.run(`DELETE FROM requests WHERE run_id = $1`, [run.runId]);
+      await connection.run(`INSERT INTO requests SELECT * FROM ${readJsonlSql(run.logPath, requestRecordColumns)}`);
+    });
   }
 
   /** Opens a run set (one `experiment run`): "incomplete" until finishRunSet, so a killed run stays marked. */
@@ -234,8 +277,8 @@ export class LabStore {
     return null;
   }
 
+  /** Nothing to release (no session outlives its call); kept so callers can scope a store's use. */
   close(): void {
-    this.connection.closeSync();
-    this.instance.closeSync();
+    return undefined;
   }
 }

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { isGoodputError } from "../errors.js";
 import { escapeHtml } from "../report/escape-html.js";
 import { renderReportHtml, renderReportMarkdown } from "../report/render-report.js";
 import type { StoredItem, StoredItemSummary } from "../store/lab-store.js";
@@ -55,7 +56,27 @@ function errorPage(status: number, message: string): string {
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${status}</title></head><body><h1>${status}</h1><p>${escapeHtml(message)}</p><p><a href="/">Back to the index</a></p></body></html>\n`;
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, options: ViewerOptions, allowedHosts: ReadonlySet<string> | null): Promise<void> {
+/**
+ * The last page served for each URL. While a run holds the store's write lock longer than the viewer waits, the viewer
+ * answers with this copy (marked stale in a header) rather than an error: a slightly old page beats none.
+ */
+class StalePages {
+  private readonly pages = new Map<string, { readonly contentType: string; readonly body: string }>();
+  constructor(private readonly limit: number) {}
+
+  remember(url: string, contentType: string, body: string): void {
+    this.pages.delete(url);
+    this.pages.set(url, { contentType, body });
+    const oldest = this.pages.keys().next();
+    if (this.pages.size > this.limit && oldest.done !== true) this.pages.delete(oldest.value);
+  }
+
+  recall(url: string): { readonly contentType: string; readonly body: string } | undefined {
+    return this.pages.get(url);
+  }
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, options: ViewerOptions, allowedHosts: ReadonlySet<string> | null, stale: StalePages): Promise<void> {
   const route = routeRequest(request.method, request.url);
   const html = "text/html; charset=utf-8";
   if (allowedHosts !== null && !allowedHosts.has((request.headers.host ?? "").toLowerCase())) {
@@ -71,7 +92,9 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
       return;
     case "index": {
       const items = await options.withStore((store) => store.listItems());
-      send(response, request.method, 200, html, renderIndexPage(items, options.home));
+      const page = renderIndexPage(items, options.home);
+      stale.remember(request.url ?? "/", html, page);
+      send(response, request.method, 200, html, page);
       return;
     }
     case "item": {
@@ -82,8 +105,9 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
       }
       const doc = buildItemReport(item);
       // Markdown as text/plain: browsers show it instead of downloading it; the bytes are the same as goodput report --out FILE.md.
-      if (route.format === "md") send(response, request.method, 200, "text/plain; charset=utf-8", await renderReportMarkdown(doc));
-      else send(response, request.method, 200, html, await renderReportHtml(doc));
+      const [contentType, page] = route.format === "md" ? ["text/plain; charset=utf-8", await renderReportMarkdown(doc)] : [html, await renderReportHtml(doc)];
+      stale.remember(request.url ?? "/", contentType, page);
+      send(response, request.method, 200, contentType, page);
       return;
     }
   }
@@ -92,11 +116,21 @@ async function handle(request: IncomingMessage, response: ServerResponse, option
 /** Starts the read-only viewer (node:http) and resolves once it listens. */
 export async function startViewer(options: ViewerOptions): Promise<RunningViewer> {
   let allowedHosts: ReadonlySet<string> | null = null;
+  const stale = new StalePages(256);
   const server = createServer((request, response) => {
-    handle(request, response, options, allowedHosts).catch((error: unknown) => {
+    handle(request, response, options, allowedHosts, stale).catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
-      if (!response.headersSent) send(response, request.method, 500, "text/html; charset=utf-8", errorPage(500, `Could not render this page: ${message}`));
-      else response.destroy();
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      if (isGoodputError(error) && error.code === "STORE_BUSY") {
+        const page = stale.recall(request.url ?? "/");
+        if (page !== undefined) send(response, request.method, 200, page.contentType, page.body, { "X-Goodput-Stale": "store busy; this is the last page served for this address" });
+        else send(response, request.method, 503, "text/html; charset=utf-8", errorPage(503, `The lab store is busy (a run is writing); reload in a moment. ${message}`), { "Retry-After": "2" });
+        return;
+      }
+      send(response, request.method, 500, "text/html; charset=utf-8", errorPage(500, `Could not render this page: ${message}`));
     });
   });
   await new Promise<void>((resolve, reject) => {

@@ -49,10 +49,10 @@ describe("CLI conventions", () => {
     expect(result.stderr).toMatch(/package\.json.*num_hidden_layers: missing/s);
   });
 
-  it("roofline --json prints one object per batch with the fields other tools rely on", async () => {
+  it("roofline --json prints one object per batch (under points) with the fields other tools rely on", async () => {
     const result = await runCli(["calc", "roofline", "--gpu", "h100-sxm", "--model", "llama-3-8b", "--batch", "1,2,4,8", "--context", "2048", "--json"]);
     expect(result.code).toBe(0);
-    const points = JSON.parse(result.stdout) as Record<string, unknown>[];
+    const { points } = JSON.parse(result.stdout) as { points: Record<string, unknown>[] };
     expect(points.map((point) => point.batch)).toEqual([1, 2, 4, 8]);
     for (const point of points) {
       for (const field of ["batch", "stepSeconds", "tokensPerSecond", "bottleneck", "costUsdPerMTok", "feasible"]) expect(point).toHaveProperty(field);
@@ -61,8 +61,8 @@ describe("CLI conventions", () => {
 
   it("GPU figures can be overridden per run: halving bandwidth roughly doubles a memory-bound step", async () => {
     const args = ["calc", "roofline", "--gpu", "h100-sxm", "--model", "llama-3-8b", "--batch", "1", "--json"];
-    const base = JSON.parse((await runCli(args)).stdout) as { stepSeconds: number }[];
-    const slow = JSON.parse((await runCli([...args, "--mem-bandwidth", "1675"])).stdout) as { stepSeconds: number }[];
+    const base = (JSON.parse((await runCli(args)).stdout) as { points: { stepSeconds: number }[] }).points;
+    const slow = (JSON.parse((await runCli([...args, "--mem-bandwidth", "1675"])).stdout) as { points: { stepSeconds: number }[] }).points;
     const ratio = (slow[0]?.stepSeconds ?? 0) / (base[0]?.stepSeconds ?? 1);
     expect(ratio).toBeGreaterThan(1.7);
     expect(ratio).toBeLessThan(2);
@@ -70,7 +70,7 @@ describe("CLI conventions", () => {
 
   it("the installed bin runs as a real process with exit codes", () => {
     const ok = execFileSync(process.execPath, ["bin/goodput.js", "calc", "roofline", "--gpu", "a100-80gb", "--model", "llama-3-8b", "--batch", "1", "--json"], { encoding: "utf8" });
-    expect(JSON.parse(ok) as unknown[]).toHaveLength(1);
+    expect((JSON.parse(ok) as { points: unknown[] }).points).toHaveLength(1);
     const bad = spawnSync(process.execPath, ["bin/goodput.js", "calc", "roofline", "--gpu", "nope", "--model", "llama-3-8b"], { encoding: "utf8" });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("UNKNOWN_GPU");

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -88,7 +88,13 @@ describe("goodput sim", () => {
   it("Ctrl-C keeps the finished records and marks the partial summary interrupted", async () => {
     const dir = scratch();
     const child = spawn(process.execPath, ["bin/goodput.js", "sim", "--scenario", "examples/bench-1m.yaml", "--out", dir], { stdio: "pipe" });
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    // Interrupt once records are on disk (the handler is installed before the run starts), not after a fixed delay:
+    // on a loaded machine the process may not have started the run yet.
+    const log = join(dir, "requests.jsonl");
+    for (let waited = 0; !(existsSync(log) && statSync(log).size > 2_000_000); waited += 50) {
+      if (waited > 60_000) throw new Error("the simulator wrote no records within 60 s");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     child.kill("SIGINT");
     const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
     expect(code).toBe(0);

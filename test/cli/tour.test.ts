@@ -8,7 +8,7 @@ describe("goodput tour (the README's main command until the simulator lands)", (
     const stops = JSON.parse(result.stdout) as { command: string; result: unknown }[];
     expect(stops.map((stop) => stop.command)).toEqual(["roofline", "prefill", "kv", "moe", "goodput"]);
     // The headline is the SLO-feasible point, which sits below the KV-feasible maximum batch.
-    const roofline = stops[0]?.result as { batch: number; operatingPoint: boolean; meetsSlo: boolean; feasible: boolean }[];
+    const roofline = (stops[0]?.result as { points: { batch: number; operatingPoint: boolean; meetsSlo: boolean; feasible: boolean }[] }).points;
     const operating = roofline.find((point) => point.operatingPoint);
     expect(operating?.meetsSlo).toBe(true);
     expect(Math.max(...roofline.map((point) => point.batch))).toBeGreaterThan(operating?.batch ?? Infinity);

@@ -26,3 +26,30 @@ describe("SseParser", () => {
     expect(events).toEqual([['{"error":"x"}', "error"], ["tail", "message"]]);
   });
 });
+
+describe("SseParser: the specification's other line ends and the byte-order mark", () => {
+  // WHATWG HTML §9.2.5: "end-of-line = ( cr lf / cr / lf )", and "one leading U+FEFF BYTE ORDER
+  // MARK character must be ignored if any are present".
+  const loneCr = 'data: {"a":1}\r\rdata: two\rdata: lines\r\r: comment\rdata: [DONE]\r\r';
+  const loneCrEvents = ['{"a":1}', "two\nlines", "[DONE]"];
+
+  it("treats a lone CR as a line end, at any split point (a CR ending one chunk, LF opening the next)", () => {
+    expect(parseSse(loneCr)).toEqual(loneCrEvents);
+    const bytes = Buffer.from(loneCr);
+    for (let cut = 1; cut < bytes.length; cut++) expect(parseSse([bytes.subarray(0, cut), bytes.subarray(cut)])).toEqual(loneCrEvents);
+    const crlfSplit = Buffer.from("data: x\r\n\r\ndata: y\r\n\r\n");
+    for (let cut = 1; cut < crlfSplit.length; cut++) expect(parseSse([crlfSplit.subarray(0, cut), crlfSplit.subarray(cut)])).toEqual(["x", "y"]);
+  });
+
+  it("skips one leading BOM, even split across chunks, and keeps the first event", () => {
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(stream)]);
+    expect(parseSse([withBom])).toEqual(expected);
+    for (let cut = 1; cut <= 4; cut++) expect(parseSse([withBom.subarray(0, cut), withBom.subarray(cut)])).toEqual(expected);
+    expect(parseSse([...withBom].map((byte) => Buffer.from([byte])))).toEqual(expected);
+  });
+
+  it("skips only the first BOM: a second one is part of the field name, so that line is not a data line", () => {
+    const twoBoms = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf]), Buffer.from("data: x\n\ndata: y\n\n")]);
+    expect(parseSse([twoBoms])).toEqual(["y"]);
+  });
+});

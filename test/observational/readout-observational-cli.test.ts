@@ -40,7 +40,7 @@ describe("goodput readout --design observational", () => {
     const aipw = json.estimates.find((estimate) => estimate.method === "aipw");
     expect(aipw?.estimate).toBeCloseTo(expected.untrimmed.ate.aipw.estimate, 6);
     expect(aipw?.standardError).toBeCloseTo(expected.untrimmed.ate.aipw.standardError, 6);
-    expect(Object.keys(json).sort()).toEqual(["assumptions", "decision", "design", "diagnostics", "estimand", "estimates", "file", "n", "nControl", "nTreated", "names", "propensityModel", "sensitivity", "warnings"]);
+    expect(Object.keys(json).sort()).toEqual(["assumptions", "decision", "design", "diagnostics", "estimand", "estimates", "file", "lint", "n", "nControl", "nTreated", "names", "propensityModel", "readoutDecision", "sensitivity", "warnings"]);
     expect(Object.keys(json.diagnostics).sort()).toEqual(["balance", "doubleMl", "ess", "essShare", "maxWeight", "maxWeightShare", "overlap", "propensityRange", "trimmed"]);
     expect(Object.keys(json.estimates[0] ?? {}).sort()).toEqual(["assumptions", "ci95", "df", "estimand", "estimate", "label", "method", "n", "pValue", "standardError", "standardErrorMethod"]);
     expect(json.diagnostics.overlap).toHaveLength(20);

@@ -23,9 +23,10 @@ describe("kvBytesPerToken()", () => {
   it("Qwen2.5-7B: 2 × 28 × 4 × 128 × 2 = 57,344 B", () => {
     expect(kvBytesPerToken(model("qwen2.5-7b"), "bf16")).toBe(57_344);
   });
-  it("gpt-oss-120b counts only its 18 full layers per token; the 18 window layers cap at 128 tokens", () => {
+  it("gpt-oss-120b: 36 layers per token inside the window; beyond it only the 18 full layers grow (36,864 B, REFERENCE.md)", () => {
     const gptOss = model("gpt-oss-120b");
-    expect(kvBytesPerToken(gptOss, "bf16")).toBe(2 * 18 * 8 * 64 * 2); // 36,864 (REFERENCE.md)
+    expect(kvBytesPerToken(gptOss, "bf16")).toBe(2 * 36 * 8 * 64 * 2);
+    expect(kvBytesForContext(gptOss, 5000, "bf16") - kvBytesForContext(gptOss, 4999, "bf16")).toBe(36_864);
     const perLayerToken = 2 * 8 * 64 * 2;
     expect(kvBytesForContext(gptOss, 4096, "bf16")).toBe(36_864 * 4096 + 18 * perLayerToken * 128);
     expect(kvBytesForContext(gptOss, 100, "bf16")).toBe(36_864 * 100 + 18 * perLayerToken * 100);

@@ -53,11 +53,14 @@ describe("goodput readout rejects bad input with exit 2, naming the file, column
     expect(result.stderr).toMatch(/one-cluster\.csv.*all 40 rows are in one cluster of "pool"/);
   });
 
-  it("a cluster in both arms, an unknown --design, and a missing file", async () => {
+  it("an assignment unit in both arms, an unknown --design, and a missing file; a --cluster in both arms only clusters the SEs", async () => {
     const mixed = file("mixed.csv", "arm,cost,pool\n" + rows((i) => `${i % 2 ? "B" : "A"},${i},p${i % 4 === 0 ? 1 : 2}`));
-    const mixedResult = await runReadout([mixed, "--outcome", "cost", "--cluster", "pool"]);
+    const mixedResult = await runReadout([mixed, "--outcome", "cost", "--unit", "pool"]);
     expect(mixedResult.code).toBe(2);
-    expect(mixedResult.stderr).toMatch(/"pool" = "p\d".*appears in both arms/);
+    expect(mixedResult.stderr).toMatch(/assignment unit "pool" = "p\d".*appears in both arms.*pass it as --cluster/);
+    const clustered = await runReadout([mixed, "--outcome", "cost", "--cluster", "pool", "--permutations", "50", "--bootstrap", "20", "--json"]);
+    expect(clustered.code).toBe(0);
+    expect((JSON.parse(clustered.stdout) as { design: { chosen: string } }).design.chosen).toBe("request");
     expect((await runReadout([mixed, "--outcome", "cost", "--design", "rct"])).code).toBe(2);
     const absent = await runReadout([join(dir, "absent.parquet")]);
     expect(absent.code).toBe(2);

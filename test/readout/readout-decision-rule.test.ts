@@ -42,7 +42,7 @@ describe("--decision-rule: the pre-registered rule drives the economic, guardrai
     expect(result.stderr).toMatch(/unrecognized key.*extra|extra/i);
   });
 
-  it("on the NSW sample the default readout ships; a rule with minEffect 2500 (above the 1794 effect) says do not ship", async () => {
+  it("on the NSW sample the default readout ships; a rule with minEffect 2500 (above the 1794 effect) holds (SPEC word for do not ship)", async () => {
     const defaults = await readoutJson([lalonde, "--outcome", "re78", "--treatment", "treat", ...fast]);
     expect(defaults.decision.action).toBe("ship");
     expect(defaults.rule).toBeNull();
@@ -52,7 +52,8 @@ describe("--decision-rule: the pre-registered rule drives the economic, guardrai
     const economic = readout.checks.find((check) => check.check === "economic")!;
     expect(economic.status).toBe("fail");
     expect(economic.values!.gain).toBeCloseTo(1794.34, 1);
-    expect(readout.decision.action).toBe("do not ship");
+    expect(readout.decision.action).toBe("hold");
+    expect(readout.decision.rule).toBe("below-economic-bar");
     expect(readout.rule!.name).toBe("job training");
   });
 
@@ -66,7 +67,7 @@ describe("--decision-rule: the pre-registered rule drives the economic, guardrai
     expect(readout.decision.summary).toMatch(/99\.5 % CI|100 % CI|99 % CI/);
   });
 
-  it("a guardrail breach says do not ship, a fired rollback trigger says roll back, where the defaults (earnings only) ship", async () => {
+  it("a guardrail breach holds, a fired rollback trigger says roll back, where the defaults (earnings only) ship", async () => {
     const csv = tradeoffCsv();
     const defaults = await readoutJson([csv, "--outcome", "earnings", "--treatment", "treated", ...fast]);
     expect(defaults.decision.action).toBe("ship"); // latency is not an outcome without the rule
@@ -75,7 +76,8 @@ describe("--decision-rule: the pre-registered rule drives the economic, guardrai
     const check = guarded.checks.find((entry) => entry.check === "guardrail")!;
     expect(check.status).toBe("fail");
     expect(Number(check.values!.harm)).toBeGreaterThan(0.25);
-    expect(guarded.decision.action).toBe("do not ship");
+    expect(guarded.decision.action).toBe("hold");
+    expect(guarded.decision.rule).toBe("guardrail-breached");
     const tolerant = write("tolerant.yaml", "primary: { outcome: earnings, direction: increase }\nguardrails:\n  - { metric: latency_s, maxDegradation: 1 }\n");
     expect((await readoutJson([csv, "--treatment", "treated", "--decision-rule", tolerant, ...fast])).decision.action).toBe("ship");
     const rollback = write("rollback.yaml", "primary: { outcome: earnings, direction: increase }\nrollback:\n  - { metric: latency_s, statistic: p50, threshold: 0.2, action: roll back }\n");

@@ -73,10 +73,10 @@ describe("report builders", () => {
     ]);
   });
 
-  it("roofline without an SLO: points are 'no SLO given', the callout is info and the rule is the KV limit", async () => {
-    const points = rooflinePoints.map((point) => ({ ...point, meetsSlo: null }));
-    const doc = buildRooflineReport({ points, sloTpotSeconds: null }, meta);
-    expect(blocksOf(doc, "callout")[0]).toMatchObject({ tone: "info", title: "$0.25 per million accepted tokens at batch 16 (no SLO given)" });
+  it("roofline without an SLO: no cost headline (SPEC §3.1), the callout is info and the rule is the KV limit", async () => {
+    const points = rooflinePoints.map((point) => ({ ...point, meetsSlo: null, operatingPoint: false }));
+    const doc = buildRooflineReport({ points, sloTpotSeconds: null, operatingPoint: null, maxFeasibleBatch: 16 }, meta);
+    expect(blocksOf(doc, "callout")[0]).toMatchObject({ tone: "info", title: "No SLO given — KV-feasible frontier up to batch 16" });
     const [costChart] = svgsOf(await renderReportHtml(doc));
     expect(costChart).toContain("largest batch that fits in KV: batch 16");
     expect(costChart).not.toContain("SLO frontier");

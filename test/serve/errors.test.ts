@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimulatedServer } from "../../src/serve/start-simulated-server.js";
 import { rawRequest, startTestServer } from "./serve-helpers.js";
 
-interface ErrorBody { error: { message: string; type: string; param: string | null; code: string | null } }
+interface ErrorBody { error: { message: string; type: string; param: string | null; code: string | number | null } }
 
 describe("goodput serve answers bad requests with OpenAI-style errors", () => {
   let server: SimulatedServer;
   beforeAll(async () => {
-    server = await startTestServer({ timeScale: 10 });
+    server = await startTestServer({ timeScale: 100 });
   });
   afterAll(async () => {
     await server.close();
@@ -42,14 +42,47 @@ describe("goodput serve answers bad requests with OpenAI-style errors", () => {
     }
   });
 
-  it("an unknown model → 404 naming model; a request too long for the KV cache → 400", async () => {
+  it("an unknown model → 404 naming model", async () => {
     const unknown = await post("/v1/completions", JSON.stringify({ model: "gpt-9", prompt: "x" }));
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.param).toBe("model");
     expect(unknown.json.error.message).toContain("llama-3-8b");
-    const tooLong = await post("/v1/completions", JSON.stringify({ prompt: [1, 2, 3], max_tokens: 100_000_000 }));
-    expect(tooLong.status).toBe(400);
-    expect(tooLong.json.error).toMatchObject({ param: "max_tokens", code: "context_length_exceeded" });
+  });
+
+  // The default model is Llama-3-8B with its 8192-token context. Expected bodies are vLLM's
+  // (vllm/entrypoints/openai serving, v0.11+: BadRequestError, code 400, param input_tokens), written out here.
+  it("a 20,007-token prompt on the 8k-context model → 400 with vLLM's input-tokens message", async () => {
+    const prompt = Array.from({ length: 20_007 }, (_, i) => i % 1000);
+    const { status, json } = await post("/v1/completions", JSON.stringify({ prompt, max_tokens: 16 }));
+    expect(status).toBe(400);
+    expect(json.error).toEqual({
+      message: "This model's maximum context length is 8192 tokens. However, your request has 20007 input tokens. Please reduce the length of the input messages. (parameter=input_tokens, value=20007)",
+      type: "BadRequestError",
+      param: "input_tokens",
+      code: 400,
+    });
+  });
+
+  it("prompt + max_tokens beyond the context → 400 with vLLM's total message; exactly at the limit → 200", async () => {
+    const prompt = Array.from({ length: 8000 }, (_, i) => i % 1000);
+    const over = await post("/v1/completions", JSON.stringify({ prompt, max_tokens: 193 }));
+    expect(over.status).toBe(400);
+    expect(over.json.error).toEqual({
+      message: "This model's maximum context length is 8192 tokens. However, you requested 193 output tokens and your prompt contains 8000 input tokens, for a total of 8193 tokens. Please reduce the length of the input prompt or the number of requested output tokens. (parameter=input_tokens, value=8193)",
+      type: "BadRequestError",
+      param: "input_tokens",
+      code: 400,
+    });
+    const chat = await post("/v1/chat/completions", JSON.stringify({ messages: [{ role: "user", content: "hi" }], max_tokens: 100_000_000 }));
+    expect(chat.status).toBe(400);
+    expect(chat.json.error.message).toMatch(/^This model's maximum context length is 8192 tokens\. However, you requested 100000000 output tokens/);
+    // Without max_tokens the output is capped at what the context leaves (vLLM's default): 192 here.
+    const unset = await fetch(`${server.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt }) });
+    expect(unset.status).toBe(200);
+    expect(((await unset.json()) as { usage: { completion_tokens: number } }).usage.completion_tokens).toBe(192);
+    const fits = await fetch(`${server.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt, max_tokens: 192 }) });
+    expect(fits.status).toBe(200);
+    await fits.text();
   });
 
   it("unknown paths → 404, wrong methods → 405, traversal attempts → 404", async () => {

@@ -1,13 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { defaultServeFleet } from "../../src/serve/default-serve-fleet.js";
-import { contentEvents, startTestServer, streamEvents } from "./serve-helpers.js";
+import { contentEvents, manualClock, pumpUntil, startTestServer, streamEvents, waitFor } from "./serve-helpers.js";
 
 describe("simulated failures reach the client as errors", () => {
   it("a replica failure mid-stream ends the stream with an error event; a request to the failed replica gets 503", async () => {
-    const fleet = { ...defaultServeFleet(), disturbances: { failures: [{ replica: 0, atSeconds: 0.5, recoverAfterSeconds: 1000 }], slowdowns: [] } };
-    const server = await startTestServer({ fleet, timeScale: 5 });
+    // The replica fails 2 simulated seconds after start. The clock is frozen until the request is in
+    // the simulator, so it arrives at simulated time 0 however slow this machine is; a 1000-token
+    // decode takes far longer than 2 s, so the failure lands mid-stream.
+    const fleet = { ...defaultServeFleet(), disturbances: { failures: [{ replica: 0, atSeconds: 2, recoverAfterSeconds: 1000 }], slowdowns: [] } };
+    const clock = manualClock();
+    const server = await startTestServer({ fleet, timeScale: 1, nowMs: clock.nowMs });
     try {
-      const { status, events } = await streamEvents(`${server.url}/v1/completions`, { prompt: "x", max_tokens: 1000, stream: true });
+      const streaming = streamEvents(`${server.url}/v1/completions`, { prompt: "x", max_tokens: 1000, stream: true });
+      await waitFor(() => server.requestsInFlight() === 1);
+      const { status, events } = await pumpUntil(clock, 20, streaming);
       expect(status).toBe(200);
       const content = contentEvents(events).content.length;
       expect(content).toBeGreaterThan(0);

@@ -36,12 +36,12 @@ describe("goodput serve (the CLI command)", () => {
     const models = (await (await fetch(`${url}/v1/models`)).json()) as { data: { id: string }[] };
     expect(models.data.map((model) => model.id)).toEqual(["llama-3-8b"]);
     // A long stream is in flight when the signal comes: it gets an error event and [DONE].
-    const long = streamEvents(`${url}/v1/completions`, { prompt: "x", max_tokens: 5000, stream: true });
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // fetch resolves with the headers, which go out with the first token: the stream is surely in flight.
+    const long = await fetch(`${url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: "x", max_tokens: 5000, stream: true }) });
     process.emit("SIGINT");
     const done = await result;
     expect(done.text).toMatch(/^stopped after \d+ requests/);
-    const { events } = await long;
+    const events = (await long.text()).split("\n").filter((line) => line.startsWith("data: ")).map((line) => ({ data: line.slice(6), atMs: 0 }));
     expect(events.at(-1)?.data).toBe("[DONE]");
     expect(events.at(-2)?.data).toMatch(/"error"/);
     expect(contentEvents(events).content.length).toBeLessThan(5000);
@@ -57,6 +57,21 @@ describe("goodput serve (the CLI command)", () => {
     expect(contentEvents(events).content).toHaveLength(4);
     process.emit("SIGTERM");
     expect((await result).json).toMatchObject({ url, requestsServed: 1 });
+  });
+
+  it("--max-model-len sets the context length vLLM-style; a client that hangs up is logged on stderr", async () => {
+    const { url, result, output } = await startServeCommand({ port: "0", "time-scale": "1", "max-model-len": "100" });
+    const tooLong = await fetch(`${url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: Array.from({ length: 90 }, (_, i) => i), max_tokens: 20 }) });
+    expect(tooLong.status).toBe(400);
+    expect(((await tooLong.json()) as { error: { message: string } }).error.message).toMatch(/^This model's maximum context length is 100 tokens\. However, you requested 20 output tokens and your prompt contains 90 input tokens, for a total of 110 tokens\./);
+    const controller = new AbortController();
+    const stream = await fetch(`${url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ prompt: "x", max_tokens: 90, stream: true }), signal: controller.signal });
+    expect(stream.status).toBe(200);
+    controller.abort();
+    for (let turn = 0; turn < 2000 && !output().stderr.includes("Aborted request"); turn++) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(output().stderr).toMatch(/^Aborted request cmpl-\d+: the client disconnected after \d+ streamed tokens\.$/m);
+    process.emit("SIGTERM");
+    await result;
   });
 
   it("rejects a bad port with the flag named", async () => {

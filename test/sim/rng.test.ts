@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng, xoshiro128StarStar } from "../../src/sim/rng.js";
 
 describe("createRng()", () => {
   it("is reproducible per (seed, stream) and independent across streams", () => {
@@ -30,5 +30,19 @@ describe("createRng()", () => {
     expect(sumSquares / n - mean * mean).toBeCloseTo(1 / 12, 3);
     const chiSquare = counts.reduce((total, count) => total + (count - n / 10) ** 2 / (n / 10), 0);
     expect(chiSquare).toBeLessThan(21.67);
+  });
+});
+
+describe("xoshiro128StarStar()", () => {
+  it("reproduces the C reference implementation's outputs and states for a published seed", () => {
+    // Vector produced with Blackman & Vigna's xoshiro128starstar.c and published as test data in
+    // github.com/edorfaus/xoshiro-6502 (test-rom/testdata.asm: Seed, VerifyValuesXoshiro128 column
+    // "starstar"); the seed bytes 0C 4A 4D 96 … read as little-endian 32-bit words.
+    const next = xoshiro128StarStar([0x964d4a0c, 0xd40ab895, 0xad7fdecb, 0x3006f0f0]);
+    expect([next(), next(), next(), next()]).toEqual([0xf1391922, 0x6fe53806, 0xa5be2840, 0xf510ee70]);
+  });
+
+  it("refuses the all-zero state (the generator would emit zeros forever)", () => {
+    expect(() => xoshiro128StarStar([0, 0, 0, 0])).toThrow(/all zero/);
   });
 });

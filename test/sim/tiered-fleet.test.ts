@@ -1,4 +1,11 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { builtInCatalog } from "../../src/catalog/catalog.js";
+import { loadScenario } from "../../src/cli/load-scenario.js";
+import { runScenario } from "../../src/cli/run-scenario.js";
+import type { RequestRecord } from "../../src/sim/log/request-record.js";
 import { policyFor } from "../../src/sim/policy-for.js";
 import { pool, poissonSource, runSim } from "./sim-fixtures.js";
 
@@ -27,4 +34,34 @@ describe("tiered fleet with congestion fallback", () => {
     // Every fallback happened when the router saw the premium replica at or above the threshold.
     expect(records.filter((record) => record.latency_sensitive && record.pool === "premium").length).toBeGreaterThan(100);
   });
+
+  it("after a fallback the log keeps intended (the premium recommendation) apart from executed (what ran)", () => {
+    const { records } = run(60);
+    const fellBack = records.filter((record) => record.latency_sensitive && record.pool === "cheap");
+    expect(fellBack.length).toBeGreaterThan(50);
+    // Replica 0 is the premium pool's only replica; 1 and 2 are cheap.
+    for (const record of fellBack) {
+      expect(record.intended_action).toBe("replica-0");
+      expect(record.executed_action).toBe(`replica-${record.replica ?? -1}`);
+      expect(record.executed_action).not.toBe(record.intended_action);
+    }
+    const kept = records.filter((record) => record.fallback_reason === null);
+    expect(kept.length).toBeGreaterThan(100);
+    expect(kept.every((record) => record.intended_action === record.executed_action)).toBe(true);
+  });
+
+  it("examples/tiered-fleet.yaml: every congestion fallback logs intended ≠ executed, with the reason beside", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "goodput-tiered-"));
+    const loaded = loadScenario("examples/tiered-fleet.yaml", builtInCatalog, dir);
+    await runScenario(loaded, { nowMs: () => 0, interrupt: { interrupted: false }, requests: 3000, outDir: dir });
+    const records = readFileSync(join(dir, "requests.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as RequestRecord);
+    const congested = records.filter((record) => record.fallback_reason?.includes("premium congested") === true && record.status === "ok");
+    expect(congested.length).toBeGreaterThan(20);
+    // The premium pool is replicas 0 and 1 (pool order); the fallback ran on a cheap replica.
+    for (const record of congested) {
+      expect(["replica-0", "replica-1"]).toContain(record.intended_action);
+      expect(record.pool).toBe("cheap");
+      expect(record.executed_action).not.toBe(record.intended_action);
+    }
+  }, 60_000);
 });

@@ -132,7 +132,7 @@ describe("hostile log content (XSS) renders as text", () => {
   test.each([
     ["readout (arm and segment values, assignment story)", "readout", (item: { id: string }) => item.id.startsWith("readout-hostile.csv")],
     ["decision record (question, case and profile names)", "decision", (item: { experiment: string | null }) => item.experiment === "hostile"],
-    ["run (case and profile names)", "run", (item: { label: string | null }) => item.label?.includes("profile <script>") === true],
+    ["run (case and profile names)", "run", (item: { label: string | null }) => (item.label ?? "").includes(`profile ${hostileScript}`)],
     ["experiment (cost matrix with hostile names)", "experiment", (item: { id: string }) => item.id === "hostile"],
   ] as const)("%s: no script, img or event handler in the page, and the markup is visible as text", async (_name, kind, pick) => {
     const id = lab.idOf(kind, pick);
@@ -143,10 +143,11 @@ describe("hostile log content (XSS) renders as text", () => {
     expect(text.includes(hostileScript) || text.includes(hostileImage)).toBe(true);
   });
 
-  test("the index escapes hostile labels (a run's label carries the case and profile names; its id is a safe slug)", async () => {
+  test("the index escapes hostile labels (a run's case × profile names) and run ids are safe slugs", async () => {
     const response = await rawRequest(viewer.url, "/");
     expectInert(response.body);
-    expect(decoded(response.body)).toContain(`case ${hostileImage} × profile ${hostileScript} on sim`);
+    expect(decoded(response.body)).toContain(`case ${hostileImage} × profile ${hostileScript}`);
+    for (const item of lab.items.filter((entry) => entry.kind === "run")) expect(item.id).toMatch(/^[a-z0-9.-]+$/);
   });
 });
 

@@ -3,6 +3,9 @@ import { join, resolve } from "node:path";
 import { GoodputError } from "../../errors.js";
 import { readApiKey } from "../../loadgen/api-key.js";
 import { parseArrivalFlag, parseTraceText, type ArrivalSpec } from "../../loadgen/arrival-spec.js";
+import { traceFormats, type TraceFormat } from "../../sim/workload/trace-parse.js";
+import { parseTraceWindow, traceArrivals } from "../../sim/workload/trace-replay.js";
+import { readTraceFile } from "../read-trace-file.js";
 import { discoverModel } from "../../loadgen/discover-model.js";
 import { resolveEndpoints, type LoadApi } from "../../loadgen/endpoints.js";
 import type { SampleSummary } from "../../loadgen/percentiles.js";
@@ -32,8 +35,22 @@ function _wholeNonnegative(values: CommandContext["values"], name: string, examp
 
 function _arrivals(context: CommandContext): ArrivalSpec {
   const flag = parseArrivalFlag(stringOption(context.values, "arrivals") ?? "poisson");
+  const format = stringOption(context.values, "trace-format");
+  const speedFlag = numberOption(context.values, "trace-speed", { rule: "positive", example: "10" });
+  const windowFlag = stringOption(context.values, "trace-window");
+  if (flag.kind !== "trace" && (format ?? speedFlag ?? windowFlag) !== undefined) throw new GoodputError("BAD_USAGE", "--trace-format, --trace-speed and --trace-window go with --arrivals trace:FILE.", { where: "--trace-format" });
   if (flag.kind !== "trace") return flag;
   const path = resolve(context.cwd, flag.path);
+  if (format !== undefined) {
+    if (!(traceFormats as readonly string[]).includes(format)) throw new GoodputError("BAD_USAGE", `--trace-format: "${format}" is not a known trace format; use ${traceFormats.join(" or ")}.`, { where: "--trace-format" });
+    // Production traces (Mooncake, Azure 2023): their timestamps and lengths, sped up and windowed.
+    const trace = readTraceFile(path, format as TraceFormat);
+    const window = windowFlag === undefined ? null : parseTraceWindow(windowFlag, "--trace-window");
+    const entries = traceArrivals(trace, { speed: speedFlag ?? 1, window });
+    if (entries.length === 0) throw new GoodputError("BAD_USAGE", `--trace-window ${windowFlag ?? ""}: no request of ${flag.path} arrives in that window.`, { where: "--trace-window" });
+    return { kind: "trace", entries };
+  }
+  if ((speedFlag ?? windowFlag) !== undefined) throw new GoodputError("BAD_USAGE", "--trace-speed and --trace-window need --trace-format (mooncake or azure-2023).", { where: "--trace-format" });
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -167,6 +184,9 @@ export const benchCommand: CommandSpec = {
     rate: { type: "string", valueName: "R", description: "Open loop: requests per second" },
     concurrency: { type: "string", valueName: "C", description: "Closed loop: requests in flight" },
     arrivals: { type: "string", valueName: "PROCESS", description: "constant | poisson (default) | gamma:SHAPE | ramp:FROM-TO | trace:FILE" },
+    "trace-format": { type: "string", valueName: "F", description: "trace:FILE is a production trace: mooncake or azure-2023 (timestamps and lengths)" },
+    "trace-speed": { type: "string", valueName: "X", description: "Replay the trace X× faster (with --trace-format)" },
+    "trace-window": { type: "string", valueName: "A-B", description: "Replay seconds A to B of trace time (with --trace-format)" },
     requests: { type: "string", valueName: "N", description: "Measured requests per point (default 100 without --duration)" },
     duration: { type: "string", valueName: "S", description: "Stop scheduling after S seconds" },
     "max-error-rate": { type: "string", valueName: "X", description: "Stop when the failed share exceeds X (after 10 requests)" },

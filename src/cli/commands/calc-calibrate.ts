@@ -7,6 +7,7 @@ import { deploymentOptions, resolveDeployment } from "../deployment-options.js";
 import { fixed, formatTable, ms } from "../format-table.js";
 import { loadMeasurements } from "../load-measurements.js";
 import { requiredString } from "../parse-values.js";
+import { GoodputError } from "../../errors.js";
 
 const percent = (value: number | null): string => (value === null ? "-" : `${fixed(value * 100, 1)} %`);
 
@@ -16,9 +17,11 @@ export const calcCalibrateCommand: CommandSpec = {
   summary: "Fit the step-time model's overheads and efficiencies to measurements; save a named profile",
   description:
     "Calibration (SPEC §3.9). Fits the decode terms (fixed, per-layer, weight/KV bandwidth and compute efficiency)\n" +
-    "and prefill terms (fixed, per-layer, GEMM and attention efficiency) by least squares on log error, reports\n" +
-    "leave-one-out error, and saves the profile for --calibration NAME. Terms are per step, per layer, per byte\n" +
-    "and per FLOP, so a profile fitted on one model predicts other models on the same GPU.",
+    "and prefill terms (fixed, per-layer, GEMM and attention efficiency) by least squares on log error with a pull\n" +
+    "toward the starting profile whose strength is chosen by leave-one-out cross-validation. A phase keeps the\n" +
+    "starting terms unless its fit beats them on held-out points; when neither phase does, nothing is saved\n" +
+    "(exit 2). Terms are per step, per layer, per byte and per FLOP, so a profile fitted on one model predicts\n" +
+    "other models on the same GPU; entries may name other models to fit several at once.",
   options: {
     ...deploymentOptions,
     measurements: { type: "string", valueName: "FILE", description: 'JSON array of {"phase":"decode","batch":8,"context":2048,"seconds":0.00745} / {"phase":"prefill","batch":1,"prompt":2048,"seconds":0.0533}; an entry may add "model":"<catalog id>" for another model on the same GPU' },
@@ -37,15 +40,31 @@ export const calcCalibrateCommand: CommandSpec = {
     );
     const result = calibrateStepTime(resolved.deployment, measurements, { name, start: resolved.profile.name === "default" ? defaultStepTimeProfile : resolved.profile, otherModels });
     const report = { decode: result.decode, prefill: result.prefill, points: result.points };
+    const errorsTable = formatTable(
+      ["phase", "points", "uncalibrated MAPE", "fit MAPE", "leave-one-out MAPE", "penalty", "kept priors because"],
+      (["decode", "prefill"] as const).map((phase) => [
+        phase,
+        String(result[phase].points),
+        percent(result[phase].uncalibratedMape),
+        percent(result[phase].inSampleMape),
+        percent(result[phase].leaveOneOutMape),
+        result[phase].penaltyScale === null ? "priors" : `×${result[phase].penaltyScale}`,
+        result[phase].keptPriorsBecause ?? "-",
+      ]),
+    );
+    if (!result.improved) {
+      throw new GoodputError(
+        "BAD_MEASUREMENTS",
+        `Not saved: no fit beats the uncalibrated profile on held-out points, so "${name}" would be no better than --calibration default.\n${errorsTable}\nMeasure more points (several batch sizes, contexts and prompt lengths; other models on the same GPU with "model"), or keep the default profile.`,
+        { where: path },
+      );
+    }
     const savedTo = saveCalibration(labHome(context.cwd, context.env), result.profile, report);
     const { decode, prefill } = result.profile;
     const lines = [
       `Calibrated "${name}" on ${resolved.deployment.model.id} × ${resolved.deployment.gpu.id}; saved to ${savedTo}`,
       "",
-      formatTable(
-        ["phase", "points", "uncalibrated MAPE", "fit MAPE", "leave-one-out MAPE"],
-        (["decode", "prefill"] as const).map((phase) => [phase, String(result[phase].points), percent(result[phase].uncalibratedMape), percent(result[phase].inSampleMape), percent(result[phase].leaveOneOutMape)]),
-      ),
+      errorsTable,
       `Decode terms: fixed ${ms(decode.fixedSeconds)} ms, per layer ${fixed(decode.perLayerSeconds * 1e6, 1)} µs, per sequence ${fixed(decode.perSequenceSeconds * 1e6, 2)} µs, weight BW ${fixed(decode.weightBandwidthEfficiency, 3)}, KV BW ${fixed(decode.kvBandwidthEfficiency, 3)}, compute ${fixed(decode.computeEfficiency, 3)}`,
       `Prefill terms: fixed ${ms(prefill.fixedSeconds)} ms, per layer ${fixed(prefill.perLayerSeconds * 1e6, 1)} µs, per sequence ${fixed(prefill.perSequenceSeconds * 1e6, 2)} µs, GEMM ${fixed(prefill.computeEfficiency, 3)}, attention ${fixed(prefill.attentionEfficiency, 3)}, weight BW ${fixed(prefill.weightBandwidthEfficiency, 3)}`,
       "",

@@ -1,8 +1,16 @@
-import { computeKvCapacity } from "../../physics/kv-capacity.js";
+import { computeKvCapacity, type KvCapacityResult } from "../../physics/kv-capacity.js";
 import type { CommandSpec } from "../command.js";
 import { deploymentOptions, resolveDeployment } from "../deployment-options.js";
 import { fixed, formatTable, gib } from "../format-table.js";
 import { numberListOption, numberOption, numberOr } from "../parse-values.js";
+
+/** The per-token KV line, per layer type when some layers slide a window. */
+function kvPerTokenLine(result: KvCapacityResult): string {
+  const types = result.layerTypes;
+  const perLayer = `${types.kvBytesPerTokenPerLayer.toLocaleString("en-US")} B per layer`;
+  if (types.slidingWindowLayers === 0) return `KV bytes per token: ${result.kvBytesPerToken.toLocaleString("en-US")} B (${perLayer} × ${types.fullAttentionLayers} layers)`;
+  return `KV bytes per token: ${result.kvBytesPerToken.toLocaleString("en-US")} B while inside the window (${perLayer}); ${types.fullAttentionLayers} full-attention layers keep every token, ${types.slidingWindowLayers} sliding-window layers at most ${types.windowTokens} tokens`;
+}
 
 /** `goodput calc kv`: KV bytes per token, pool, live sequences by context, pressure alerts. */
 export const calcKvCommand: CommandSpec = {
@@ -11,7 +19,11 @@ export const calcKvCommand: CommandSpec = {
   description:
     "KV memory economics (SPEC §3.3). m_kv = 2·layers·H_kv·d_head·bytes (GQA/MQA) or layers·(kv_lora_rank+rope)·bytes\n" +
     "(MLA); pool = HBM × utilization − weights − reserve (vLLM's definition); N_max(T) = floor(pool / bytes(T)) with\n" +
-    "each sequence rounded up to whole blocks. Prompt and generated tokens both live in KV.",
+    "each sequence rounded up to whole blocks. Prompt and generated tokens both live in KV. Sliding-window\n" +
+    "layers keep at most the window (vLLM frees blocks wholly outside it). Under TP each GPU holds\n" +
+    "max(1, H_kv/TP) KV heads (replicated beyond H_kv) or the whole MLA latent, as vLLM; TP must divide\n" +
+    "the attention heads. With traffic, pressure reports the chance live requests (Poisson, M/G/∞)\n" +
+    "exceed the pool's slots and their p99.",
   options: {
     ...deploymentOptions,
     context: { type: "string", valueName: "LIST", description: "Context lengths to tabulate (default 2048,8192,32768,131072)" },
@@ -52,8 +64,11 @@ export const calcKvCommand: CommandSpec = {
     const pool = result.pool;
     const lines = [
       `${deployment.model.name} on ${deployment.tensorParallel} × ${deployment.gpu.name}, KV in ${deployment.kvDtype}`,
-      `KV bytes per token: ${result.kvBytesPerToken.toLocaleString("en-US")} B${deployment.model.slidingWindow ? ` (full-attention layers; ${deployment.model.slidingWindow.layers} window layers add at most ${deployment.model.slidingWindow.windowTokens} tokens each)` : ""}`,
-      `Pool: ${gib(pool.poolBytes)} = ${pool.blocks.toLocaleString("en-US")} blocks × ${pool.blockSizeTokens} tokens${pool.blocksStated ? " (stated)" : ` (per GPU: ${gib(pool.usableBytesPerGpu)} usable − ${gib(pool.weightBytesPerGpu)} weights − ${gib(pool.reservedBytesPerGpu)} reserve)`}`,
+      kvPerTokenLine(result),
+      `Pool: ${gib(pool.poolBytes)} of KV = ${pool.blocks.toLocaleString("en-US")} blocks × ${pool.blockSizeTokens} tokens${pool.blocksStated ? " (stated)" : ` (per GPU: ${gib(pool.usableBytesPerGpu)} usable − ${gib(pool.weightBytesPerGpu)} weights − ${gib(pool.reservedBytesPerGpu)} reserve)`}`,
+      ...(deployment.tensorParallel > 1
+        ? [`Under TP ${deployment.tensorParallel} each GPU stores ${fixed(pool.kvSharePerRank * 100, 1)} % of every block (${deployment.model.mla ? "MLA: the latent is whole on every rank" : `max(1, ${deployment.model.kvHeads} KV heads / ${deployment.tensorParallel}) heads per rank${pool.kvSharePerRank * deployment.tensorParallel > 1 ? ": heads replicated" : ""}`}, as vLLM), ${gib(pool.kvBytesPerGpu)} of HBM per GPU.`]
+        : []),
       "",
       formatTable(
         ["context", "rounded", "KV per seq", "max seqs", `effective (−${(result.fragmentationDerate * 100).toFixed(0)} %)`, "cost × ref"],

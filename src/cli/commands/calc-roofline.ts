@@ -11,7 +11,12 @@ export const calcRooflineCommand: CommandSpec = {
   description:
     "Decode batch sweep (SPEC §3.1). Step time = fixed + per-layer overhead + max(weights/BW, GEMM FLOPs/F)\n" +
     "+ max(KV/BW, attention FLOPs/F) with sustained (datasheet × efficiency) figures. The headline is the\n" +
-    "cost per million tokens at the largest batch that meets the TPOT SLO and fits in KV — not the peak.",
+    "cost per million tokens at the largest batch that meets the TPOT SLO and fits in KV — not the peak;\n" +
+    "without --slo-tpot-ms there is no headline, only the KV-feasible frontier. Zones use the batch range\n" +
+    "that fits in KV: weight-bound below 50 % of the throughput at the largest feasible batch, floor from 80 %.\n" +
+    "FP8 checkpoints run their GEMMs at the GPU's FP8 peak; MXFP4/int4 weights are read at their size and\n" +
+    "computed at the 16-bit peak. --mem-bandwidth is a datasheet figure (derated by the profile);\n" +
+    "--measured-mem-bandwidth is a sustained figure and is used as is.",
   options: {
     ...deploymentOptions,
     batch: { type: "string", valueName: "LIST", description: "Batch sizes, e.g. 1,2,4,8 (default: powers of 2 up to the KV limit)" },
@@ -28,10 +33,11 @@ export const calcRooflineCommand: CommandSpec = {
     const resolved = resolveDeployment(context);
     const batches = numberListOption(context.values, "batch", { rule: "positive-int", example: "1,2,4,8" });
     const sloMs = numberOption(context.values, "slo-tpot-ms", { rule: "positive", example: "50" });
+    const contextTokens = numberOr(context.values, "context", 2048, { rule: "positive-int", example: "2048" });
     const result = computeRoofline(resolved.deployment, {
       ...resolved.memory,
       ...(batches === undefined ? {} : { batches }),
-      contextTokens: numberOr(context.values, "context", 2048, { rule: "positive-int", example: "2048" }),
+      contextTokens,
       profile: resolved.profile,
       priceUsdPerGpuHour: resolved.priceUsdPerGpuHour,
       acceptanceRate: numberOr(context.values, "acceptance-rate", 1, { rule: "probability", example: "0.95" }),
@@ -51,10 +57,17 @@ export const calcRooflineCommand: CommandSpec = {
       point.meetsSlo === null ? "-" : point.meetsSlo ? "yes" : "no",
     ]);
     const op = result.operatingPoint;
-    const zonesText = `weight-bound below batch ${fixed(result.zones.weightBoundBelowBatch, 1)}; amortization sweet spot up to ${fixed(result.zones.floorFromBatch, 1)}; floor beyond (ceiling ${fixed(result.zones.ceilingTokensPerSecond, 0)} tok/s).`;
+    const zones = result.zones;
+    const weightBoundText =
+      zones.weightBoundBelowBatch <= 1
+        ? "no weight-bound zone (batch 1 already reaches 50 % of the ceiling)"
+        : `weight-bound below batch ${zones.weightBoundBelowBatch} (< 50 % of the ceiling)`;
+    const zonesText = `${weightBoundText}; amortization up to batch ${zones.floorFromBatch - 1}; floor (≥ 80 % of the ceiling) from batch ${zones.floorFromBatch}; ceiling ${fixed(zones.ceilingTokensPerSecond, 0)} tok/s at batch ${zones.ceilingBatch}, the largest that fits in KV.`;
     const headline = op
       ? `$${fixed(op.costUsdPerMTok, 3)}/M tokens ($${fixed(op.costUsdPerMAcceptedTok, 3)}/M accepted) at batch ${op.batch}, TPOT ${ms(op.tpotSeconds)} ms — ${op.reason}.`
-      : "no batch meets the TPOT SLO at this context — the SLO is infeasible on this deployment.";
+      : sloMs === undefined
+        ? `no SLO given — no operating point. KV-feasible frontier: up to batch ${result.maxFeasibleBatch} at ${contextTokens} tokens of context; pass --slo-tpot-ms to price the batch your latency target allows.`
+        : "no batch meets the TPOT SLO at this context — the SLO is infeasible on this deployment.";
     const lines = [
       `${deployment.model.name} on ${deployment.tensorParallel} × ${deployment.gpu.name} — context ${result.points[0]?.contextTokens ?? ""} tokens, $${resolved.priceUsdPerGpuHour}/GPU-hour, profile "${resolved.profile.name}"`,
       `KV pool ${gib(result.pool.poolBytes)} (${result.pool.blocks} blocks of ${result.pool.blockSizeTokens} tokens); max feasible batch ${result.maxFeasibleBatch}`,
@@ -65,16 +78,18 @@ export const calcRooflineCommand: CommandSpec = {
       ...resolved.notes.map((note) => `Note: ${note}`),
       "",
     ];
-    // The interface other tools rely on: one object per batch; the headline is flagged on its point.
-    const json = result.points.map((point) => ({ ...point, operatingPoint: point.batch === op?.batch }));
+    // One object per batch (the headline flagged on its point), with the operating point, pool and zones beside.
+    const points = result.points.map((point) => ({ ...point, operatingPoint: point.batch === op?.batch }));
+    const json = { points, operatingPoint: op, headline, sloFrontierBatch: result.sloFrontierBatch, maxFeasibleBatch: result.maxFeasibleBatch, pool: result.pool, zones, notes: resolved.notes };
     const reportInput = {
-      points: json,
+      points,
       deployment: `${deployment.model.name} on ${deployment.tensorParallel} × ${deployment.gpu.name}, $${resolved.priceUsdPerGpuHour}/GPU-hour`,
       sloTpotSeconds: sloMs === undefined ? null : sloMs / 1000,
       operatingPoint: op,
+      maxFeasibleBatch: result.maxFeasibleBatch,
       headline,
       zonesText: `Zones: ${zonesText}`,
-      zoneBoundaries: { weightBoundBelowBatch: result.zones.weightBoundBelowBatch, floorFromBatch: result.zones.floorFromBatch },
+      zoneBoundaries: { weightBoundBelowBatch: zones.weightBoundBelowBatch, floorFromBatch: zones.floorFromBatch },
       notes: resolved.notes,
     };
     return { json, text: lines.join("\n"), reportInput };

@@ -4,10 +4,13 @@ import { runDidReadout, runIvReadout } from "../readout-iv-did.js";
 import { basename, resolve } from "node:path";
 import { estimateRdd, estimateSyntheticControl, formatRddReadout, formatSyntheticControlReadout, readCausalTable } from "../../causal/index.js";
 import { GoodputError } from "../../errors.js";
-import { buildReadout, defaultAggregateAboveRows, formatReadout, heavyReadoutsInDuckDb, parseDecisionRule, readReadoutTable, ruleOutcomeColumns, selectDesign, type DesignKind } from "../../readout/index.js";
+import { buildReadout, defaultAggregateAboveRows, formatReadout, heavyReadoutsInDuckDb, parseDecisionRule, readReadoutTable, ruleOutcomeColumns, selectDesign, storyDesign, type DesignKind } from "../../readout/index.js";
+import { formatDesignDecision } from "../../readout/design-decision.js";
+import { rddDecision, syntheticControlDecision } from "../../readout/quasi-decisions.js";
 import { readStructuredFile } from "../load-catalog-file.js";
 import { labHome } from "../../store/calibration-store.js";
 import { LabStore } from "../../store/lab-store.js";
+import { tableReadNotes } from "../../io/duckdb-sql.js";
 import type { CommandContext, CommandResult, CommandSpec } from "../command.js";
 import { numberOption, numberOr, requiredString, stringList, stringOption } from "../parse-values.js";
 
@@ -36,7 +39,8 @@ async function runQuasiExperiment(context: CommandContext, design: (typeof quasi
     const table = await readCausalTable(path, { numeric: [{ column: running, flag: "--running" }, { column: outcome, flag: "--outcome" }, ...covariates.map((column) => ({ column, flag: "--covariate" }))], labels: [] });
     const column = (name: string): Float64Array => table.numbers.get(name) ?? new Float64Array(0);
     const result = estimateRdd(column(running), column(outcome), { cutoff, vce, ...(bandwidth === undefined ? {} : { bandwidth }), covariates: Object.fromEntries(covariates.map((name) => [name, column(name)])) });
-    return { json: result, text: formatRddReadout(result) };
+    const decision = rddDecision(result, outcome);
+    return { json: { ...result, decision }, text: formatRddReadout(result) + formatDesignDecision(decision) };
   }
   const unit = requiredString(context.values, "unit", "regionname");
   const time = requiredString(context.values, "time", "year");
@@ -52,7 +56,8 @@ async function runQuasiExperiment(context: CommandContext, design: (typeof quasi
     { unit: table.labels.get(unit) ?? [], time: column(time), outcome: column(outcome), predictors: Object.fromEntries(predictors.map((name) => [name, column(name)])) },
     { treatedUnit, treatmentStart, prePeriod, excludeUnits: stringList(context.values, "exclude-unit"), outcomeName: outcome },
   );
-  return { json: result, text: formatSyntheticControlReadout(result) };
+  const decision = syntheticControlDecision(result, outcome);
+  return { json: { ...result, decision }, text: formatSyntheticControlReadout(result) + formatDesignDecision(decision) };
 }
 
 /** `goodput readout FILE`: the causal decision readout of an experiment log or table (SPEC §7). */
@@ -74,8 +79,9 @@ export const readoutCommand: CommandSpec = {
     outcome: { type: "string", valueName: "COL", multiple: true, description: "Outcome column (repeatable; the first is the primary)" },
     treatment: { type: "string", valueName: "COL", description: "Treatment / arm column (default arm)" },
     control: { type: "string", valueName: "VALUE", description: 'Control value of the treatment column (default "A", "0" or "false")' },
-    unit: { type: "string", valueName: "COL", description: "Assignment-unit column (default assignment_unit when present)" },
-    cluster: { type: "string", valueName: "COL", description: "Cluster column: CR2 (reported) and CR1 SEs, cluster-level analysis" },
+    unit: { type: "string", valueName: "COL", description: "Assignment-unit column (default assignment_unit when present); each unit must sit in one arm" },
+    cluster: { type: "string", valueName: "COL", description: "Cluster column for CR2 (Bell–McCaffrey df) and CR1 SEs; when every cluster sits in one arm it is also the assignment unit (cluster RCT), else treatment varies within clusters (users, sessions, schools)" },
+    intended: { type: "string", valueName: "COL", description: "Intended (assigned) arm when --treatment is the executed action: estimates are ITT by this arm, LATE by IV (auto-detected for columns named intended / assigned)" },
     block: { type: "string", valueName: "COL", description: "Time-block column for switchbacks (default time_block when present)" },
     covariate: { type: "string", valueName: "COL", multiple: true, description: "Pre-decision covariate to adjust for (repeatable; linted for bad controls)" },
     "pre-period": { type: "string", valueName: "COL|A-B", description: "Pre-period usage column for CUPED; for synthetic-control the pre-period range, e.g. 1960-1969" },
@@ -93,6 +99,8 @@ export const readoutCommand: CommandSpec = {
     reward: { type: "string", valueName: "COL", description: "ope: the reward column (e.g. ttft_s with --reward-sign=-1, or slo_met)" },
     "reward-sign": { type: "string", valueName: "±1", description: "ope: 1 if higher is better, -1 to negate a cost or latency (write --reward-sign=-1)" },
     "target-policy": { type: "string", valueName: "NAME", description: "ope: uniform | logged-greedy | prefix-affine | replica-N — the policy to evaluate from the log" },
+    "target-file": { type: "string", valueName: "FILE", description: 'ope: target policy as YAML/JSON: {probabilities: {ACTION: p}} or {by: COLUMN, rules: {VALUE: {ACTION: p}}, default: {…}}; any action labels' },
+    "target-column": { type: "string", valueName: "COL", description: 'ope: column with each row\'s target probabilities as JSON ([p0, p1, …] or {"ACTION": p})' },
     clip: { type: "string", valueName: "M", description: "ope: cap importance weights at M (IPS, SNIPS, DR)" },
     instrument: { type: "string", valueName: "COL", description: "iv: the instrument (e.g. the assigned arm; --treatment is the executed action)" },
     estimand: { type: "string", valueName: "ate|att", description: "observational: average effect over everyone (ate, default) or on the treated (att)" },
@@ -100,6 +108,7 @@ export const readoutCommand: CommandSpec = {
     folds: { type: "string", valueName: "K", description: "observational: cross-fitting folds for double ML (default 5; assignment seeded by --seed)" },
     "event-window": { type: "string", valueName: "A:B", description: "did: event-study window relative to adoption, written --event-window=-4:4 (endpoints binned)" },
     "assignment-story": { type: "string", valueName: "TEXT", description: 'How assignment happened, e.g. "router chosen per request by coin flip"' },
+    sampled: { type: "string", valueName: "RATE", description: "The table is a uniform random sample of the log at RATE (0–1]: request-id gaps are then expected, not a completed-only extract" },
     "treatment-share": { type: "string", valueName: "P", description: "Designed treated share for the SRM test (default 0.5 for request logs, untested otherwise)" },
     "min-effect": { type: "string", valueName: "X", description: "Smallest primary effect worth shipping, in outcome units (overrides the rule's primary.minEffect)" },
     "decision-rule": { type: "string", valueName: "FILE", description: "Pre-registered decision rule (YAML/JSON): primary outcome and direction, minEffect, alpha, guardrails, rollback triggers (see examples/decision-rule.yaml)" },
@@ -125,6 +134,7 @@ export const readoutCommand: CommandSpec = {
   async run(context) {
     const file = context.positionals[0];
     if (file === undefined || context.positionals.length > 1) throw new GoodputError("BAD_USAGE", "readout takes one FILE (CSV, Parquet or JSONL); for example goodput readout runs/ab/requests.parquet.", { where: "FILE" });
+    for (const note of tableReadNotes(resolve(context.cwd, file))) context.io.stderr(`note: ${note}\n`);
     const result = await runDesign(context, file);
     // Every design's readout is kept in the lab store, so `goodput report ID` and `goodput ui` can show it later.
     const createdAt = new Date().toISOString();
@@ -141,9 +151,28 @@ export const readoutCommand: CommandSpec = {
   },
 };
 
+/** Flags each quasi-experimental design needs before the story alone may route to it. */
+const quasiFlags: Readonly<Record<NonNullable<ReturnType<typeof storyDesign>>["design"], readonly string[]>> = {
+  rdd: ["running", "cutoff"],
+  did: ["unit", "time"],
+  ope: ["reward"],
+  "synthetic-control": ["treated-unit", "time", "treatment-start"],
+};
+
+/**
+ * --design auto with an assignment story of a threshold, a staged rollout, router logs or one changed unit runs that design
+ * when its flags are given; otherwise the experiment readout refuses the arm comparison and names the command to run.
+ */
+function autoDesign(context: CommandContext, design: string): string {
+  if (design !== "auto") return design;
+  const quasi = storyDesign(stringOption(context.values, "assignment-story") ?? null);
+  if (quasi === null) return design;
+  return quasiFlags[quasi.design].every((flag) => stringOption(context.values, flag) !== undefined) ? quasi.design : design;
+}
+
 /** Reads FILE and runs the readout of the requested design (the experimental designs, or a quasi-experiment / OPE / observational). */
 async function runDesign(context: CommandContext, file: string): Promise<CommandResult> {
-  const design = stringOption(context.values, "design") ?? "auto";
+  const design = autoDesign(context, stringOption(context.values, "design") ?? "auto");
   const path = resolve(context.cwd, file);
   const quasi = quasiExperiments.find((kind) => kind === design);
   if (quasi !== undefined) return runQuasiExperiment(context, quasi, path);
@@ -159,12 +188,15 @@ async function runDesign(context: CommandContext, file: string): Promise<Command
   const rulePath = stringOption(context.values, "decision-rule");
   const rule = rulePath === undefined ? null : parseDecisionRule(readStructuredFile(resolve(context.cwd, rulePath)), rulePath);
   const outcomeFlags = stringList(context.values, "outcome");
+  const sampled = numberOption(context.values, "sampled", { rule: "probability", example: "0.2" });
+  if (sampled === 0) throw new GoodputError("BAD_USAGE", "--sampled 0 keeps no rows; give the sampling rate in (0, 1], e.g. --sampled 0.2.", { where: "--sampled" });
   const table = await readReadoutTable(path, {
     outcomes: rule === null ? outcomeFlags : [...new Set([...ruleOutcomeColumns(rule), ...outcomeFlags])],
     ratios: stringList(context.values, "ratio"),
     ...optional("cost"),
     covariates: stringList(context.values, "covariate"),
-    ...optional("treatment"), ...optional("control"), ...optional("unit"), ...optional("cluster"), ...optional("block"), ...optional("pre-period"), ...optional("segment"),
+    ...(sampled === undefined ? {} : { sampled }),
+    ...optional("treatment"), ...optional("intended"), ...optional("control"), ...optional("unit"), ...optional("cluster"), ...optional("block"), ...optional("pre-period"), ...optional("segment"),
   });
   const story = stringOption(context.values, "assignment-story") ?? null;
   const seed = numberOr(context.values, "seed", 1, { rule: "nonnegative", example: "1" });

@@ -41,8 +41,14 @@ export const serveCommand: CommandSpec = {
     "names) on a long-lived simulation of the scenario's pools (default: one H100 replica of llama-3-8b). Each\n" +
     "request arrives at the current simulated time and its tokens stream as the simulated engine samples them;\n" +
     "--time-scale 10 runs ten times faster than real time. The text is filler (\" tok\" per token); max_tokens\n" +
-    "(default 256) sets the output length and usage counts exactly what was streamed. Prompt tokens are counted\n" +
-    "with o200k_base; a chat adds 3 tokens per message (+1 with a name) and 3 for the reply.\n" +
+    "(default 256, at most what the context leaves after the prompt) sets the output length and usage counts\n" +
+    "exactly what was streamed. A prompt + max_tokens beyond the context length is refused with HTTP 400 in\n" +
+    "vLLM's words. Prompt tokens are counted with o200k_base; a chat adds 3 tokens per message (+1 with a\n" +
+    "name) and 3 for the reply.\n" +
+    "Prefix-cache blocks are keyed by chained hashes of the whole prompt's tokens, as vLLM does, so shared\n" +
+    "system prompts, few-shot prefixes and a conversation's history hit the cache. A client that disconnects\n" +
+    "is aborted in the simulated engine (its batch slot and KV blocks are freed; logged on stderr). /metrics\n" +
+    "has one series per replica (labels model_name, engine, pool) and vLLM's latency histograms.\n" +
     "Ctrl-C (or SIGTERM) ends in-flight requests with 503 and stops.",
   options: {
     scenario: { type: "string", valueName: "FILE", description: "Scenario YAML whose pools and router to serve (default: built-in single H100)" },
@@ -50,6 +56,7 @@ export const serveCommand: CommandSpec = {
     host: { type: "string", valueName: "HOST", description: "Interface to bind (default 127.0.0.1)" },
     "time-scale": { type: "string", valueName: "X", description: "Simulated seconds per wall-clock second (default 1)" },
     seed: { type: "string", valueName: "S", description: "Seed of the routers' randomness (overrides the scenario)" },
+    "max-model-len": { type: "string", valueName: "N", description: "Context length (vLLM's --max-model-len): longer prompt + max_tokens get HTTP 400 (default: 8192 for the built-in llama-3-8b, else the KV cache per request)" },
     catalog: { type: "string", valueName: "FILE", multiple: true, description: "Extra catalog entries" },
   },
   examples: ["goodput serve", "goodput serve --scenario examples/tiered-fleet.yaml --port 0 --time-scale 10"],
@@ -57,11 +64,13 @@ export const serveCommand: CommandSpec = {
     const scenarioPath = stringOption(context.values, "scenario");
     const catalog = resolveCatalog(context);
     const loaded = scenarioPath === undefined ? null : loadScenario(scenarioPath, catalog, labHome(context.cwd, context.env));
-    const fleet = loaded ? fleetFromScenario(loaded) : defaultServeFleet(catalog);
+    const maxModelLen = numberOption(context.values, "max-model-len", { rule: "positive-int", example: "8192" });
+    const baseFleet = loaded ? fleetFromScenario(loaded) : defaultServeFleet(catalog);
+    const fleet: ServeFleet = maxModelLen === undefined ? baseFleet : { ...baseFleet, maxModelLenTokens: maxModelLen };
     const port = portOption(context);
     const timeScale = numberOption(context.values, "time-scale", { rule: "positive", example: "10" }) ?? 1;
     const seed = numberOption(context.values, "seed", { rule: "nonnegative", example: "1" });
-    const server = await startSimulatedServer({ fleet, port, host: stringOption(context.values, "host") ?? "127.0.0.1", timeScale, ...(seed === undefined ? {} : { seed }) });
+    const server = await startSimulatedServer({ fleet, port, host: stringOption(context.values, "host") ?? "127.0.0.1", timeScale, onLog: (line) => { context.io.stderr(`${line}\n`); }, ...(seed === undefined ? {} : { seed }) });
     const stop = (): void => {
       void server.close();
     };

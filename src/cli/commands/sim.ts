@@ -6,6 +6,8 @@ import { loadScenario } from "../load-scenario.js";
 import { numberOption, requiredString, stringOption } from "../parse-values.js";
 import { runScenario } from "../run-scenario.js";
 import { loadSimReportInput } from "../sim-report-input.js";
+import { createProgress } from "../progress.js";
+import { parseTraceWindow } from "../../sim/workload/trace-replay.js";
 
 const ms = (seconds: number): string => (Number.isFinite(seconds) ? (seconds * 1000).toFixed(1) : "-");
 
@@ -23,9 +25,14 @@ export const simCommand: CommandSpec = {
     requests: { type: "string", valueName: "N", description: "Number of requests (overrides the scenario)" },
     seed: { type: "string", valueName: "S", description: "Random seed (overrides the scenario)" },
     out: { type: "string", valueName: "DIR", description: "Write the request log, series and summary here" },
+    "trace-speed": { type: "string", valueName: "X", description: "Trace workloads: replay X× faster (overrides workload.speed)" },
+    "trace-window": { type: "string", valueName: "A-B", description: "Trace workloads: replay only seconds A to B of trace time (overrides workload.window)" },
     catalog: { type: "string", valueName: "FILE", multiple: true, description: "Extra catalog entries" },
   },
-  examples: ["goodput sim --scenario examples/naive-vs-batched.yaml --requests 2000 --out runs/batched --json"],
+  examples: [
+    "goodput sim --scenario examples/naive-vs-batched.yaml --requests 2000 --out runs/batched --json",
+    "goodput sim --scenario examples/trace-mooncake-conversation.yaml --trace-window 0-600 --trace-speed 10",
+  ],
   async run(context) {
     const path = requiredString(context.values, "scenario", "examples/naive-vs-batched.yaml");
     const loaded = loadScenario(path, resolveCatalog(context), labHome(context.cwd, context.env));
@@ -34,15 +41,25 @@ export const simCommand: CommandSpec = {
       interrupt.interrupted = true;
     };
     process.once("SIGINT", onSigint);
+    const requests = numberOption(context.values, "requests", { rule: "positive-int", example: "10000" });
+    // n of N with an ETA on a terminal (records against requests asked for; retries can add records); nothing in logs or pipes.
+    const progress = createProgress({ label: loaded.config.name, total: requests ?? loaded.config.requests ?? 0, isTty: context.io.stderrIsTty === true, write: context.io.stderr, nowMs: () => performance.now() });
     try {
       const seed = numberOption(context.values, "seed", { rule: "nonnegative", example: "1" });
+      const windowText = stringOption(context.values, "trace-window");
       const result = await runScenario(loaded, {
         seed,
-        requests: numberOption(context.values, "requests", { rule: "positive-int", example: "10000" }),
+        requests,
         outDir: stringOption(context.values, "out"),
+        traceSpeed: numberOption(context.values, "trace-speed", { rule: "positive", example: "10" }),
+        traceWindow: windowText === undefined ? undefined : parseTraceWindow(windowText, "--trace-window"),
         nowMs: () => performance.now(),
         interrupt,
+        onProgress: (_line, { records }) => {
+          progress.update(records);
+        },
       });
+      progress.finish();
       const s = result.summary;
       const lines = [
         `${loaded.config.name}: ${s.requests} requests over ${fixed(s.simulatedSeconds, 1)} simulated s (${fixed(s.wallSeconds, 2)} s wall${s.interrupted ? ", INTERRUPTED — partial result" : ""})`,
@@ -62,7 +79,7 @@ export const simCommand: CommandSpec = {
         const keyMetrics = ["goodputPerSecond", "sloAttainment", "latencySeconds.p95", "ttftSeconds.mean", "ttftSeconds.p95", "costPer1kSuccessful", "lcpr", "prefixCacheHitRate"];
         lines.push(
           "",
-          `True global effect of ${loaded.config.counterfactual?.router.type ?? "B"} (B) vs ${loaded.config.policies.router.type} (A), same arrivals (common random numbers):`,
+          `True global effect of ${result.counterfactual.treatment} (B) vs ${result.counterfactual.control} (A): everyone on B vs everyone on A, same arrivals (common random numbers)${loaded.config.design ? "; the design run above is a third run" : ""}:`,
           formatTable(
             ["metric", "A", "B", "B − A", "relative"],
             result.counterfactual.trueGlobalEffect.filter((effect) => keyMetrics.includes(effect.metric)).map((effect) => [effect.metric, fixed(effect.a, 4), fixed(effect.b, 4), fixed(effect.difference, 4), effect.relative === null ? "-" : `${fixed(effect.relative * 100, 1)} %`]),
@@ -76,6 +93,7 @@ export const simCommand: CommandSpec = {
       const reportInput = context.values.report === undefined ? undefined : await loadSimReportInput(json, result.files);
       return { json, text: lines.join("\n"), ...(reportInput === undefined ? {} : { reportInput }) };
     } finally {
+      progress.finish();
       process.removeListener("SIGINT", onSigint);
     }
   },

@@ -7,6 +7,7 @@ import type { CommandContext, CommandSpec } from "../command.js";
 import { numberOption, stringOption } from "../parse-values.js";
 
 const loopbackHosts = new Set(["127.0.0.1", "localhost", "::1"]);
+const viewerStoreWaitMs = 3000;
 
 function portOption(context: CommandContext): number {
   const port = numberOption(context.values, "port", { rule: "nonnegative", example: "8765" }) ?? 8765;
@@ -42,7 +43,8 @@ export const uiCommand: CommandSpec = {
     }
     const home = labHome(context.cwd, context.env);
     const withStore = async <T>(use: (store: ViewerStore) => Promise<T>): Promise<T> => {
-      const store = await LabStore.open(home);
+      // A page waits at most a few seconds for a run's write; after that the viewer serves its last copy (stale beats a 500).
+      const store = await LabStore.open(home, { retry: { maxWaitMs: viewerStoreWaitMs } });
       try {
         return await use({ listItems: () => store.listItems(), getItem: (id) => loadStoredItem(store, id) });
       } finally {

@@ -18,6 +18,8 @@ interface RooflineContext {
   readonly notes?: readonly string[];
   /** The SLO frontier from the command: it may fall between swept batches (the largest batch meeting the SLO). */
   readonly operatingPoint?: { readonly batch: number; readonly tpotSeconds: number; readonly costUsdPerMAcceptedTok: number } | null;
+  /** The KV-feasible frontier: without an SLO it is what the report shows instead of a headline cost. */
+  readonly maxFeasibleBatch?: number;
 }
 
 const zoneOrder = ["weight-bound", "amortization", "floor"];
@@ -35,6 +37,8 @@ export function buildRooflineReport(input: unknown, meta: ReportMeta): ReportDoc
   const status = (point: RooflinePointJson): string => (!point.feasible ? "exceeds KV" : point.meetsSlo === null ? "no SLO given" : point.meetsSlo ? "meets SLO" : "misses SLO");
   // Without an SLO the frontier is only the KV limit: the largest batch that fits.
   const frontierLabel = hasSlo ? "SLO frontier" : "largest batch that fits in KV";
+  const kvFrontier = context.maxFeasibleBatch ?? Math.max(0, ...points.filter((point) => point.feasible).map((point) => point.batch));
+  const markedBatch = hasSlo ? (frontier?.batch ?? null) : kvFrontier > 0 ? kvFrontier : null;
   const data = points.map((point) => ({
     batch: point.batch,
     costUsdPerMTok: roundSignificant(point.costUsdPerMTok),
@@ -50,14 +54,18 @@ export function buildRooflineReport(input: unknown, meta: ReportMeta): ReportDoc
     {
       kind: "callout",
       tone: !hasSlo ? "info" : frontier ? "pass" : "fail",
-      title: frontier ? `$${roundSignificant(frontier.costUsdPerMAcceptedTok)} per million accepted tokens at batch ${frontier.batch}${hasSlo ? "" : " (no SLO given)"}` : "No batch meets the TPOT SLO",
+      title: !hasSlo
+        ? `No SLO given — KV-feasible frontier up to batch ${kvFrontier}`
+        : frontier
+          ? `$${roundSignificant(frontier.costUsdPerMAcceptedTok)} per million accepted tokens at batch ${frontier.batch}`
+          : "No batch meets the TPOT SLO",
       text: context.headline ?? (frontier ? `The SLO-feasible operating point: the largest batch whose TPOT meets the SLO and whose KV fits (TPOT ${roundSignificant(frontier.tpotSeconds * 1000)} ms).` : "At this context no batch size meets the TPOT SLO on this deployment."),
     },
     {
       kind: "chart",
       title: "Cost per million tokens vs batch size",
-      description: `Decode cost per million accepted tokens at each of ${points.length} batch sizes (log scales), over the weight-bound, amortization and floor zones; points coloured by SLO status${frontier ? `, the dashed line marks the ${frontierLabel} at batch ${frontier.batch}` : ""}.`,
-      spec: costCurveSpec(data, context.zoneBoundaries === undefined ? zoneBands(points) : physicsZoneBands(points, context.zoneBoundaries, frontier?.batch ?? null), frontier?.batch ?? null, frontierLabel),
+      description: `Decode cost per million accepted tokens at each of ${points.length} batch sizes (log scales), over the weight-bound, amortization and floor zones; points coloured by SLO status${markedBatch !== null ? `, the dashed line marks the ${frontierLabel} at batch ${markedBatch}` : ""}.`,
+      spec: costCurveSpec(data, context.zoneBoundaries === undefined ? zoneBands(points) : physicsZoneBands(points, context.zoneBoundaries, markedBatch), markedBatch, frontierLabel),
     },
     {
       kind: "chart",

@@ -4,14 +4,17 @@ import { checkCallouts } from "./_checks.js";
 import { outcomeSection } from "./_outcome-section.js";
 import { roundSignificant } from "./_round.js";
 
-/** How each action reads at a glance: go (pass), go carefully (info), wait (warn), stop (fail). */
-const toneOfAction: Readonly<Record<DecisionAction, CalloutTone>> = {
+/** How each action reads at a glance: go (pass), go carefully (info), wait (warn), stop (fail). Older stored readouts used "ramp with holdout", "do not ship" and "redesign". */
+const toneOfAction: Readonly<Record<DecisionAction | "ramp with holdout" | "do not ship" | "redesign", CalloutTone>> = {
   ship: "pass",
+  ramp: "info",
   "ramp with holdout": "info",
+  "keep a holdout": "info",
   "target a segment": "info",
   hold: "warn",
   pause: "warn",
   "instrument more": "warn",
+  "run a stronger design": "fail",
   "do not ship": "fail",
   "roll back": "fail",
   redesign: "fail",
@@ -20,7 +23,13 @@ const toneOfAction: Readonly<Record<DecisionAction, CalloutTone>> = {
 /** A readout as stored: readouts saved before ratio metrics and decision rules existed lack those fields. */
 export type StoredReadout = Omit<Readout, "ratios" | "rule" | "decision"> & {
   readonly ratios?: Readout["ratios"];
-  readonly decision: Omit<Readout["decision"], "targetSegments"> & { readonly targetSegments?: readonly string[] };
+  readonly decision: Omit<Readout["decision"], "targetSegments" | "action" | "rule" | "conditions" | "holdout"> & {
+    readonly action: DecisionAction | "ramp with holdout" | "do not ship" | "redesign";
+    readonly targetSegments?: readonly string[];
+    readonly conditions?: readonly string[];
+    readonly rule?: string;
+    readonly holdout?: boolean;
+  };
 };
 
 function decisionSection(readout: StoredReadout): ReportSection {
@@ -41,8 +50,11 @@ function decisionSection(readout: StoredReadout): ReportSection {
           ["mitigation", decision.mitigation],
           ["tradeoff", decision.tradeoff],
           ["surrogate", decision.surrogate],
+          ...(decision.rule === undefined ? [] : [["decision-table row", decision.rule] as [string, string]]),
+          ...(decision.holdout === true ? [["holdout", "keep a durable holdout"] as [string, string]] : []),
         ],
       },
+      ...(decision.conditions === undefined || decision.conditions.length === 0 ? [] : [{ kind: "paragraph" as const, text: "Conditions:" }, { kind: "list" as const, items: decision.conditions }]),
       ...(decision.targetSegments === undefined || decision.targetSegments.length === 0 ? [] : [{ kind: "paragraph" as const, text: "Segments to treat:" }, { kind: "list" as const, items: decision.targetSegments }]),
       ...(decision.stopRamp.length === 0 ? [] : [{ kind: "paragraph" as const, text: "Stop the ramp if:" }, { kind: "list" as const, items: decision.stopRamp }]),
       ...(decision.reasons.length === 0 ? [] : [{ kind: "paragraph" as const, text: "Why:" }, { kind: "list" as const, items: decision.reasons }]),

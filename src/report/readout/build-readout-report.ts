@@ -3,7 +3,7 @@ import type { RddResult, SyntheticControlResult } from "../../causal/index.js";
 import type { IvResult } from "../../causal/iv-estimate.js";
 import type { ObservationalResult } from "../../observational/index.js";
 import { GoodputError } from "../../errors.js";
-import type { ReportDocument } from "../report-document.js";
+import type { CalloutTone, ReportDocument, ReportSection } from "../report-document.js";
 import { buildDidReport } from "./build-did-report.js";
 import { buildExperimentReadoutReport, type StoredReadout } from "./build-experiment-readout-report.js";
 import { buildIvReport } from "./build-iv-report.js";
@@ -38,6 +38,29 @@ function requireFields(json: Record<string, unknown>, kind: keyof typeof require
  * carry `design.chosen`. Pure: the time is passed in.
  */
 export function buildReadoutReport(json: unknown, meta: { readonly source: string; readonly createdAt?: string }): ReportDocument {
+  const document = buildDesignReport(json, meta);
+  return isRecord(json) && typeof json.design === "string" ? withDesignDecision(document, json) : document;
+}
+
+const toneOf: Readonly<Record<string, CalloutTone>> = { ship: "pass", ramp: "info", "keep a holdout": "info", "target a segment": "info", hold: "warn", pause: "warn", "instrument more": "warn", "run a stronger design": "fail", "roll back": "fail" };
+
+/** Quasi-experiment, OPE and observational readouts carry the decision table's word (`decision`, or `readoutDecision`): shown first. */
+function withDesignDecision(document: ReportDocument, json: Record<string, unknown>): ReportDocument {
+  const decision = json.design === "observational" ? json.readoutDecision : json.decision;
+  if (!isRecord(decision) || typeof decision.action !== "string" || typeof decision.summary !== "string") return document;
+  const conditions = Array.isArray(decision.conditions) ? decision.conditions.filter((item): item is string => typeof item === "string") : [];
+  const section: ReportSection = {
+    title: "Decision",
+    blocks: [
+      { kind: "callout", tone: toneOf[decision.action] ?? "info", title: decision.action.toUpperCase(), text: decision.summary },
+      ...(conditions.length === 0 ? [] : [{ kind: "list" as const, items: conditions }]),
+      { kind: "keyValues", entries: [["decision-table row", typeof decision.rule === "string" ? decision.rule : "-"]] },
+    ],
+  };
+  return { ...document, sections: [section, ...document.sections] };
+}
+
+function buildDesignReport(json: unknown, meta: { readonly source: string; readonly createdAt?: string }): ReportDocument {
   if (!isRecord(json)) throw new GoodputError("BAD_INPUT", `a readout is a JSON object; got ${Array.isArray(json) ? "an array" : typeof json}.`, { where: "readout JSON" });
   const design = json.design;
   switch (design) {

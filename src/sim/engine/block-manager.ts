@@ -1,3 +1,7 @@
+import { KeyTable } from "./key-table.js";
+
+const noHits = { hits: 0, idle: 0 } as const;
+
 /**
  * A paged KV block pool with prefix caching, after vLLM's block manager: full blocks are
  * registered under a key that identifies their whole prefix, shared read-only between sequences
@@ -10,7 +14,7 @@ export class BlockManager {
   readonly prefixCaching: boolean;
   private readonly refCount: Int32Array;
   private readonly keyOf: Float64Array;
-  private readonly keyToBlock = new Map<number, number>();
+  private readonly keyToBlock: KeyTable;
   // Free, never-cached blocks (a stack) and evictable cached blocks (a doubly linked LRU list).
   private readonly freeStack: Int32Array;
   private freeTop: number;
@@ -23,12 +27,16 @@ export class BlockManager {
   private referenced = 0;
   /** Cached blocks evicted so far. */
   evictions = 0;
+  /** Told the key of every cached block evicted (to keep it in a second tier). */
+  onEvict: ((key: number) => void) | null = null;
 
   constructor(totalBlocks: number, blockSizeTokens: number, prefixCaching: boolean) {
     this.totalBlocks = totalBlocks;
     this.blockSizeTokens = blockSizeTokens;
     this.prefixCaching = prefixCaching;
     this.refCount = new Int32Array(totalBlocks);
+    // At most one key per block is registered at a time.
+    this.keyToBlock = new KeyTable(totalBlocks);
     this.keyOf = new Float64Array(totalBlocks).fill(NaN);
     this.freeStack = new Int32Array(totalBlocks);
     for (let index = 0; index < totalBlocks; index++) this.freeStack[index] = totalBlocks - 1 - index;
@@ -48,21 +56,32 @@ export class BlockManager {
     return this.referenced;
   }
 
-  /** Consecutive cached blocks from block 0 whose keys `keyAt(i)` are present (no references taken). */
-  countCachedPrefix(keyAt: (blockIndex: number) => number, maxBlocks: number): number {
-    if (!this.prefixCaching) return 0;
+  /**
+   * Consecutive cached blocks from block 0 whose keys `keyAt(i)` are present (no references taken),
+   * and how many of them are unreferenced (`idle` — taking those shrinks availableBlocks).
+   */
+  lookupCachedPrefix(keyAt: (blockIndex: number) => number, maxBlocks: number): { readonly hits: number; readonly idle: number } {
+    if (!this.prefixCaching) return noHits;
     let hits = 0;
+    let idle = 0;
     while (hits < maxBlocks) {
       const key = keyAt(hits);
-      if (Number.isNaN(key) || !this.keyToBlock.has(key)) break;
+      const block = Number.isNaN(key) ? -1 : this.keyToBlock.get(key);
+      if (block < 0) break;
+      if (this.refCount[block] === 0) idle++;
       hits++;
     }
-    return hits;
+    return hits === 0 ? noHits : { hits, idle };
+  }
+
+  /** Consecutive cached blocks from block 0 whose keys `keyAt(i)` are present (no references taken). */
+  countCachedPrefix(keyAt: (blockIndex: number) => number, maxBlocks: number): number {
+    return this.lookupCachedPrefix(keyAt, maxBlocks).hits;
   }
 
   /** Takes a reference on the cached block under `key` (which must be present). */
   acquireCached(key: number): number {
-    const block = this.keyToBlock.get(key) ?? -1;
+    const block = this.keyToBlock.get(key);
     if (block < 0) throw new Error(`no cached block for key ${key}`);
     if (this.refCount[block] === 0) {
       this.unlinkLru(block);
@@ -81,7 +100,9 @@ export class BlockManager {
     } else if (this.lruHead >= 0) {
       block = this.lruHead;
       this.unlinkLru(block);
-      this.keyToBlock.delete(this.keyOf[block] ?? NaN);
+      const key = this.keyOf[block] ?? NaN;
+      this.onEvict?.(key);
+      if (!Number.isNaN(key)) this.keyToBlock.delete(key);
       this.keyOf[block] = NaN;
       this.evictions++;
     } else {

@@ -3,8 +3,19 @@ import { kvBytesForContext } from "../../physics/kv-bytes.js";
 import { decodeAttendedTokenLayers, prefillAttentionPairs, stepTimeForBatch, type BatchComposition } from "../../physics/step-time.js";
 import type { StepTimeProfile } from "../../physics/step-time-profile.js";
 import { BlockManager } from "./block-manager.js";
+import { OffloadTier } from "./offload-tier.js";
 import { Deque } from "./deque.js";
 import type { Sequence } from "./sequence.js";
+
+/** A replica's second KV tier (host memory / SSD) for evicted prefix blocks; see OffloadTier. */
+export interface OffloadConfig {
+  /** Tier capacity (Infinity = unbounded). */
+  readonly capacityBytes: number;
+  /** Load bandwidth back to the GPU (PCIe / NVLink-C2C), bytes per second. */
+  readonly loadBytesPerSecond: number;
+  /** Fixed latency of one load (lookup, transfer setup), seconds. */
+  readonly latencySeconds: number;
+}
 
 export interface EngineConfig {
   readonly maxNumSeqs: number;
@@ -13,7 +24,12 @@ export interface EngineConfig {
   readonly blockSizeTokens: number;
   readonly kvBlocks: number;
   readonly prefixCaching: boolean;
+  /** Optional second KV tier; absent or null = GPU prefix cache only. */
+  readonly offload?: OffloadConfig | null | undefined;
 }
+
+/** Shared empty list for steps that preempt nothing (most of them): no allocation per step. */
+const noSequences: Sequence[] = [];
 
 /** One planned engine step: what runs, how long it takes, and what it is made of. */
 export interface StepPlan {
@@ -22,6 +38,8 @@ export interface StepPlan {
   readonly composition: BatchComposition;
   readonly sequences: readonly Sequence[];
   readonly preempted: number;
+  /** The sequences this step preempted (back in the waiting queue; their queue-time limit restarts). */
+  readonly preemptedSequences: readonly Sequence[];
 }
 
 export interface StepOutcome {
@@ -46,6 +64,11 @@ export class ReplicaEngine {
   readonly deployment: Deployment;
   readonly config: EngineConfig;
   readonly blocks: BlockManager;
+  /** The second KV tier, when configured. */
+  readonly offload: OffloadTier | null;
+  private readonly offloadConfig: OffloadConfig | null;
+  /** KV bytes of one block (what a load moves). */
+  private readonly blockBytes: number;
   private readonly profile: StepTimeProfile;
   private readonly waiting = new Deque<Sequence>();
   private running: Sequence[] = [];
@@ -60,7 +83,10 @@ export class ReplicaEngine {
   steps = 0;
   busySeconds = 0;
   promptTokensSeen = 0;
+  /** Prompt tokens not recomputed: GPU prefix-cache hits plus blocks loaded from the offload tier. */
   promptTokensFromCache = 0;
+  /** The part of promptTokensFromCache loaded from the offload tier. */
+  promptTokensFromOffload = 0;
 
   constructor(index: number, pool: string, deployment: Deployment, profile: StepTimeProfile, config: EngineConfig) {
     this.index = index;
@@ -69,6 +95,17 @@ export class ReplicaEngine {
     this.profile = profile;
     this.config = config;
     this.blocks = new BlockManager(config.kvBlocks, config.blockSizeTokens, config.prefixCaching);
+    this.blockBytes = kvBytesForContext(deployment.model, config.blockSizeTokens, deployment.kvDtype);
+    this.offloadConfig = config.prefixCaching ? (config.offload ?? null) : null;
+    if (this.offloadConfig) {
+      const tier = new OffloadTier(Math.floor(this.offloadConfig.capacityBytes / this.blockBytes));
+      this.blocks.onEvict = (key) => {
+        tier.insert(key);
+      };
+      this.offload = tier;
+    } else {
+      this.offload = null;
+    }
   }
 
   get queueDepth(): number {
@@ -91,16 +128,40 @@ export class ReplicaEngine {
     return this.running.length > 0 || this.waitingLive > 0;
   }
 
+  /** Prompt + output tokens this replica can ever hold for one request (the whole KV pool). */
+  get maxTotalTokens(): number {
+    return this.blocks.totalBlocks * this.config.blockSizeTokens;
+  }
+
+  /**
+   * Why this replica can never run the request, or null when it can. A sequence larger than the
+   * whole KV pool would preempt itself forever, so it is refused up front, as vLLM refuses a
+   * request beyond max_model_len (which it caps at the KV pool) and as `serve`'s model limits do.
+   * Without chunked prefill a preempted sequence re-prefills prompt + output in one step, so that
+   * must fit the token budget too.
+   */
+  refusalReason(promptTokens: number, outputTokens: number): string | null {
+    const total = promptTokens + outputTokens;
+    if (total > this.maxTotalTokens) return "exceeds_kv_capacity";
+    if (!this.config.chunkedPrefill && total > this.config.maxBatchedTokens) return "exceeds_step_budget";
+    return null;
+  }
+
   enqueue(sequence: Sequence): void {
+    sequence.inQueue = true;
     this.waiting.pushBack(sequence);
     this.waitingLive++;
     this.queuedPromptTokens += sequence.prefillTarget;
   }
 
-  /** Marks a waiting sequence dropped (queue-time limit); returns false if it already started. */
-  dropIfWaiting(sequence: Sequence): boolean {
-    if (sequence.dropped || !Number.isNaN(sequence.firstScheduledSeconds)) return false;
+  /**
+   * Marks a waiting sequence dropped (queue-time limit); returns false if it is running or was
+   * re-admitted since: `episode` is the sequence's preemption count when its wait began.
+   */
+  dropIfWaiting(sequence: Sequence, episode: number): boolean {
+    if (sequence.dropped || !sequence.inQueue || sequence.preemptions !== episode) return false;
     sequence.dropped = true;
+    sequence.inQueue = false;
     this.waitingLive--;
     this.queuedPromptTokens -= sequence.prefillTarget;
     return true;
@@ -109,6 +170,7 @@ export class ReplicaEngine {
   /** Removes every sequence (replica failure); the caller records them as failed. */
   evacuate(): Sequence[] {
     const lost = [...this.running, ...this.waiting.drain().filter((sequence) => !sequence.dropped)];
+    for (const sequence of lost) sequence.inQueue = false;
     for (const sequence of this.running) this.releaseBlocks(sequence);
     this.running = [];
     this.waitingLive = 0;
@@ -138,15 +200,37 @@ export class ReplicaEngine {
     sequence.prefillTarget = sequence.promptTokens + sequence.generatedTokens;
     sequence.preemptions++;
     this.preemptions++;
+    sequence.inQueue = true;
     this.waiting.pushFront(sequence);
     this.waitingLive++;
     this.queuedPromptTokens += sequence.prefillTarget;
+  }
+
+  /**
+   * Loads `count` blocks from the offload tier into fresh GPU blocks after the sequence's first
+   * `from` blocks, registering them as cached; returns the load time: latency + bytes ÷ bandwidth.
+   */
+  private loadFromOffload(sequence: Sequence, from: number, count: number): number {
+    const config = this.offloadConfig;
+    if (config === null) return 0;
+    this.offload?.touchPrefix(sequence.blockKeyAt, from, count);
+    for (let block = from; block < from + count; block++) {
+      const id = this.blocks.allocate();
+      if (id < 0) throw new Error(`replica ${this.index}: no free block for an offload load that admission counted`);
+      this.blocks.register(id, sequence.blockKeyAt(block));
+      sequence.blocks.push(id);
+    }
+    const seconds = config.latencySeconds + (count * this.blockBytes) / config.loadBytesPerSecond;
+    sequence.kvLoadSeconds += seconds;
+    return seconds;
   }
 
   /** Forms the next batch (allocating blocks, preempting if needed); null when there is nothing to run. */
   planStep(nowSeconds: number): StepPlan | null {
     let budget = this.config.maxBatchedTokens;
     const planned: Sequence[] = [];
+    let preemptedSequences: Sequence[] = noSequences;
+    let loadSeconds = 0;
     let preempted = 0;
     let decodeSequences = 0;
     let decodeKvBytes = 0;
@@ -166,6 +250,8 @@ export class ReplicaEngine {
         const victim = this.running.pop();
         if (victim === undefined) break;
         this.preempt(victim);
+        if (preemptedSequences === noSequences) preemptedSequences = [];
+        preemptedSequences.push(victim);
         preempted++;
         if (victim === sequence) {
           self = true;
@@ -197,24 +283,33 @@ export class ReplicaEngine {
       }
       const size = this.config.blockSizeTokens;
       // A full prompt hit still recomputes its last token (to sample from it), as vLLM does.
-      const hitBlocks = this.blocks.countCachedPrefix(sequence.blockKeyAt, Math.floor((sequence.prefillTarget - 1) / size));
-      const remaining = sequence.prefillTarget - hitBlocks * size;
+      const maxHitBlocks = Math.floor((sequence.prefillTarget - 1) / size);
+      const { hits: hitBlocks, idle: idleHits } = this.blocks.lookupCachedPrefix(sequence.blockKeyAt, maxHitBlocks);
+      // The GPU cache's prefix continues in the offload tier: those blocks are loaded, not recomputed.
+      const loadBlocks = this.offload ? this.offload.countPrefix(sequence.blockKeyAt, hitBlocks, maxHitBlocks - hitBlocks) : 0;
+      const cachedBlocks = hitBlocks + loadBlocks;
+      const remaining = sequence.prefillTarget - cachedBlocks * size;
       if (!this.config.chunkedPrefill && remaining > budget) break;
       const tokens = Math.min(remaining, budget);
-      const blocksNeeded = Math.ceil((hitBlocks * size + tokens) / size) - hitBlocks;
-      if (blocksNeeded > this.blocks.availableBlocks) break;
+      const blocksNeeded = Math.ceil((cachedBlocks * size + tokens) / size) - hitBlocks;
+      // Reusing an idle cached block takes it off the evictable list, so it no longer counts as available.
+      if (blocksNeeded + idleHits > this.blocks.availableBlocks) break;
       this.waiting.shift();
+      sequence.inQueue = false;
       this.waitingLive--;
       this.queuedPromptTokens -= sequence.prefillTarget;
       for (let block = 0; block < hitBlocks; block++) sequence.blocks.push(this.blocks.acquireCached(sequence.blockKeyAt(block)));
-      sequence.registeredBlocks = hitBlocks;
-      sequence.computedTokens = hitBlocks * size;
+      if (loadBlocks > 0) loadSeconds += this.loadFromOffload(sequence, hitBlocks, loadBlocks);
+      sequence.registeredBlocks = cachedBlocks;
+      sequence.computedTokens = cachedBlocks * size;
       this.ensureBlocks(sequence, sequence.computedTokens + tokens);
       if (Number.isNaN(sequence.firstScheduledSeconds)) {
         sequence.firstScheduledSeconds = nowSeconds;
-        sequence.cachedPromptTokens = hitBlocks * size;
+        sequence.cachedPromptTokens = cachedBlocks * size;
+        sequence.offloadCachedTokens = loadBlocks * size;
         this.promptTokensSeen += sequence.promptTokens;
-        this.promptTokensFromCache += hitBlocks * size;
+        this.promptTokensFromCache += cachedBlocks * size;
+        this.promptTokensFromOffload += loadBlocks * size;
       }
       this.running.push(sequence);
       sequence.scheduledTokens = tokens;
@@ -225,7 +320,11 @@ export class ReplicaEngine {
       prefillKvBytes += kvBytesForContext(model, sequence.computedTokens + tokens, kvDtype);
       prefillPairs += prefillAttentionPairs(model, sequence.computedTokens, tokens);
     }
-    if (planned.length === 0) return null;
+    if (planned.length === 0) {
+      // Refusal at admission makes this unreachable: alone on the pool a sequence always fits.
+      if (this.running.length === 0 && this.waitingLive > 0 && preempted > 0) throw new Error(`replica ${this.index}: a sequence preempted itself on an empty pool (larger than the KV pool; it should have been refused)`);
+      return null;
+    }
     const composition: BatchComposition = {
       decodeSequences,
       decodeKvBytes,
@@ -235,8 +334,10 @@ export class ReplicaEngine {
       prefillKvBytes,
       prefillAttentionPairs: prefillPairs,
     };
-    const durationSeconds = stepTimeForBatch(this.deployment, composition, this.profile).stepSeconds * this.slowdownFactor;
-    return { startSeconds: nowSeconds, durationSeconds, composition, sequences: planned, preempted };
+    // Offload-tier loads finish before the forward pass that uses them (a blocking load, as
+    // LMCache's retrieve in vLLM's KV connector), so the step is longer by their transfer time.
+    const durationSeconds = stepTimeForBatch(this.deployment, composition, this.profile).stepSeconds * this.slowdownFactor + loadSeconds;
+    return { startSeconds: nowSeconds, durationSeconds, composition, sequences: planned, preempted, preemptedSequences };
   }
 
   /** Applies a finished step: advances every planned sequence, registers full blocks, retires finished ones. */
@@ -272,10 +373,33 @@ export class ReplicaEngine {
       if (sequence.generatedTokens >= sequence.outputTokens) finished.push(sequence);
     }
     if (finished.length > 0) {
-      const done = new Set(finished);
-      for (const sequence of finished) this.releaseBlocks(sequence);
-      this.running = this.running.filter((sequence) => !done.has(sequence));
+      for (const sequence of finished) {
+        this.releaseBlocks(sequence);
+        sequence.finished = true;
+      }
+      // Compact in place, keeping admission order.
+      let kept = 0;
+      for (const sequence of this.running) if (!sequence.finished) this.running[kept++] = sequence;
+      this.running.length = kept;
     }
     return { finished, firstTokens, produced };
+  }
+
+  /**
+   * Removes one sequence whose client went away (vLLM's abort_requests): a running one gives back
+   * its batch slot and KV blocks now, a waiting one is dropped from the queue. A step already in
+   * flight still completes; the caller ignores what it produces for this sequence.
+   */
+  abort(sequence: Sequence): void {
+    const position = this.running.indexOf(sequence);
+    if (position >= 0) {
+      this.running.splice(position, 1);
+      this.releaseBlocks(sequence);
+      return;
+    }
+    if (sequence.dropped) return;
+    sequence.dropped = true;
+    this.waitingLive--;
+    this.queuedPromptTokens -= sequence.prefillTarget;
   }
 }

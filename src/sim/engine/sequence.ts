@@ -12,7 +12,12 @@ export class Sequence {
   /** Tokens to prefill before the next token is sampled: the prompt, or prompt + output after preemption. */
   prefillTarget: number;
   generatedTokens = 0;
+  /** Prompt tokens not recomputed at first admission (GPU prefix cache and offload tier). */
   cachedPromptTokens = 0;
+  /** The part of cachedPromptTokens loaded from the offload tier. */
+  offloadCachedTokens = 0;
+  /** Time spent loading KV blocks from the offload tier (all admissions). */
+  kvLoadSeconds = 0;
   registeredBlocks = 0;
   firstScheduledSeconds = NaN;
   firstTokenSeconds = NaN;
@@ -20,6 +25,10 @@ export class Sequence {
   gpuSeconds = 0;
   /** Lazily removed from the waiting queue when its queue-time limit fires. */
   dropped = false;
+  /** Generated every output token and left the running set. */
+  finished = false;
+  /** In the waiting queue now (first arrival, or requeued after a preemption). */
+  inQueue = false;
   /** Position in the current step's plan: prefill chunk tokens, or 1 for decode, 0 if not scheduled. */
   scheduledTokens = 0;
 

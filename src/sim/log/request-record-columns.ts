@@ -55,4 +55,8 @@ export const requestRecordColumns: Readonly<Record<keyof RequestRecord, string>>
   slo_met: "BOOLEAN",
   gpu_seconds: "DOUBLE",
   cost_usd: "DOUBLE",
+  // Columns added after schema version 1 go last, so stores created earlier can ALTER them in.
+  error_reason: "VARCHAR",
+  offload_cached_tokens: "INTEGER",
+  kv_load_s: "DOUBLE",
 };

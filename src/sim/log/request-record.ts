@@ -54,6 +54,12 @@ export interface RequestRecord {
   // outcomes Y
   readonly status: RequestStatus;
   readonly http_status: number | null;
+  /**
+   * Why an attempt did not finish ok: rate_limited, exceeds_kv_capacity, exceeds_step_budget,
+   * queue_timeout, replica_down, replica_failed (simulator); null when ok. Optional: logs written
+   * before schema additions, and the load generator, leave it out.
+   */
+  readonly error_reason?: string | null;
   readonly dispatch_s: number | null;
   readonly first_token_s: number | null;
   readonly last_token_s: number | null;
@@ -62,7 +68,12 @@ export interface RequestRecord {
   readonly tpot_s: number | null;
   readonly e2e_s: number | null;
   readonly output_tokens: number;
+  /** Prompt tokens not recomputed: prefix-cache hits in GPU memory plus blocks loaded from an offload tier. */
   readonly cached_prompt_tokens: number;
+  /** The part of cached_prompt_tokens loaded from the replica's offload tier (simulator; optional, added after v1). */
+  readonly offload_cached_tokens?: number;
+  /** Seconds spent loading KV blocks from the offload tier (simulator; optional, added after v1). */
+  readonly kv_load_s?: number;
   readonly preemptions: number;
   readonly quality_pass: boolean | null;
   readonly slo_met: boolean | null;
@@ -112,6 +123,7 @@ export const requestFieldRoles: Readonly<Record<keyof RequestRecord, FieldRole>>
   fallback_reason: "action",
   status: "outcome",
   http_status: "outcome",
+  error_reason: "outcome",
   dispatch_s: "outcome",
   first_token_s: "outcome",
   last_token_s: "outcome",
@@ -121,6 +133,8 @@ export const requestFieldRoles: Readonly<Record<keyof RequestRecord, FieldRole>>
   e2e_s: "outcome",
   output_tokens: "outcome",
   cached_prompt_tokens: "outcome",
+  offload_cached_tokens: "outcome",
+  kv_load_s: "outcome",
   preemptions: "outcome",
   quality_pass: "outcome",
   slo_met: "outcome",

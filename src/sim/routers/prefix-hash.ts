@@ -62,6 +62,7 @@ export function createPrefixHashRouter(options: PrefixHashOptions = {}): Router 
         const least = _leastOutstanding(view, anyHealthy);
         return {
           replica: least.index,
+          intendedReplica: hit.signals.index,
           propensity: 1,
           candidateProbabilities: null,
           reason: `least outstanding (${least.outstanding})`,

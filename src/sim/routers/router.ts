@@ -55,6 +55,11 @@ export interface RouterDecision {
   readonly reason: string;
   /** Set when the rule's first choice was overridden (load guard, congestion, unhealthy target). */
   readonly fallbackReason: string | null;
+  /**
+   * The replica the policy recommended before an override (the intended action); absent when
+   * what was executed is what it recommended.
+   */
+  readonly intendedReplica?: number | undefined;
 }
 
 /** One routing policy. `route` must draw randomness only from `rng`. */

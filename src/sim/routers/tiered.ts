@@ -90,10 +90,13 @@ export function createTieredRouter(options: TieredOptions): Router {
       if (chosen === undefined) {
         throw new GoodputError("BAD_INPUT", `No replica of pool "${order[0]?.pool ?? ""}" in the router's view; give each pool at least one replica.`);
       }
+      // Under a fallback the intended action is where the premium pool's router would have sent it.
+      const intendedReplica = chosen !== premium && wantsPremium && premium.census(view).replicas > 0 ? premium.route(request, view, rng).replica : undefined;
       const decision = chosen.route(request, view, rng);
       routerByReplica.set(decision.replica, chosen);
       return {
         ...decision,
+        ...(intendedReplica === undefined ? {} : { intendedReplica }),
         reason: `${wantsPremium ? "premium" : "standard"} request → pool "${chosen.pool}": ${decision.reason}`,
         fallbackReason: _joinReasons(_joinReasons(congested, skipped), decision.fallbackReason),
       };

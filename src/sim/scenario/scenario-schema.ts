@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { routerConfigSchema } from "../routers/router-schema.js";
+import { traceFormats } from "../workload/trace-parse.js";
 import { workloadSchema } from "../workload/workload-schema.js";
 
 /**
@@ -20,6 +21,13 @@ const engineSchema = z.strictObject({
   gpuMemoryUtilization: z.number().positive().max(1).default(0.9),
   /** State the KV block count directly (as vLLM logs it) instead of deriving it. */
   kvBlocks: positiveInt.optional(),
+  /**
+   * A second KV tier per replica (host DRAM / SSD) holding prefix blocks evicted from GPU memory,
+   * loaded back instead of recomputed. capacityGiB omitted = unbounded.
+   */
+  offload: z
+    .strictObject({ capacityGiB: positive.optional(), loadGBPerSecond: positive, latencyMs: nonnegative.default(0) })
+    .optional(),
 });
 
 const poolSchema = z.strictObject({
@@ -69,12 +77,36 @@ const designSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("switchback"), blockSeconds: positive, washoutSeconds: nonnegative.default(0) }),
 ]);
 
+/** Replay of a production trace file instead of a generated workload (see trace-parse.ts). */
+const traceWorkloadSchema = z.strictObject({
+  /** The trace file, relative to the scenario file. */
+  trace: z.string().min(1),
+  format: z.enum(traceFormats),
+  /** Time compression: 10 replays 10× faster. */
+  speed: positive.default(1),
+  /** Replay only [fromSeconds, toSeconds) of trace time. */
+  window: z.strictObject({ fromSeconds: nonnegative, toSeconds: positive }).refine((window) => window.toSeconds > window.fromSeconds, { message: "toSeconds must be after fromSeconds" }).optional(),
+  longPromptTokens: positiveInt.default(2048),
+});
+
+/** A generated workload, or `{ trace, format }`: the key `trace` picks the schema, so errors stay specific. */
+const scenarioWorkloadSchema = z.unknown().transform((value, context) => {
+  const isTrace = typeof value === "object" && value !== null && "trace" in value;
+  const parsed = isTrace ? traceWorkloadSchema.safeParse(value) : workloadSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) context.addIssue({ code: "custom", message: issue.message, path: issue.path });
+  return z.NEVER;
+});
+
+export type TraceWorkloadConfig = z.infer<typeof traceWorkloadSchema>;
+
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1).default("scenario"),
   seed: z.number().int().nonnegative().default(1),
-  requests: positiveInt.default(1000),
+  /** Requests to simulate (default 1000; a trace replays its whole window unless this caps it). */
+  requests: positiveInt.optional(),
   pools: z.array(poolSchema).min(1),
-  workload: workloadSchema,
+  workload: scenarioWorkloadSchema,
   policies: policiesSchema,
   disturbances: disturbancesSchema.default({ failures: [], slowdowns: [] }),
   slo: sloSchema.default({}),

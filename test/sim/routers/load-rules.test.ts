@@ -110,6 +110,8 @@ describe("createPrefixHashRouter() — bounded load", () => {
     const decision = createPrefixHashRouter().route(request(1, { blockKeys: keys }), view, rng);
     expect(decision.replica).toBe(least);
     expect(decision.fallbackReason).toBe(`bounded load: target replica ${target} outstanding 6 > 1.25 × mean 4.25`);
+    // The ring target stays on record as the intended action.
+    expect(decision.intendedReplica).toBe(target);
   });
 
   it("hashes the block covering the first 256 tokens: prompts sharing 16 blocks of 16 tokens land together", () => {
