@@ -40,6 +40,7 @@ export { requestFieldRoles, requestLogSchemaVersion, type RequestRecord, type Re
 export { experimentSchema, type ExperimentConfig } from "./experiment/experiment-schema.js";
 export { costMatrixRow, type CostMatrixRow } from "./experiment/cost-matrix.js";
 export { decideExperiment, type DecisionRecord, type DecisionStatus } from "./experiment/decide.js";
+export { meetsSloGates, perRequestGates, type RunSlo, type SloGates } from "./slo/index.js";
 // Causal readouts
 export * from "./stats/index.js";
 export { buildReadout, decideReadout, formatReadout, lintBadControls, selectDesign, type Readout, type ReadoutDecision, type ReadoutEstimate } from "./readout/index.js";

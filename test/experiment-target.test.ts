@@ -67,11 +67,13 @@ describe("experiment run --target URL (through the load generator)", () => {
       expect(scaled.code).toBe(0);
       const [row] = JSON.parse(scaled.stdout) as { p50LatencySeconds: number; requestsPerSecond: number }[];
       const realTime = JSON.parse((await runCli(["experiment", "run", "--experiment", file, "--case", "long", "--profile", "as-deployed", "--target", server.url, "--target-time-scale", "1", "--json"], env)).stdout) as { p50LatencySeconds: number }[];
-      // Same simulated server, ten times faster: once scaled back, latency matches real time (not 10× better).
-      expect(row?.p50LatencySeconds ?? 0).toBeGreaterThan((realTime[0]?.p50LatencySeconds ?? 0) * 0.6);
-      expect(row?.p50LatencySeconds ?? 0).toBeLessThan((realTime[0]?.p50LatencySeconds ?? 0) * 1.6);
-      // The case's 4 requests/s are in the target's seconds (8 requests over ≈ 2 s plus one request's latency).
-      expect(row?.requestsPerSecond ?? 0).toBeGreaterThan(1.5);
+      // Same simulated server, ten times faster: once scaled back, latency is that of real time, not 10× better
+      // (unscaled it would be ≈ 0.1×; wall-clock overhead on a busy machine only adds, ×10, so no tight upper bound).
+      expect(row?.p50LatencySeconds ?? 0).toBeGreaterThan((realTime[0]?.p50LatencySeconds ?? 0) * 0.5);
+      expect(row?.p50LatencySeconds ?? 0).toBeLessThan((realTime[0]?.p50LatencySeconds ?? 0) * 5);
+      // The case's 4 requests/s are in the target's seconds: 8 requests over ≈ 2 s plus the last one's latency
+      // (sent at 4/s of wall clock they would span ≈ 20 target seconds: ≈ 0.4/s).
+      expect(row?.requestsPerSecond ?? 0).toBeGreaterThan(1);
       expect(row?.requestsPerSecond ?? 0).toBeLessThan(4.5);
     } finally {
       await fast.close();

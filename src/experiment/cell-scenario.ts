@@ -1,4 +1,5 @@
 import { perRequestGates } from "../slo/run-slo.js";
+import { requestsWithinDuration } from "./duration-requests.js";
 import type { ExperimentCase, ExperimentConfig, ExperimentProfile } from "./experiment-schema.js";
 
 /** The scenario (as data, validated by the scenario schema) that runs one case × profile on the simulator. */
@@ -31,7 +32,12 @@ export function cellScenario(experiment: ExperimentConfig, testCase: ExperimentC
   };
 }
 
-/** Requests in one cell: the command line's --requests, else the profile's, the case's, the experiment's. */
-export function cellRequests(experiment: ExperimentConfig, testCase: ExperimentCase, profile: ExperimentProfile, override: number | undefined): number {
-  return override ?? profile.requests ?? testCase.requests ?? experiment.requests;
+/**
+ * Requests in one cell: the command line's --requests, else the arrivals within the case's
+ * durationSeconds for this seed, else the profile's, the case's, the experiment's count.
+ */
+export function cellRequests(experiment: ExperimentConfig, testCase: ExperimentCase, profile: ExperimentProfile, options: { readonly override: number | undefined; readonly seed: number }): number {
+  if (options.override !== undefined) return options.override;
+  if (testCase.durationSeconds !== undefined) return requestsWithinDuration(testCase, { seed: options.seed, durationSeconds: testCase.durationSeconds });
+  return profile.requests ?? testCase.requests ?? experiment.requests;
 }

@@ -1,5 +1,6 @@
 import type { SimulationSummary } from "../sim/summary.js";
 import type { ExperimentConfig } from "./experiment-schema.js";
+import type { ReplicateSummary } from "./replicates.js";
 
 /**
  * One case × profile of the useful-work cost matrix (SPEC §5). "accepted" counts requests that
@@ -54,6 +55,20 @@ export interface CostMatrixRow {
   readonly sloPassed: boolean;
   /** Which SLO gates failed, in words (empty when passed). */
   readonly sloFailures: readonly string[];
+  /** Set on the extra replicates of a cell: the run id of the row that carries them (never a matrix row itself). */
+  readonly replicateOf?: string;
+  /** Seeds, requests per replicate and a 95 % interval per percentile, when the cell ran on several seeds. */
+  readonly replicates?: ReplicateSummary;
+  /** Whether the backlog had settled when arrivals ended; null where not measured (live targets). */
+  readonly stationarity: { readonly verdict: "steady" | "growing" | "not judged"; readonly reason: string } | null;
+  /** Set when a periodic case's arrivals end part-way through a cycle (see partialCycleWarning). */
+  readonly partialCycle?: string;
+}
+
+/** A row with its steady-state check: a backlog still growing when arrivals end is not a pass. */
+export function withStationarity(row: CostMatrixRow, stationarity: { readonly verdict: "steady" | "growing" | "not judged"; readonly reason: string }, partialCycle: string | null = null): CostMatrixRow {
+  const sloFailures = stationarity.verdict === "growing" ? [...row.sloFailures, stationarity.reason] : row.sloFailures;
+  return { ...row, stationarity: { verdict: stationarity.verdict, reason: stationarity.reason }, ...(partialCycle === null ? {} : { partialCycle }), sloFailures, sloPassed: sloFailures.length === 0 };
 }
 
 /** What a row is built from, whichever target measured it. */
@@ -138,6 +153,7 @@ export function buildCostMatrixRow(experiment: ExperimentConfig, cell: { readonl
     lcpr: perUnit(measured.costUsd, measured.accepted, 1),
     sloPassed: failures.length === 0,
     sloFailures: failures,
+    stationarity: null,
   };
 }
 

@@ -38,6 +38,8 @@ export const experimentSchema = z.strictObject({
   evidenceBoundary: z.string().min(1),
   seed: z.number().int().nonnegative().default(1),
   requests: z.number().int().positive().default(2000),
+  /** Runs per cell, on seeds seed, seed + 1, …: ≥ 2 gives each percentile a 95 % interval across seeds. */
+  replicates: z.number().int().positive().max(100).default(1),
   deployment: z.strictObject({
     gpu: z.string().min(1),
     model: z.string().min(1),
@@ -58,7 +60,16 @@ export const experimentSchema = z.strictObject({
     e2eSeconds: z.number().positive().optional(),
   }),
   cases: z
-    .array(z.strictObject({ name: z.string().min(1), description: z.string().optional(), workload: workloadSchema, requests: z.number().int().positive().optional() }))
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        description: z.string().optional(),
+        workload: workloadSchema,
+        requests: z.number().int().positive().optional(),
+        /** Time-bounded: every request arriving in the first durationSeconds (simulator only; overrides requests). */
+        durationSeconds: z.number().positive().optional(),
+      }),
+    )
     .min(1)
     .superRefine(_uniqueNames("case")),
   profiles: z

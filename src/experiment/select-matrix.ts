@@ -42,6 +42,7 @@ export function selectMatrix(cells: readonly StoredCell[], options: { readonly e
   const picked = new Map<string, MatrixCell>();
   const excluded: { case: string; profile: string; runId: string; why: string }[] = [];
   for (const cell of cells) {
+    if (cell.row.replicateOf !== undefined) continue;
     const id = JSON.stringify([cell.row.case, cell.row.profile]);
     const differences = key === null || cell.evidenceKey === null ? (key === cell.evidenceKey ? [] : ["no evidence key recorded"]) : evidenceKeyDifferences(cell.evidenceKey, key);
     if (differences.length > 0) {

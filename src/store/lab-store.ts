@@ -5,7 +5,7 @@ import type { CostMatrixRow } from "../experiment/cost-matrix.js";
 import type { DecisionRecord } from "../experiment/decide.js";
 import { isGoodputError } from "../errors.js";
 import type { EvidenceKey } from "../experiment/evidence-key.js";
-import type { RunSetStatus, StoredCell } from "../experiment/select-matrix.js";
+import { selectMatrix, type RunSetStatus, type StoredCell } from "../experiment/select-matrix.js";
 import { requestRecordColumns } from "../sim/log/request-record-columns.js";
 import { readJsonlSql } from "../io/duckdb-sql.js";
 import { defaultStoreRetry, SessionConnection, withStoreSession, type StoreRetry } from "./store-session.js";
@@ -191,13 +191,13 @@ export class LabStore {
     return row ? String(row.config_json) : null;
   }
 
-  /** The latest run's matrix row for every case × profile of an experiment. */
+  /**
+   * The experiment's matrix: per case × profile the newest cell with the evidence key of the latest
+   * decision (else of the newest cell), never mixing evidence (selectMatrix).
+   */
   async latestMatrix(experiment: string): Promise<CostMatrixRow[]> {
-    const result = await this.connection.runAndReadAll(
-      `SELECT row_json FROM (SELECT row_json, row_number() OVER (PARTITION BY "case", profile ORDER BY started_at DESC) AS n FROM runs WHERE experiment = $1) WHERE n = 1 ORDER BY row_json`,
-      [experiment],
-    );
-    return result.getRowObjects().map((row) => JSON.parse(String(row.row_json)) as CostMatrixRow);
+    const key = (await this.latestDecision(experiment))?.evidenceKey;
+    return [...selectMatrix(await this.storedCells(experiment), key === undefined ? {} : { evidenceKey: key }).rows];
   }
 
   async saveDecision(id: string, record: DecisionRecord, createdAt: string): Promise<void> {

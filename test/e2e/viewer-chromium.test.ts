@@ -116,7 +116,7 @@ describe("goodput ui in headless Chromium", () => {
     const pages = [
       ["readout", lab.idOf("readout", (item) => item.id.startsWith("readout-hostile")), "hostile-readout"],
       ["decision", lab.idOf("decision", (item) => item.experiment === "hostile"), "hostile-decision"],
-      ["run", lab.idOf("run", (item) => item.id.includes("profile <script>")), "hostile-run"],
+      ["run", lab.idOf("run", (item) => item.label?.includes("profile <script>") === true), "hostile-run"],
     ] as const;
     for (const [kind, id, name] of pages) {
       const page = await open(itemHref(id), name);
@@ -128,7 +128,7 @@ describe("goodput ui in headless Chromium", () => {
       await page.close();
     }
     const index = await open("/", "index-hostile");
-    expect(await index.locator("body").innerText()).toContain(`hostile-case ${hostileImage}-profile ${hostileScript}`);
+    expect(await index.locator("body").innerText()).toContain(`case ${hostileImage} × profile ${hostileScript} on sim`);
     await index.close();
     expect(dialogs).toEqual([]);
   });

@@ -2,21 +2,24 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cellRequests, cellScenario } from "../../experiment/cell-scenario.js";
-import { costMatrixRow, type CostMatrixRow } from "../../experiment/cost-matrix.js";
+import { costMatrixRow, withStationarity, type CostMatrixRow } from "../../experiment/cost-matrix.js";
 import { decideExperiment } from "../../experiment/decide.js";
 import type { EvidenceKey } from "../../experiment/evidence-key.js";
 import type { ExperimentConfig } from "../../experiment/experiment-schema.js";
 import { runFolderName } from "../../experiment/folder-name.js";
+import { withReplicates } from "../../experiment/replicates.js";
 import { selectMatrix } from "../../experiment/select-matrix.js";
+import { judgeStationarity, partialCycleWarning, stationarityWindowSeconds } from "../../experiment/stationarity.js";
 import { GoodputError } from "../../errors.js";
 import { labHome } from "../../store/calibration-store.js";
-import { LabStore } from "../../store/lab-store.js";
+import { LabStore, type StoredRun } from "../../store/lab-store.js";
 import type { CommandContext, CommandSpec } from "../command.js";
 import { resolveCatalog } from "../deployment-options.js";
 import { formatDecision, formatMatrix, formatMatrixEvidence } from "../format-matrix.js";
 import { listExperimentFiles, loadExperiment } from "../load-experiment.js";
 import { validateScenario } from "../load-scenario.js";
 import { numberOption, requiredString, stringOption } from "../parse-values.js";
+import { readBacklog } from "../read-backlog.js";
 import { runCellOnTarget } from "../run-cell-on-target.js";
 import { runScenario } from "../run-scenario.js";
 
@@ -40,7 +43,7 @@ const listCommand: CommandSpec = {
 };
 
 /** The experiment as this invocation runs it (command-line overrides applied): what the config hash covers. */
-function _effectiveConfig(config: ExperimentConfig, overrides: { readonly target: string; readonly seed: number; readonly requests: number }): ExperimentConfig {
+function _effectiveConfig(config: ExperimentConfig, overrides: { readonly target: string; readonly seed: number; readonly requests: number; readonly replicates: number }): ExperimentConfig {
   return { ...config, ...overrides };
 }
 
@@ -51,36 +54,69 @@ interface CellPlan {
   readonly profile: ExperimentConfig["profiles"][number];
 }
 
-/** Runs the planned cells in order, storing each as it finishes (finished work is never lost). */
-async function _runCells(
-  context: CommandContext,
-  plan: { readonly config: ExperimentConfig; readonly file: string; readonly cells: readonly CellPlan[]; readonly key: EvidenceKey; readonly runSet: string; readonly startedAt: string; readonly requestsOverride: number | undefined; readonly timeScale: number | undefined },
-  store: LabStore,
-  interrupt: { interrupted: boolean },
-): Promise<CostMatrixRow[]> {
-  const { config, file, key, runSet, startedAt } = plan;
+interface RunPlan {
+  readonly config: ExperimentConfig;
+  readonly file: string;
+  readonly cells: readonly CellPlan[];
+  readonly key: EvidenceKey;
+  readonly runSet: string;
+  readonly startedAt: string;
+  readonly requestsOverride: number | undefined;
+  readonly timeScale: number | undefined;
+}
+
+/** Runs one cell on one seed and returns its row and what the store keeps of it. */
+async function _runCell(context: CommandContext, plan: RunPlan, cellPlan: CellPlan & { readonly seed: number; readonly runId: string }, interrupt: { interrupted: boolean }): Promise<{ row: CostMatrixRow; save: Omit<StoredRun, "row"> }> {
+  const { config, file, key, startedAt } = plan;
+  const { testCase, profile, seed, runId } = cellPlan;
   const home = labHome(context.cwd, context.env);
-  const catalog = resolveCatalog(context);
+  const outDir = join(home, "runs", runId);
+  if (key.target !== "sim" && testCase.durationSeconds !== undefined) {
+    throw new GoodputError("BAD_USAGE", `case ${testCase.name}: durationSeconds runs on the simulator only for now; give the case requests for a live --target.`, { where: `cases.${testCase.name}.durationSeconds` });
+  }
+  const requests = cellRequests(config, testCase, profile, { override: plan.requestsOverride, seed });
+  const cell = { runId, experiment: config.name, case: testCase.name, profile: profile.name, target: key.target, seed, requests, toolVersion, startedAt };
+  if (key.target === "sim") {
+    const scenario = cellScenario(config, testCase, profile, { seed, requests });
+    const loaded = validateScenario(scenario, { where: `${file} (case ${testCase.name}, profile ${profile.name})`, baseDir: context.cwd, catalog: resolveCatalog(context), labHomeDir: home });
+    const result = await runScenario(loaded, { seed, requests, outDir, nowMs: () => performance.now(), interrupt, runId });
+    const backlog = readBacklog(outDir);
+    const stationarity = judgeStationarity(backlog.samples, { endSeconds: backlog.lastArrivalSeconds, windowSeconds: stationarityWindowSeconds(testCase.workload, backlog.lastArrivalSeconds) });
+    const row = withStationarity(costMatrixRow(config, { case: testCase.name, profile: profile.name, runId }, result.summary), stationarity, partialCycleWarning(testCase.workload, backlog.lastArrivalSeconds));
+    return { row, save: { ...cell, configJson: JSON.stringify(scenario), summaryJson: JSON.stringify(result.summary), wallSeconds: result.summary.wallSeconds, logPath: join(outDir, "requests.jsonl") } };
+  }
+  const started = performance.now();
+  const result = await runCellOnTarget({ experiment: config, testCase, profile, target: key.target, requests, seed, runId, outDir, env: context.env, interrupt, timeScale: plan.timeScale });
+  return { row: result.row, save: { ...cell, configJson: JSON.stringify(result.loadConfig), summaryJson: JSON.stringify(result.run.summary), wallSeconds: (performance.now() - started) / 1000, logPath: result.logPath } };
+}
+
+/**
+ * Runs the planned cells in order, each on `replicates` seeds, storing every run as it finishes
+ * (finished work is never lost); the first seed's row carries the replicates' intervals.
+ */
+async function _runCells(context: CommandContext, plan: RunPlan, store: LabStore, interrupt: { interrupted: boolean }): Promise<CostMatrixRow[]> {
+  const { config, key, runSet, startedAt } = plan;
   const rows: CostMatrixRow[] = [];
   for (const { testCase, profile } of plan.cells) {
-    const runId = runFolderName([config.name, testCase.name, profile.name], startedAt);
-    const outDir = join(home, "runs", runId);
-    const requests = cellRequests(config, testCase, profile, plan.requestsOverride);
-    const cell = { runId, experiment: config.name, case: testCase.name, profile: profile.name, target: key.target, seed: key.seed, requests, toolVersion, startedAt };
-    if (key.target === "sim") {
-      const scenario = cellScenario(config, testCase, profile, { seed: key.seed, requests });
-      const loaded = validateScenario(scenario, { where: `${file} (case ${testCase.name}, profile ${profile.name})`, baseDir: context.cwd, catalog, labHomeDir: home });
-      const result = await runScenario(loaded, { seed: key.seed, requests, outDir, nowMs: () => performance.now(), interrupt, runId });
-      const row = costMatrixRow(config, { case: testCase.name, profile: profile.name, runId }, result.summary);
-      rows.push(row);
-      await store.saveRun({ ...cell, configJson: JSON.stringify(scenario), summaryJson: JSON.stringify(result.summary), row, wallSeconds: result.summary.wallSeconds, logPath: join(outDir, "requests.jsonl") });
-    } else {
-      const started = performance.now();
-      const result = await runCellOnTarget({ experiment: config, testCase, profile, target: key.target, requests, seed: key.seed, runId, outDir, env: context.env, interrupt, timeScale: plan.timeScale });
-      rows.push(result.row);
-      await store.saveRun({ ...cell, configJson: JSON.stringify(result.loadConfig), summaryJson: JSON.stringify(result.run.summary), row: result.row, wallSeconds: (performance.now() - started) / 1000, logPath: result.logPath });
+    const seeds = Array.from({ length: config.replicates }, (_, index) => key.seed + index);
+    const primaryId = runFolderName([config.name, testCase.name, profile.name], startedAt);
+    const runs: { row: CostMatrixRow; save: Omit<StoredRun, "row"> }[] = [];
+    for (const [index, seed] of seeds.entries()) {
+      const runId = index === 0 ? primaryId : runFolderName([config.name, testCase.name, profile.name, `seed ${seed}`], startedAt);
+      const run = await _runCell(context, plan, { testCase, profile, seed, runId }, interrupt);
+      runs.push(run);
+      if (index > 0) {
+        await store.saveRun({ ...run.save, row: { ...run.row, replicateOf: primaryId } });
+        await store.tagRun(runId, runSet, key);
+      }
+      if (interrupt.interrupted) break;
     }
-    await store.tagRun(runId, runSet, key);
+    const [primary] = runs;
+    if (!primary) break;
+    const row = seeds.length > 1 ? withReplicates(primary.row, runs.map((run) => run.row), { seeds: seeds.slice(0, runs.length), slo: config.slo }) : primary.row;
+    rows.push(row);
+    await store.saveRun({ ...primary.save, row });
+    await store.tagRun(primaryId, runSet, key);
     if (interrupt.interrupted) break;
   }
   return rows;
@@ -96,6 +132,7 @@ const runCommand: CommandSpec = {
     target: { type: "string", valueName: "sim|URL", description: "Where to run: the embedded simulator (default) or an OpenAI-compatible URL" },
     requests: { type: "string", valueName: "N", description: "Requests per cell (overrides the experiment, its cases and profiles)" },
     seed: { type: "string", valueName: "S", description: "Seed (overrides the experiment)" },
+    replicates: { type: "string", valueName: "N", description: "Runs per cell on seeds S, S+1, …: each percentile gets a 95 % CI across seeds and a gate passes only if its CI does" },
     "target-time-scale": {
       type: "string",
       valueName: "X",
@@ -119,7 +156,8 @@ const runCommand: CommandSpec = {
     const requestsOverride = numberOption(context.values, "requests", { rule: "positive-int", example: "2000" });
     const timeScale = numberOption(context.values, "target-time-scale", { rule: "positive", example: "1" });
     if (timeScale !== undefined && target === "sim") throw new GoodputError("BAD_USAGE", "--target-time-scale applies to a live --target URL only; the embedded simulator keeps simulated time itself.", { where: "--target-time-scale" });
-    const config = _effectiveConfig(fileConfig, { target, seed, requests: requestsOverride ?? fileConfig.requests });
+    const replicates = numberOption(context.values, "replicates", { rule: "positive-int", example: "3" }) ?? fileConfig.replicates;
+    const config = _effectiveConfig(fileConfig, { target, seed, requests: requestsOverride ?? fileConfig.requests, replicates });
     const key: EvidenceKey = { target, requests: config.requests, seed, configHash: configHash(config), toolVersion };
     const store = await LabStore.open(labHome(context.cwd, context.env));
     const interrupt = { interrupted: false };
@@ -162,10 +200,11 @@ const showCommand: CommandSpec = {
     if (name === undefined) throw new GoodputError("BAD_USAGE", "Missing experiment name: goodput experiment show NAME (e.g. cost).");
     const store = await LabStore.open(labHome(context.cwd, context.env));
     try {
-      const matrix = selectMatrix(await store.storedCells(name));
+      const record = await store.latestDecision(name);
+      // The matrix of the latest decision's evidence (so matrix and decision agree), else of the newest cell.
+      const matrix = selectMatrix(await store.storedCells(name), record?.evidenceKey === undefined ? {} : { evidenceKey: record.evidenceKey });
       const { rows } = matrix;
       if (rows.length === 0) throw new GoodputError("BAD_USAGE", `No stored runs for experiment "${name}"; run 'goodput experiment run --experiment ${name}' first.`);
-      const record = await store.latestDecision(name);
       const storedConfig = await store.experimentConfigJson(name);
       const evidenceBoundary = storedConfig === null ? "not recorded" : (JSON.parse(storedConfig) as ExperimentConfig).evidenceBoundary;
       const text = [formatMatrix(rows, evidenceBoundary), formatMatrixEvidence(matrix), record ? formatDecision(record) : "Decision: none recorded yet.\n"].join("\n");

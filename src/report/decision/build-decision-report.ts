@@ -1,4 +1,5 @@
 import type { DecisionRecord, DecisionStatus } from "../../experiment/decide.js";
+import { describeEvidenceKey } from "../../experiment/evidence-key.js";
 import { GoodputError } from "../../errors.js";
 import type { CalloutTone, ReportDocument } from "../report-document.js";
 import { chartBlock } from "../readout/_chart-specs.js";
@@ -7,8 +8,10 @@ import { roundSignificant } from "../readout/_round.js";
 const toneOfStatus: Readonly<Record<DecisionStatus, CalloutTone>> = { supported: "pass", inconclusive: "warn", "not supported": "fail" };
 
 /** A decision record as stored: JSON turns a metric of ∞ (nothing served) into null. */
-type StoredDecisionRecord = Omit<DecisionRecord, "evidence" | "perCase"> & {
-  readonly evidence: readonly (Omit<DecisionRecord["evidence"][number], "metric"> & { readonly metric: number | null })[];
+type StoredDecisionRecord = Omit<DecisionRecord, "evidence" | "perCase" | "otherMetric"> & {
+  /** Absent in records written before both metrics were shown. */
+  readonly otherMetric?: string;
+  readonly evidence: readonly (Omit<DecisionRecord["evidence"][number], "metric" | "otherMetric"> & { readonly metric: number | null; readonly otherMetric?: number | null })[];
   readonly perCase: readonly (Omit<DecisionRecord["perCase"][number], "advantage"> & { readonly advantage: number | null })[];
 };
 
@@ -45,7 +48,18 @@ export function buildDecisionReport(json: unknown, meta: { readonly source: stri
         title: "Decision",
         blocks: [
           { kind: "callout", tone: toneOfStatus[record.status], title: record.status.toUpperCase(), text: record.decision },
-          { kind: "keyValues", entries: [["question", record.question], ["decision served", record.decisionServed], ["comparison", record.comparison], ["tradeoff", record.tradeoff], ["evidence boundary", record.evidenceBoundary]] },
+          {
+            kind: "keyValues",
+            entries: [
+              ["question", record.question],
+              ["decision served", record.decisionServed],
+              ["comparison", record.comparison],
+              ["tradeoff", record.tradeoff],
+              ["evidence boundary", record.evidenceBoundary],
+              // Records written before evidence keys carry none; say so rather than leave it out.
+              ["evidence", record.evidenceKey === undefined ? "not recorded (older record)" : describeEvidenceKey(record.evidenceKey)],
+            ],
+          },
         ],
       },
       {
@@ -71,8 +85,16 @@ export function buildDecisionReport(json: unknown, meta: { readonly source: stri
           {
             kind: "table",
             caption: "Runs",
-            columns: ["case", "profile", metric, "SLO", "summary", "run"],
-            rows: record.evidence.map((entry) => [entry.case, entry.profile, entry.metric === null || !Number.isFinite(entry.metric) ? "∞ (nothing served)" : roundSignificant(entry.metric, 4), entry.sloPassed ? "passed" : "missed", entry.summary, entry.runId]),
+            columns: ["case", "profile", `${metric} (decided)`, record.otherMetric ?? "other metric", "SLO", "summary", "run"],
+            rows: record.evidence.map((entry) => [
+              entry.case,
+              entry.profile,
+              entry.metric === null || !Number.isFinite(entry.metric) ? "∞ (nothing served)" : roundSignificant(entry.metric, 4),
+              entry.otherMetric === undefined || entry.otherMetric === null || !Number.isFinite(entry.otherMetric) ? "∞" : roundSignificant(entry.otherMetric, 4),
+              entry.sloPassed ? "passed" : "missed",
+              entry.summary,
+              entry.runId,
+            ]),
           },
           {
             kind: "table",
