@@ -39,7 +39,7 @@ const modelsCommand: CommandSpec = {
         model.moe ? `${model.moe.experts} (${model.moe.expertsPerToken})` : "-",
         fixed(model.params.totalParams / 1e9, 2),
         fixed(model.params.activeParams / 1e9, 2),
-        model.weightDtype,
+        model.expertWeightDtype === undefined || model.expertWeightDtype === model.weightDtype ? model.weightDtype : `${model.weightDtype}, ${model.expertWeightDtype} experts`,
       ]),
     );
     return { json: rows, text };
