@@ -12,7 +12,11 @@ import type { PoolSpec } from "../sim/simulate-fleet.js";
 import { loadCalibration } from "../store/calibration-store.js";
 import type { ParsedTrace } from "../sim/workload/trace-parse.js";
 import { readTraceFile } from "./read-trace-file.js";
+import { countLimits } from "./count-limits.js";
 import { loadModelConfigFile, readStructuredFile } from "./load-catalog-file.js";
+
+/** KV blocks per simulated replica: 10 M blocks of 16 tokens is 160 M tokens of cache, past any GPU's HBM. */
+const maxSimulatedKvBlocks = 10_000_000;
 
 export interface LoadedScenario {
   readonly path: string;
@@ -77,6 +81,11 @@ export function validateScenario(raw: unknown, options: { readonly where: string
       computeKvPool(deployment, { gpuMemoryUtilization: engine.gpuMemoryUtilization, blockSizeTokens: engine.blockSize, ...(engine.kvBlocks === undefined ? {} : { kvBlocks: engine.kvBlocks }) }),
     );
     if (!kvPool) return;
+    // The simulator keeps per-block tables: a pool past this would exhaust memory before the first step (no GPU has it).
+    if (kvPool.blocks > maxSimulatedKvBlocks) {
+      issues.push(`${where}.engine.kvBlocks: ${kvPool.blocks.toLocaleString("en-US")} KV blocks per replica is above the simulator's limit of ${maxSimulatedKvBlocks.toLocaleString("en-US")}; state the engine's real block count (its startup log) or check the GPU's memory`);
+      return;
+    }
     pools.push({
       name: pool.name,
       replicas: pool.replicas,
@@ -101,6 +110,14 @@ export function validateScenario(raw: unknown, options: { readonly where: string
   const blockSizes = new Set(config.pools.map((pool) => pool.engine.blockSize));
   if (blockSizes.size > 1) issues.push(`pools: every pool must use the same engine.blockSize (got ${[...blockSizes].join(", ")}); prefix keys are per block`);
   const replicaCount = config.pools.reduce((sum, pool) => sum + pool.replicas, 0);
+  const maxReplicas = countLimits.replicas?.max ?? Infinity;
+  if (replicaCount > maxReplicas) {
+    // Reported at once: the checks below lay out one entry per replica.
+    issues.push(`pools: ${replicaCount.toLocaleString("en-US")} replicas in all is above the limit of ${maxReplicas.toLocaleString("en-US")}; simulate a representative slice of the fleet`);
+    throw new GoodputError("BAD_FILE", `${path}: bad scenario:\n  - ${issues.join("\n  - ")}`, { where: path, issues });
+  }
+  const maxRequests = countLimits.requests?.max ?? Infinity;
+  if (config.requests !== undefined && config.requests > maxRequests) issues.push(`requests: ${config.requests.toLocaleString("en-US")} is above the limit of ${maxRequests.toLocaleString("en-US")} (${countLimits.requests?.why ?? ""})`);
   config.disturbances.failures.forEach((failure, index) => {
     if (failure.replica >= replicaCount) issues.push(`disturbances.failures.${index}.replica: ${failure.replica} does not exist (replicas are numbered 0–${replicaCount - 1} in pool order)`);
   });

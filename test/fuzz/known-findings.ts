@@ -21,14 +21,24 @@ export const knownFindings: readonly { readonly kind: RegExp; readonly problem: 
     todo: "readout estimators (src/readout, src/stats): one huge value (1e308) in an outcome gives SE Infinity and NaN CIs / p-values in the printed readout (#18 item 7)",
   },
   {
-    kind: /^flag --link-gbps$/,
-    problem: /naming none of --link-gbps: .*linkBandwidthBitsPerSecond is Infinity/,
-    todo: "calc disagg (src/cli/commands/calc-disagg.ts / physics): --link-gbps 1e308 overflows to Infinity bits/s after the unit conversion and the error names the internal field, not --link-gbps",
+    kind: /^flag --(link-gbps|kv-mb)$/,
+    problem: /naming none of --(link-gbps|kv-mb): .* is Infinity/,
+    todo: "calc disagg (src/cli/commands/calc-disagg.ts / physics): --link-gbps / --kv-mb 1e308 overflow to Infinity after the unit conversion and the error names the internal field (linkBandwidthBitsPerSecond, kvBytesPerRequest), not the flag",
   },
   {
     kind: /^flag --target-utilization$/,
     problem: /^NaN in output: Pool sizing: Infinity/,
     todo: "calc disagg (src/cli/commands/calc-disagg.ts / physics): --target-utilization 1e-320 gives Infinity GPUs and a NaN prefill:decode ratio; refuse utilizations whose pool size overflows",
+  },
+  {
+    kind: /^flag --rate$/,
+    problem: /^NaN in output: .*Infinity +NaN %/,
+    todo: "calc locality (src/cli/commands/calc-locality.ts / physics/cache-locality): --rate 1e308 prints Infinity savings and a NaN % share",
+  },
+  {
+    kind: /^measurements$/,
+    problem: /naming none of .*error \[BAD_MEASUREMENTS\]: Not saved: no fit beats/,
+    todo: "calc calibrate (src/cli/commands/calc-calibrate.ts): \"Not saved: no fit beats the uncalibrated profile\" does not name the measurements file",
   },
 ];
 
