@@ -64,7 +64,7 @@ export function computeKvPool(deployment: Deployment, options: MemoryOptions = {
     const tpNeeded = 2 ** Math.ceil(Math.log2(Math.max(gpusNeeded, 1)));
     throw new GoodputError(
       "MODEL_DOES_NOT_FIT",
-      `${model.id} does not fit on ${t} × ${gpu.id}: its ${model.expertWeightDtype ? `${model.weightDtype} + ${model.expertWeightDtype} experts` : model.weightDtype} weights need ${formatGiB(weights)} per GPU but only ${formatGiB(perGpuRoom)} is usable (${formatGiB(gpu.hbmBytes)} × ${utilization} − ${formatGiB(reserved)} reserve) — short by ${formatGiB(weights - perGpuRoom)} before any KV cache. It needs at least ${gpusNeeded} GPUs of this kind for the weights alone: pass --tp ${tpNeeded} (or more for KV room), or choose a GPU with more HBM.`,
+      `${model.id}${model.source.startsWith("config.json at ") ? ` (${model.source})` : ""} does not fit on ${t} × ${gpu.id}: its ${model.expertWeightDtype ? `${model.weightDtype} + ${model.expertWeightDtype} experts` : model.weightDtype} weights need ${formatGiB(weights)} per GPU but only ${formatGiB(perGpuRoom)} is usable (${formatGiB(gpu.hbmBytes)} × ${utilization} − ${formatGiB(reserved)} reserve) — short by ${formatGiB(weights - perGpuRoom)} before any KV cache. It needs at least ${gpusNeeded} GPUs of this kind for the weights alone: pass --tp ${tpNeeded} (or more for KV room), or choose a GPU with more HBM.`,
       { where: "--gpu / --tp" },
     );
   }
