@@ -22,7 +22,7 @@ export { assessDisaggReadiness, disaggDefaults } from "./physics/disagg-readines
 export { compareRoutes, recommendOperatingPoint, summarizeGoodput } from "./physics/goodput-lcpr.js";
 export { stepTimeForBatch, type BatchComposition } from "./physics/step-time.js";
 // Simulator
-export { createRng, hashUniform, type Rng } from "./sim/rng.js";
+export { createRng, hashUniform, type Rng } from "./numeric/rng.js";
 export { simulateFleet, startFleetSimulation, type FleetSimulation, type PoolSpec, type PolicySpec, type SimulationInput, type SeriesRow, type StepTrace } from "./sim/simulate-fleet.js";
 export type { SimulationSummary } from "./sim/summary.js";
 export type { RequestSource, SimRequestSpec } from "./sim/sim-request.js";

@@ -5,7 +5,7 @@ import { ReplicaEngine, type EngineConfig, type StepPlan } from "./engine/replic
 import { Sequence } from "./engine/sequence.js";
 import { EventHeap } from "./event-heap.js";
 import type { RequestRecord, RequestStatus } from "./log/request-record.js";
-import { createRng } from "./rng.js";
+import { createRng } from "../numeric/rng.js";
 import type { ReplicaSignals, RoutedRequest, Router, RouterDecision } from "./routers/router.js";
 import type { RequestSource, SimRequestSpec } from "./sim-request.js";
 import { SummaryAccumulator, type SimulationSummary } from "./summary.js";
