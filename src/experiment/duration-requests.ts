@@ -1,5 +1,5 @@
 import { GoodputError } from "../errors.js";
-import { createRng } from "../sim/rng.js";
+import { createRng } from "../numeric/rng.js";
 import { createArrivalProcess } from "../sim/workload/arrivals.js";
 import type { ExperimentCase } from "./experiment-schema.js";
 

@@ -1,12 +1,4 @@
-/** FNV-1a 32-bit (Fowler–Noll–Vo), hex: a short, stable id for a name (not a security hash). */
-function _fnv1a(text: string): string {
-  let hash = 0x811c9dc5;
-  for (const char of text) {
-    hash ^= char.codePointAt(0) ?? 0;
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash.toString(16).padStart(8, "0");
-}
+import { fnv1a } from "../numeric/hash.js";
 
 /** A name reduced to [a-z0-9-] (at most 40 characters, never empty): no "/", "..", "=" or spaces reach a path. */
 export function slugOf(name: string): string {
@@ -25,5 +17,5 @@ export function slugOf(name: string): string {
  * it is one path segment and never reads as a DuckDB hive partition (no "=").
  */
 export function runFolderName(parts: readonly string[], stamp: string): string {
-  return `${parts.map(slugOf).join("-")}-${slugOf(stamp)}-${_fnv1a(JSON.stringify(parts))}`;
+  return `${parts.map(slugOf).join("-")}-${slugOf(stamp)}-${fnv1a(JSON.stringify(parts)).toString(16).padStart(8, "0")}`;
 }

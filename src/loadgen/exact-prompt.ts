@@ -1,4 +1,4 @@
-import { hashUniform } from "../sim/rng.js";
+import { hashUniform } from "../numeric/rng.js";
 
 /** The tokenizer prompts are measured in: gpt-tokenizer's default encoding (ships with the package). */
 export const promptTokenizerName = "o200k_base";

@@ -1,6 +1,6 @@
 import { Agent, type Dispatcher } from "undici";
 import { GoodputError } from "../errors.js";
-import { createRng, hashUniform } from "../sim/rng.js";
+import { createRng, hashUniform } from "../numeric/rng.js";
 import type { ArrivalSpec, TraceEntry } from "./arrival-spec.js";
 import { resolveEndpoints, type LoadApi } from "./endpoints.js";
 import { createPromptBuilder, type PromptBuilder } from "./exact-prompt.js";

@@ -1,5 +1,5 @@
 import { GoodputError } from "../errors.js";
-import type { Rng } from "../sim/rng.js";
+import type { Rng } from "../numeric/rng.js";
 import { createArrivalProcess } from "../sim/workload/arrivals.js";
 import type { ArrivalSpec, TraceEntry } from "./arrival-spec.js";
 

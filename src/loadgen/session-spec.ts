@@ -1,5 +1,5 @@
 import { GoodputError } from "../errors.js";
-import type { Rng } from "../sim/rng.js";
+import type { Rng } from "../numeric/rng.js";
 
 /**
  * Multi-turn sessions (`--sessions TURNS --think-seconds S`): each session start on the schedule

@@ -1,4 +1,4 @@
-import { createRng } from "../sim/rng.js";
+import { createRng } from "../numeric/rng.js";
 import { _fail } from "../stats/_validate.js";
 import { _designMatrix } from "./_linear-algebra.js";
 import type { _Sample } from "./_sample.js";

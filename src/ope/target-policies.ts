@@ -1,3 +1,4 @@
+import { mixedStringHash } from "../numeric/hash.js";
 import { GoodputError } from "../errors.js";
 
 /**
@@ -62,24 +63,9 @@ export function loggedGreedyPolicy(): TargetPolicy {
   };
 }
 
-/** FNV-1a over UTF-16 code units, then murmur3's fmix32 — a fixed, machine-independent string hash. */
-function hashString(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  hash ^= hash >>> 16;
-  hash = Math.imul(hash, 0x85ebca6b);
-  hash ^= hash >>> 13;
-  hash = Math.imul(hash, 0xc2b2ae35);
-  hash ^= hash >>> 16;
-  return hash >>> 0;
-}
-
 /** The home replica of a prefix group under the prefix-affine rule: hash(prefix_group) mod K. */
 export function prefixAffineReplica(prefixGroup: string, replicas: number): number {
-  return hashString(prefixGroup) % replicas;
+  return mixedStringHash(prefixGroup) % replicas;
 }
 
 /**

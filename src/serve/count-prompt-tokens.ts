@@ -1,3 +1,4 @@
+import { fnv1a } from "../numeric/hash.js";
 import { encode } from "gpt-tokenizer";
 
 /** Special-token text in a prompt is counted as plain text (a client cannot inject control tokens). */
@@ -36,9 +37,7 @@ const messageTokenId = 300_001;
 const framingIdBase = 300_002;
 /** A stable id for a role or a name: its FNV-1a hash folded into a band above the vocabulary. */
 function framingId(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193) >>> 0;
-  return framingIdBase + (hash % 1_000_000);
+  return framingIdBase + (fnv1a(text) % 1_000_000);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { requestLogSchemaVersion, type RequestRecord, type RequestStatus } from "./log/request-record.js";
-import { hashUniform } from "./rng.js";
+import { hashUniform } from "../numeric/rng.js";
 import type { ReplicaSignals, RouterDecision } from "./routers/router.js";
 import type { Sequence } from "./engine/sequence.js";
 import type { SimRequestSpec } from "./sim-request.js";

@@ -1,4 +1,4 @@
-import { createRng } from "../sim/rng.js";
+import { createRng } from "../numeric/rng.js";
 import { _fail } from "./_validate.js";
 import { _qteFromBootstrap, type QuantileTreatmentEffect } from "./quantile-treatment-effects.js";
 

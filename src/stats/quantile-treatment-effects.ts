@@ -1,4 +1,4 @@
-import { createRng, type Rng } from "../sim/rng.js";
+import { createRng, type Rng } from "../numeric/rng.js";
 import { _unitAggregates } from "./_unit-aggregates.js";
 import { _checkLengths, _fail, _finiteColumn, _treatmentColumn } from "./_validate.js";
 import { quantileSorted } from "./quantile.js";

@@ -1,4 +1,4 @@
-import { createRng } from "../sim/rng.js";
+import { createRng } from "../numeric/rng.js";
 import { _sumByUnit, _unitAggregates } from "./_unit-aggregates.js";
 import { _checkLengths, _fail, _finiteColumn, _treatmentColumn, _unitCodes } from "./_validate.js";
 import type { Estimate, NumericArray, TreatmentArray, UnitLabels } from "./estimate.js";

@@ -1,4 +1,4 @@
-import { createRng } from "../sim/rng.js";
+import { createRng } from "../numeric/rng.js";
 import type { NumericArray, TreatmentArray, UnitLabels } from "./estimate.js";
 import { _sumByUnit, _unitAggregates } from "./_unit-aggregates.js";
 import { _checkLengths, _fail, _finiteColumn, _treatmentColumn } from "./_validate.js";

@@ -1,4 +1,4 @@
-import { createRng } from "../sim/rng.js";
+import { createRng } from "../numeric/rng.js";
 import { _armMoments, _welch } from "./_arm-moments.js";
 import { _referenceInterval } from "./_interval.js";
 import { _fail } from "./_validate.js";

@@ -1,4 +1,4 @@
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 

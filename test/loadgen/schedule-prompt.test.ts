@@ -4,7 +4,7 @@ import { parseArrivalFlag, parseTraceText } from "../../src/loadgen/arrival-spec
 import { createPromptBuilder } from "../../src/loadgen/exact-prompt.js";
 import { parsePrometheusText, extractServerGauges } from "../../src/loadgen/prometheus-text.js";
 import { buildSchedule } from "../../src/loadgen/schedule.js";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 
 const rng = createRng(1, "test");
 

@@ -9,7 +9,7 @@ import { createPromptBuilder, type PromptBuilder } from "../../src/loadgen/exact
 import { runBench } from "../../src/loadgen/run-bench.js";
 import { runLoad } from "../../src/loadgen/run-load.js";
 import { drawSession, parseSessionsFlag } from "../../src/loadgen/session-spec.js";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 import { contentChunk, doneChunk, playStream, roleChunk, sse, startScriptedServer, usageChunk, type ScriptedServer } from "./scripted-server.js";
 
 interface Message {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { eValueForDifference, estimateObservational, fitLogisticPropensity, observationalDecision, type ObservationalEstimate } from "../../src/observational/index.js";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 import { goodputErrorOf } from "../goodput-error-of.js";
 
 const rngNormal = (seed: number, stream: string): { uniform: () => number; normal: () => number } => {

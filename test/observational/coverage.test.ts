@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { estimateObservational } from "../../src/observational/index.js";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 
 /** Confounded by x₁ and x₂ through a logistic propensity; y = 2T + x₁ + ½x₂ + noise, so the ATE and the ATT are both 2. */
 function simulate(seed: number, n: number): { outcome: Float64Array; treatment: Float64Array; covariates: Record<string, Float64Array> } {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { assignFolds, estimateDoubleMl, expandSplineBasis, fitRidge, planSplineBasis } from "../../src/observational/index.js";
 import { _designMatrix } from "../../src/observational/_linear-algebra.js";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 
 /** Partially linear design with confounding through a nonlinear x₁: θ = 1, m(x) = logistic(2 sin 2πx₁ + x₂ − ½), g(x) = 2 sin 2πx₁ + 3(x₂ − ½)². */
 function simulate(seed: number, n: number): { y: Float64Array; t: Uint8Array; covariates: Record<string, Float64Array> } {

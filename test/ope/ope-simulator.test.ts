@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { evaluateOffPolicy, prefixAffinePolicy, prefixAffineReplica, targetProbabilities, type LoggedBandit, type OffPolicyEvaluation, type OpeRow } from "../../src/ope/index.js";
 import type { RequestRecord } from "../../src/sim/log/request-record.js";
 import { policyFor } from "../../src/sim/policy-for.js";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 import type { Router } from "../../src/sim/routers/router.js";
 import type { PolicySpec } from "../../src/sim/simulate-fleet.js";
 import { pool, poissonSource, runSim } from "../sim/sim-fixtures.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 
 /** The project's seeded PRNG as a plain uniform draw. */
 const seededUniform = (seed: number): (() => number) => {

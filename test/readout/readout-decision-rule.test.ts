@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDecisionRule } from "../../src/readout/index.js";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 import { readoutJson, runReadout } from "./run-readout.js";
 
 const dir = mkdtempSync(join(tmpdir(), "goodput-readout-rule-"));

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 import { readoutJson } from "./run-readout.js";
 
 describe("bad-control lint and instrumentation (SPEC §7.3, §7.7)", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EventHeap } from "../../src/sim/event-heap.js";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 
 describe("EventHeap", () => {
   it("pops in (time, insertion order) order against a sorted-list oracle under interleaved pushes and pops", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { KeyTable } from "../../src/sim/engine/key-table.js";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 
 describe("KeyTable (open addressing, backward-shift deletion)", () => {
   it("agrees with a Map over 200,000 random sets, gets and deletes near capacity", () => {

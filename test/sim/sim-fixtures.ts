@@ -3,7 +3,7 @@ import { singleGpuDeployment } from "../../src/physics/deployment.js";
 import { computeKvPool } from "../../src/physics/kv-pool.js";
 import { defaultStepTimeProfile } from "../../src/physics/step-time-profile.js";
 import type { RequestRecord } from "../../src/sim/log/request-record.js";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 import type { Router } from "../../src/sim/routers/router.js";
 import type { RequestSource, SimRequestSpec } from "../../src/sim/sim-request.js";
 import { simulateFleet, type PoolSpec, type SimulationInput } from "../../src/sim/simulate-fleet.js";

@@ -7,7 +7,7 @@ import { loadScenario, type LoadedScenario } from "../../src/cli/load-scenario.j
 import { runScenario } from "../../src/cli/run-scenario.js";
 import type { RequestRecord } from "../../src/sim/log/request-record.js";
 import { policyFor } from "../../src/sim/policy-for.js";
-import { fnv1a } from "../../src/sim/rng.js";
+import { fnv1a } from "../../src/numeric/hash.js";
 import { simulateFleet } from "../../src/sim/simulate-fleet.js";
 import type { SimRequestSpec } from "../../src/sim/sim-request.js";
 import { createRequestStream } from "../../src/sim/workload/generate-requests.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../src/sim/rng.js";
+import { createRng } from "../../src/numeric/rng.js";
 import { quantileTreatmentEffects } from "../../src/stats/quantile-treatment-effects.js";
 import { randomizationInference } from "../../src/stats/randomization-inference.js";
 import { closeTo, labels, numbers, readCsvColumns, readExpected } from "./_fixtures.js";

@@ -1,4 +1,5 @@
-import { fnv1a, hashUniform } from "../rng.js";
+import { fnv1a } from "../../numeric/hash.js";
+import { hashUniform } from "../../numeric/rng.js";
 import type { SimRequestSpec } from "../sim-request.js";
 import type { Assignment } from "../simulate-fleet.js";
 

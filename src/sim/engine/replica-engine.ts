@@ -50,6 +50,22 @@ export interface StepOutcome {
   readonly produced: Sequence[];
 }
 
+/** A batch being formed: the token budget left, the sequences planned and the batch's composition so far. */
+interface StepDraft {
+  budget: number;
+  readonly planned: Sequence[];
+  preemptedSequences: Sequence[];
+  preempted: number;
+  loadSeconds: number;
+  decodeSequences: number;
+  decodeKvBytes: number;
+  decodeAttended: number;
+  prefillSequences: number;
+  prefillNewTokens: number;
+  prefillKvBytes: number;
+  prefillPairs: number;
+}
+
 /**
  * One replica's engine, modelled on vLLM's continuous batching (V1 scheduler):
  * each step first serves running sequences (decodes, then unfinished chunked prefills) in
@@ -227,32 +243,50 @@ export class ReplicaEngine {
 
   /** Forms the next batch (allocating blocks, preempting if needed); null when there is nothing to run. */
   planStep(nowSeconds: number): StepPlan | null {
-    let budget = this.config.maxBatchedTokens;
-    const planned: Sequence[] = [];
-    let preemptedSequences: Sequence[] = noSequences;
-    let loadSeconds = 0;
-    let preempted = 0;
-    let decodeSequences = 0;
-    let decodeKvBytes = 0;
-    let decodeAttended = 0;
-    let prefillSequences = 0;
-    let prefillNewTokens = 0;
-    let prefillKvBytes = 0;
-    let prefillPairs = 0;
+    const draft: StepDraft = {
+      budget: this.config.maxBatchedTokens, planned: [], preemptedSequences: noSequences, preempted: 0, loadSeconds: 0,
+      decodeSequences: 0, decodeKvBytes: 0, decodeAttended: 0, prefillSequences: 0, prefillNewTokens: 0, prefillKvBytes: 0, prefillPairs: 0,
+    };
+    this.continueRunning(draft);
+    // vLLM admits nothing new in a step that had to preempt.
+    if (draft.preempted === 0) this.admitWaiting(draft, nowSeconds);
+    const { planned, preempted, preemptedSequences } = draft;
+    if (planned.length === 0) {
+      // Refusal at admission makes this unreachable: alone on the pool a sequence always fits.
+      if (this.running.length === 0 && this.waitingLive > 0 && preempted > 0) throw new Error(`replica ${this.index}: a sequence preempted itself on an empty pool (larger than the KV pool; it should have been refused)`);
+      return null;
+    }
+    const composition: BatchComposition = {
+      decodeSequences: draft.decodeSequences,
+      decodeKvBytes: draft.decodeKvBytes,
+      decodeAttendedTokenLayers: draft.decodeAttended,
+      prefillSequences: draft.prefillSequences,
+      prefillNewTokens: draft.prefillNewTokens,
+      prefillKvBytes: draft.prefillKvBytes,
+      prefillAttentionPairs: draft.prefillPairs,
+    };
+    // Offload-tier loads finish before the forward pass that uses them (a blocking load, as
+    // LMCache's retrieve in vLLM's KV connector), so the step is longer by their transfer time.
+    const durationSeconds = stepTimeForBatch(this.deployment, composition, this.profile).stepSeconds * this.slowdownFactor + draft.loadSeconds;
+    return { startSeconds: nowSeconds, durationSeconds, composition, sequences: planned, preempted, preemptedSequences };
+  }
+
+  /** Running sequences first, in order: each gets its next chunk or token, preempting from the back when blocks run out. */
+  private continueRunning(draft: StepDraft): void {
     const { model, kvDtype } = this.deployment;
-    for (let position = 0; position < this.running.length && budget > 0; position++) {
+    for (let position = 0; position < this.running.length && draft.budget > 0; position++) {
       const sequence = this.running[position];
       if (sequence === undefined) break;
-      const tokens = sequence.inPrefill ? Math.min(sequence.prefillTarget - sequence.computedTokens, budget) : 1;
+      const tokens = sequence.inPrefill ? Math.min(sequence.prefillTarget - sequence.computedTokens, draft.budget) : 1;
       const needed = sequence.computedTokens + tokens;
       let self = false;
       while (!this.ensureBlocks(sequence, needed)) {
         const victim = this.running.pop();
         if (victim === undefined) break;
         this.preempt(victim);
-        if (preemptedSequences === noSequences) preemptedSequences = [];
-        preemptedSequences.push(victim);
-        preempted++;
+        if (draft.preemptedSequences === noSequences) draft.preemptedSequences = [];
+        draft.preemptedSequences.push(victim);
+        draft.preempted++;
         if (victim === sequence) {
           self = true;
           break;
@@ -260,28 +294,32 @@ export class ReplicaEngine {
       }
       if (self) break;
       sequence.scheduledTokens = tokens;
-      planned.push(sequence);
-      budget -= tokens;
+      draft.planned.push(sequence);
+      draft.budget -= tokens;
       if (sequence.inPrefill) {
-        prefillSequences++;
-        prefillNewTokens += tokens;
-        prefillKvBytes += kvBytesForContext(model, needed, kvDtype);
-        prefillPairs += prefillAttentionPairs(model, sequence.computedTokens, tokens);
+        draft.prefillSequences++;
+        draft.prefillNewTokens += tokens;
+        draft.prefillKvBytes += kvBytesForContext(model, needed, kvDtype);
+        draft.prefillPairs += prefillAttentionPairs(model, sequence.computedTokens, tokens);
       } else {
-        decodeSequences++;
-        decodeKvBytes += kvBytesForContext(model, needed, kvDtype);
-        decodeAttended += decodeAttendedTokenLayers(model, needed);
+        draft.decodeSequences++;
+        draft.decodeKvBytes += kvBytesForContext(model, needed, kvDtype);
+        draft.decodeAttended += decodeAttendedTokenLayers(model, needed);
       }
     }
-    // vLLM admits nothing new in a step that had to preempt.
-    while (preempted === 0 && budget > 0 && this.running.length < this.config.maxNumSeqs && this.waitingLive > 0) {
+  }
+
+  /** Then waiting sequences, front first, while budget, batch slots and blocks last; cached prefix blocks are reused. */
+  private admitWaiting(draft: StepDraft, nowSeconds: number): void {
+    const { model, kvDtype } = this.deployment;
+    const size = this.config.blockSizeTokens;
+    while (draft.budget > 0 && this.running.length < this.config.maxNumSeqs && this.waitingLive > 0) {
       const sequence = this.waiting.peekFront();
       if (sequence === undefined) break;
       if (sequence.dropped) {
         this.waiting.shift();
         continue;
       }
-      const size = this.config.blockSizeTokens;
       // A full prompt hit still recomputes its last token (to sample from it), as vLLM does.
       const maxHitBlocks = Math.floor((sequence.prefillTarget - 1) / size);
       const { hits: hitBlocks, idle: idleHits } = this.blocks.lookupCachedPrefix(sequence.blockKeyAt, maxHitBlocks);
@@ -289,8 +327,8 @@ export class ReplicaEngine {
       const loadBlocks = this.offload ? this.offload.countPrefix(sequence.blockKeyAt, hitBlocks, maxHitBlocks - hitBlocks) : 0;
       const cachedBlocks = hitBlocks + loadBlocks;
       const remaining = sequence.prefillTarget - cachedBlocks * size;
-      if (!this.config.chunkedPrefill && remaining > budget) break;
-      const tokens = Math.min(remaining, budget);
+      if (!this.config.chunkedPrefill && remaining > draft.budget) break;
+      const tokens = Math.min(remaining, draft.budget);
       const blocksNeeded = Math.ceil((cachedBlocks * size + tokens) / size) - hitBlocks;
       // Reusing an idle cached block takes it off the evictable list, so it no longer counts as available.
       if (blocksNeeded + idleHits > this.blocks.availableBlocks) break;
@@ -299,7 +337,7 @@ export class ReplicaEngine {
       this.waitingLive--;
       this.queuedPromptTokens -= sequence.prefillTarget;
       for (let block = 0; block < hitBlocks; block++) sequence.blocks.push(this.blocks.acquireCached(sequence.blockKeyAt(block)));
-      if (loadBlocks > 0) loadSeconds += this.loadFromOffload(sequence, hitBlocks, loadBlocks);
+      if (loadBlocks > 0) draft.loadSeconds += this.loadFromOffload(sequence, hitBlocks, loadBlocks);
       sequence.registeredBlocks = cachedBlocks;
       sequence.computedTokens = cachedBlocks * size;
       this.ensureBlocks(sequence, sequence.computedTokens + tokens);
@@ -313,31 +351,13 @@ export class ReplicaEngine {
       }
       this.running.push(sequence);
       sequence.scheduledTokens = tokens;
-      planned.push(sequence);
-      budget -= tokens;
-      prefillSequences++;
-      prefillNewTokens += tokens;
-      prefillKvBytes += kvBytesForContext(model, sequence.computedTokens + tokens, kvDtype);
-      prefillPairs += prefillAttentionPairs(model, sequence.computedTokens, tokens);
+      draft.planned.push(sequence);
+      draft.budget -= tokens;
+      draft.prefillSequences++;
+      draft.prefillNewTokens += tokens;
+      draft.prefillKvBytes += kvBytesForContext(model, sequence.computedTokens + tokens, kvDtype);
+      draft.prefillPairs += prefillAttentionPairs(model, sequence.computedTokens, tokens);
     }
-    if (planned.length === 0) {
-      // Refusal at admission makes this unreachable: alone on the pool a sequence always fits.
-      if (this.running.length === 0 && this.waitingLive > 0 && preempted > 0) throw new Error(`replica ${this.index}: a sequence preempted itself on an empty pool (larger than the KV pool; it should have been refused)`);
-      return null;
-    }
-    const composition: BatchComposition = {
-      decodeSequences,
-      decodeKvBytes,
-      decodeAttendedTokenLayers: decodeAttended,
-      prefillSequences,
-      prefillNewTokens,
-      prefillKvBytes,
-      prefillAttentionPairs: prefillPairs,
-    };
-    // Offload-tier loads finish before the forward pass that uses them (a blocking load, as
-    // LMCache's retrieve in vLLM's KV connector), so the step is longer by their transfer time.
-    const durationSeconds = stepTimeForBatch(this.deployment, composition, this.profile).stepSeconds * this.slowdownFactor + loadSeconds;
-    return { startSeconds: nowSeconds, durationSeconds, composition, sequences: planned, preempted, preemptedSequences };
   }
 
   /** Applies a finished step: advances every planned sequence, registers full blocks, retires finished ones. */

@@ -1,4 +1,4 @@
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../numeric/rng.js";
 
 /** A stochastic choice over view positions, with the probability of every position. */
 export interface _Choice {

@@ -1,4 +1,5 @@
-import { _hashNumber, _mix32 } from "./_hash.js";
+import { mix32 } from "../../numeric/hash.js";
+import { _hashNumber } from "./_hash.js";
 import type { ReplicaSignals } from "./router.js";
 import { _eligible } from "./_view.js";
 
@@ -61,7 +62,7 @@ export class _HashRing {
       const replicaHash = _hashNumber(this.indices[position] ?? 0);
       for (let node = 0; node < this.virtualNodes; node++) {
         const slot = position * this.virtualNodes + node;
-        hashes[slot] = _mix32(replicaHash ^ _mix32(node + 0x632be5ab));
+        hashes[slot] = mix32(replicaHash ^ mix32(node + 0x632be5ab));
         ownerOf[slot] = position;
       }
     }

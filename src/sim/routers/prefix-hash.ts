@@ -1,4 +1,5 @@
-import { _hashNumber, _hashString } from "./_hash.js";
+import { mixedStringHash } from "../../numeric/hash.js";
+import { _hashNumber } from "./_hash.js";
 import { _HashRing, defaultVirtualNodes } from "./_hash-ring.js";
 import type { RoutedRequest, Router, RouterDecision } from "./router.js";
 import { _anyHealthy, _eligible, _joinReasons, _leastOutstanding, _noHealthyReason } from "./_view.js";
@@ -28,7 +29,7 @@ function prefixRingHash(request: RoutedRequest, prefixTokens: number): number {
     const covering = Math.ceil(prefixTokens / request.blockSizeTokens) - 1;
     return _hashNumber(keys[Math.min(Math.max(covering, 0), keys.length - 1)] ?? 0);
   }
-  return request.sessionId === null ? _hashNumber(request.id) : _hashString(request.sessionId);
+  return request.sessionId === null ? _hashNumber(request.id) : mixedStringHash(request.sessionId);
 }
 
 /**

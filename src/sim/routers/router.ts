@@ -1,4 +1,4 @@
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../numeric/rng.js";
 
 /**
  * Routers are policies A = π(X, S) (SPEC §4): they see the request's features and a *view* of

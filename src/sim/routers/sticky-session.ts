@@ -1,4 +1,5 @@
-import { _hashNumber, _hashString } from "./_hash.js";
+import { mixedStringHash } from "../../numeric/hash.js";
+import { _hashNumber } from "./_hash.js";
 import { _HashRing, defaultVirtualNodes } from "./_hash-ring.js";
 import type { Router, RouterDecision } from "./router.js";
 import { _anyHealthy, _joinReasons, _noHealthyReason } from "./_view.js";
@@ -22,7 +23,7 @@ export function createStickySessionRouter(options: StickySessionOptions = {}): R
     route(request, view): RouterDecision {
       const anyHealthy = _anyHealthy(view, "sticky-session");
       const key = request.sessionId ?? request.userId;
-      const hash = key.length > 0 ? _hashString(key) : _hashNumber(request.id);
+      const hash = key.length > 0 ? mixedStringHash(key) : _hashNumber(request.id);
       const hit = ring.locate(hash, view, anyHealthy);
       const unhealthyReason =
         hit.signals === hit.primary ? null : `session replica ${hit.primary.index} unhealthy: next on ring`;

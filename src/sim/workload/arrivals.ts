@@ -1,5 +1,5 @@
 import { GoodputError } from "../../errors.js";
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../numeric/rng.js";
 import { sampleExponential, sampleGamma } from "./distributions.js";
 import type { ArrivalConfig } from "./workload-schema.js";
 

@@ -1,4 +1,4 @@
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../numeric/rng.js";
 
 /**
  * Continuous samplers drawing from a seeded stream. Each one is a pure function of the stream's

@@ -1,4 +1,4 @@
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../numeric/rng.js";
 import { sampleExponential, sampleLognormal } from "./distributions.js";
 import type { DurationDistConfig } from "./workload-schema.js";
 

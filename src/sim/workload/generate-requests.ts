@@ -1,6 +1,6 @@
 import { GoodputError } from "../../errors.js";
 import { EventHeap } from "../event-heap.js";
-import { createRng, type Rng } from "../rng.js";
+import { createRng, type Rng } from "../../numeric/rng.js";
 import type { RequestSource, SimRequestSpec } from "../sim-request.js";
 import { createArrivalProcess, type ArrivalProcess } from "./arrivals.js";
 import { createDurationSampler, type DurationSampler } from "./duration-sampler.js";

@@ -1,5 +1,5 @@
 import { GoodputError } from "../../errors.js";
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../numeric/rng.js";
 
 /** Draws an index with probability proportional to its weight. */
 export type WeightedChoice = (rng: Rng) => number;

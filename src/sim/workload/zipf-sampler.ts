@@ -1,5 +1,5 @@
 import { GoodputError } from "../../errors.js";
-import type { Rng } from "../rng.js";
+import type { Rng } from "../../numeric/rng.js";
 
 /** Ranks 1…count drawn with P(k) = k^−s / H(count, s), H the generalized harmonic number. */
 export interface ZipfSampler {

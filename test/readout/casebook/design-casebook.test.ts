@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../../src/sim/rng.js";
+import { createRng } from "../../../src/numeric/rng.js";
 import { readoutJson, runReadout } from "../run-readout.js";
 
 /** Design casebook (issue 11 items 5, 9, 10): every non-RCT design ends in a decision word with its checks. */

@@ -1,4 +1,4 @@
-import type { Rng } from "../../../src/sim/rng.js";
+import type { Rng } from "../../../src/numeric/rng.js";
 import type { ReplicaSignals, RoutedRequest } from "../../../src/sim/routers/index.js";
 
 /** A healthy, idle replica with overrides. */

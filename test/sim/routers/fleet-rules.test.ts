@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { isGoodputError } from "../../../src/errors.js";
-import { createRng } from "../../../src/sim/rng.js";
+import { createRng } from "../../../src/numeric/rng.js";
 import {
   createLeastOutstandingRouter,
   createRandomRouter,

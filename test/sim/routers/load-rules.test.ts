@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../../src/sim/rng.js";
+import { createRng } from "../../../src/numeric/rng.js";
 import {
   createCacheAwareRouter,
   createLeastOutstandingRouter,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../../src/sim/rng.js";
+import { createRng } from "../../../src/numeric/rng.js";
 import { createApproxPrefixIndex, createCacheAwareRouter, createWeightedScorersRouter } from "../../../src/sim/routers/index.js";
 import { _LruKeySet } from "../../../src/sim/routers/_lru-key-set.js";
 import { ChainKeys, promptPath, replica, request } from "./_fixtures.js";

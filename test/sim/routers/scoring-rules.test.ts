@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../../src/sim/rng.js";
+import { createRng } from "../../../src/numeric/rng.js";
 import { createKvCostRouter, createPrefixTrieRouter, createWeightedScorersRouter } from "../../../src/sim/routers/index.js";
 import { ChainKeys, promptPath, replica, request } from "./_fixtures.js";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isGoodputError } from "../../../src/errors.js";
-import { createRng } from "../../../src/sim/rng.js";
+import { createRng } from "../../../src/numeric/rng.js";
 import { createArrivalProcess } from "../../../src/sim/workload/arrivals.js";
 import { arrivalSchema, type ArrivalConfig } from "../../../src/sim/workload/workload-schema.js";
 

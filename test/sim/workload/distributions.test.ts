@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isGoodputError } from "../../../src/errors.js";
-import { createRng, type Rng } from "../../../src/sim/rng.js";
+import { createRng, type Rng } from "../../../src/numeric/rng.js";
 import { normalCdf, sampleGamma, sampleTruncatedPareto } from "../../../src/sim/workload/distributions.js";
 import { createLengthSampler } from "../../../src/sim/workload/length-sampler.js";
 import { createWeightedChoice } from "../../../src/sim/workload/weighted-choice.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng, xoshiro128StarStar } from "../../src/sim/rng.js";
+import { createRng, xoshiro128StarStar } from "../../src/numeric/rng.js";
 
 describe("createRng()", () => {
   it("is reproducible per (seed, stream) and independent across streams", () => {

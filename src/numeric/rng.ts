@@ -1,11 +1,14 @@
 /**
- * Seeded, splittable randomness for the simulator. Every consumer draws from its own named
- * stream (arrivals, lengths, router, failures, …) so that changing a policy never shifts the
- * numbers another part of the system sees: that is what makes common random numbers work.
+ * Seeded, splittable randomness for the simulator, the load generator and every resampling
+ * estimator. Every consumer draws from its own named stream (arrivals, lengths, router,
+ * failures, …) so that changing a policy never shifts the numbers another part of the system
+ * sees: that is what makes common random numbers work.
  *
  * Generator: xoshiro128** (Blackman & Vigna 2018), 32-bit state words, seeded through
  * SplitMix32 from (seed, FNV-1a hash of the stream name).
  */
+import { fnv1a } from "./hash.js";
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -13,16 +16,6 @@ export interface Rng {
   fork(name: string): Rng;
   readonly seed: number;
   readonly stream: string;
-}
-
-/** FNV-1a 32-bit hash of a string (stable across runs and machines). */
-export function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let index = 0; index < text.length; index++) {
-    hash ^= text.charCodeAt(index);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash >>> 0;
 }
 
 function splitMix32(state: number): () => number {

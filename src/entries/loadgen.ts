@@ -1,0 +1,26 @@
+/** goodput/loadgen: the load generator for OpenAI-compatible endpoints (schedules, sessions, SSE parsing, request metrics, runs and sweeps). Talks to the network and writes its output folder; no DuckDB. */
+export { apiKeyVariables, readApiKey, redactSecret } from "../loadgen/api-key.js";
+export { parseArrivalFlag, parseTraceText, type ArrivalFlag, type ArrivalSpec, type TraceEntry } from "../loadgen/arrival-spec.js";
+export { decideOutcome, type RequestObservation } from "../loadgen/decide-outcome.js";
+export { discoverModel } from "../loadgen/discover-model.js";
+export { resolveEndpoints, type Endpoints, type LoadApi } from "../loadgen/endpoints.js";
+export { createPromptBuilder, promptTokenizerName, type BuiltPrompt, type PromptBuilder } from "../loadgen/exact-prompt.js";
+export { openLoadOutput, type LoadOutput } from "../loadgen/load-output.js";
+export type { LoadOutcome, LoadResult, OutputTokenSource, SessionTurnInfo } from "../loadgen/load-result.js";
+export { startMetricsScraper, type MetricsScraper, type ScrapeReport, type ServerMetricsRow, type ScraperOptions } from "../loadgen/metrics-scraper.js";
+export { percentile, summarizeSamples, type SampleSummary } from "../loadgen/percentiles.js";
+export { extractServerGauges, parsePrometheusText, type PrometheusSample, type ServerGauges } from "../loadgen/prometheus-text.js";
+export { buildRequestBody, conversationText, type ConversationTurn, type RequestBodyOptions } from "../loadgen/request-body.js";
+export { computeRequestMetrics, hasSlo, meetsSlo, type RequestMetrics, type SloGates } from "../loadgen/request-metrics.js";
+export { runLoad, type LoadMode, type LoadOptions, type LoadProgress, type LoadRun, type StopReason } from "../loadgen/run-load.js";
+export { findMaxRate, pointLabel, runSweep, type MaxRateOptions, type MaxRateSearch, type RateProbe, type SweepBase, type SweepHooks } from "../loadgen/run-sweep.js";
+export { buildSchedule, type Schedule, type ScheduleLimits } from "../loadgen/schedule.js";
+export { sendRequest, type RequestPlan, type SendContext } from "../loadgen/send-request.js";
+export { drawSession, parseSessionsFlag, type SessionDraw, type SessionSpec } from "../loadgen/session-spec.js";
+export { parseSse, SseParser, type SseEventHandler } from "../loadgen/sse-parser.js";
+export { readStreamChunk, type StreamChunk } from "../loadgen/stream-chunk.js";
+export { summarizeSessions, type SessionSummary, type TurnSummary } from "../loadgen/summarize-sessions.js";
+export { metricLegend, summarizeLoad, type LoadLatencies, type LoadSummary, type StatusCounts } from "../loadgen/summarize-load.js";
+export { toRequestDetail, toRequestRecord, type RecordContext, type RequestDetailRow } from "../loadgen/to-request-record.js";
+export type { Rng } from "../numeric/rng.js";
+export type { RequestRecord, RequestStatus } from "../sim/log/request-record.js";

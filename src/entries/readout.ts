@@ -1,0 +1,23 @@
+/** goodput/readout: causal readouts of an experiment (design choice, estimates, checks, the decision) and experiment decisions and report documents. Pure: the DuckDB-backed readers live in goodput/cli. */
+export { buildReadout, type ReadoutOptions } from "../readout/build-readout.js";
+export { decideReadout } from "../readout/decide-readout.js";
+export { formatReadout } from "../readout/format-readout.js";
+export { lintBadControls, type ControlLint } from "../readout/lint-bad-controls.js";
+export type { LabelColumn, NumericColumn, ReadoutTable, RequestLogColumns, RatioColumns } from "../readout/readout-table.js";
+export type { CheckStatus, DecisionAction, OutcomeReadout, Readout, ReadoutCheck, ReadoutDecision, ReadoutEstimate, SegmentEffect, SegmentNetValue, MechanismReadout, NoncomplianceReadout } from "../readout/readout-types.js";
+export { selectDesign, storyDesign, type DesignChoice, type DesignKind, type QuasiDesign } from "../readout/select-design.js";
+export { decisionRuleSchema, parseDecisionRule, ruleOutcomeColumns, type DecisionRule, type GuardrailRule, type RollbackRule } from "../readout/decision-rule.js";
+export type { RatioReadout } from "../readout/ratio-readouts.js";
+export { decide, decisionTable, decisionWords, surrogateRung, type DecisionFacts, type DecisionWord, type TableDecision, type PrimaryFact, type SurrogateRung } from "../readout/decision-table.js";
+export { decideDesign, formatDesignDecision, type DesignDecision, type DesignDecisionInput } from "../readout/design-decision.js";
+export { experimentSchema, type ExperimentConfig } from "../experiment/experiment-schema.js";
+export { costMatrixRow, type CostMatrixRow } from "../experiment/cost-matrix.js";
+export { decideExperiment, type DecisionRecord, type DecisionStatus } from "../experiment/decide.js";
+export type { ReportBlock, ReportDocument, ReportSection, VegaLiteSpec, CalloutTone, ReportCell } from "../report/report-document.js";
+export { renderReportHtml, renderReportMarkdown } from "../report/render-report.js";
+export { buildReadoutReport } from "../report/readout/build-readout-report.js";
+export { buildDecisionReport } from "../report/decision/build-decision-report.js";
+export type { EvidenceKey } from "../experiment/evidence-key.js";
+export type { TailAttribution } from "../readout/tail-attribution.js";
+export type { LatencyPercentiles, SimulationSummary } from "../sim/summary.js";
+export type { ArmRatio } from "../stats/ratio-delta-method.js";

@@ -1,0 +1,21 @@
+/** goodput/sim: the seeded discrete-event fleet simulator, its workloads, routers, assignment designs and request-log schema. Pure: no I/O. */
+export { createRng, hashUniform, type Rng } from "../numeric/rng.js";
+export { simulateFleet, startFleetSimulation, type FleetSimulation, type PoolSpec, type PolicySpec, type SimulationInput, type SeriesRow, type StepTrace } from "../sim/simulate-fleet.js";
+export type { SimulationSummary, LatencyPercentiles } from "../sim/summary.js";
+export type { RequestSource, SimRequestSpec } from "../sim/sim-request.js";
+export { createRequestStream, type RequestStream, type RequestStreamOptions } from "../sim/workload/generate-requests.js";
+export { parseTrace, traceFormats, type ParsedTrace, type TraceFormat, type TraceRow } from "../sim/workload/trace-parse.js";
+export { createTraceReplay, parseTraceWindow, type TraceWindow, type TraceReplayOptions } from "../sim/workload/trace-replay.js";
+export type { EngineConfig, OffloadConfig } from "../sim/engine/replica-engine.js";
+export { createRouter, type ReplicaPlacement } from "../sim/routers/create-router.js";
+export type { ReplicaSignals, RoutedRequest, Router, RouterDecision } from "../sim/routers/router.js";
+export { policyFor } from "../sim/policy-for.js";
+export { createAssignment, type AssignmentDesign } from "../sim/designs/assignment.js";
+export { trueGlobalEffect, type MetricEffect } from "../sim/true-effect.js";
+export { requestFieldRoles, requestLogSchemaVersion, type RequestRecord, type RequestStatus, type FieldRole } from "../sim/log/request-record.js";
+export type { Dtype, GpuSpec, ModelSpec } from "../catalog/types.js";
+export type { Deployment } from "../physics/deployment.js";
+export type { DecodeTerms, PrefillTerms, StepTimeProfile } from "../physics/step-time-profile.js";
+export type { BatchComposition } from "../physics/step-time.js";
+export type { AdmissionLimit, Assignment, Disturbances, ReplicaState } from "../sim/fleet-types.js";
+export type { SloGates } from "../slo/slo-gates.js";

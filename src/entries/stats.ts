@@ -1,0 +1,26 @@
+/** goodput/stats: estimators for causal readouts (difference in means, robust regression, CUPED, ratios, quantile effects, randomization inference). Pure: no I/O. */
+export type { Estimate, NumericArray, TreatmentArray, UnitLabels } from "../stats/estimate.js";
+export { differenceInMeans, type DifferenceInMeans, type DifferenceInMeansOptions } from "../stats/difference-in-means.js";
+export { olsRobust, type HcType, type OlsRobustOptions } from "../stats/ols-robust.js";
+export { clusterRobust, type ClusterRobustOptions, type ClusterSeType } from "../stats/cluster-robust.js";
+export type { Design } from "../stats/_least-squares.js";
+export type { RegressionCoefficient, RegressionEstimate } from "../stats/_regression-result.js";
+export { winsorizedMeanDifference, type WinsorizeOptions } from "../stats/winsorized-mean-difference.js";
+export { trimmedMeanDifference, type TrimmedMeanOptions } from "../stats/trimmed-mean-difference.js";
+export { logEffect, type LogEffect, type LogEffectOptions } from "../stats/log-effect.js";
+export { quantileTreatmentEffects, type QuantileTreatmentEffect, type QuantileTreatmentEffectOptions } from "../stats/quantile-treatment-effects.js";
+export { randomizationInference, type RandomizationInference, type RandomizationInferenceOptions } from "../stats/randomization-inference.js";
+export { cuped, type CupedEstimate } from "../stats/cuped.js";
+export { ratioDeltaMethod, type ArmRatio, type RatioEstimate, type RatioOptions } from "../stats/ratio-delta-method.js";
+export { switchbackEstimate, type SwitchbackBlock, type SwitchbackEstimate, type SwitchbackOptions, type WashoutDifference } from "../stats/switchback-estimate.js";
+export { srmTest, type SrmTest } from "../stats/srm-test.js";
+export { standardizedMeanDifference, type StandardizedMeanDifference } from "../stats/standardized-mean-difference.js";
+export { holm } from "../stats/holm.js";
+export { benjaminiHochberg } from "../stats/benjamini-hochberg.js";
+export { quantileSorted } from "../stats/quantile.js";
+export { studentTCdf, studentTQuantile, studentTTwoSidedP } from "../stats/student-t.js";
+export { normalCdf, normalDensity, normalQuantile } from "../stats/normal-distribution.js";
+export { chiSquareSurvival } from "../stats/chi-square.js";
+export { clusterRobustFromClusterSums, cupedFromClusterSums, randomizationFromClusterSums, welchFromClusterSums, type ClusterSums } from "../stats/cluster-sufficient-statistics.js";
+export { quantileEffectsFromBins, type BinnedArm, type BinReader, type BinRows } from "../stats/quantile-bootstrap-binned.js";
+export { randomizationInterval, type RandomizationInterval, type RandomizationIntervalOptions } from "../stats/randomization-interval.js";
