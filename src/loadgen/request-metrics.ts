@@ -46,13 +46,16 @@ export interface SloGates {
 }
 
 /**
- * True when the request succeeded and meets every SLO gate (TTFT, TPOT, E2E measured from t0).
- * An undefined TPOT (N_out ≤ 1) passes the TPOT gate: there is no inter-token time to miss.
+ * True when the request succeeded and meets every SLO gate. TTFT and E2E are measured from the
+ * intended send time t_sched, not the actual send t0: a user who arrives at t_sched waits through
+ * the client's own lag too, and gating from t0 would hide it (coordinated omission; Tene, "How NOT
+ * to measure latency", 2015). In closed loop t_sched = t0. An undefined TPOT (N_out ≤ 1) passes
+ * the TPOT gate: there is no inter-token time to miss; TPOT has no send time in it.
  */
 export function meetsSlo(result: LoadResult, metrics: RequestMetrics, slo: SloGates): boolean {
   if (result.outcome.status !== "ok") return false;
-  if (slo.ttftMs !== undefined && (metrics.ttftMs === null || metrics.ttftMs > slo.ttftMs)) return false;
-  if (slo.e2eMs !== undefined && (metrics.e2eMs === null || metrics.e2eMs > slo.e2eMs)) return false;
+  if (slo.ttftMs !== undefined && (metrics.ttftFromIntendedMs === null || metrics.ttftFromIntendedMs > slo.ttftMs)) return false;
+  if (slo.e2eMs !== undefined && (metrics.e2eFromIntendedMs === null || metrics.e2eFromIntendedMs > slo.e2eMs)) return false;
   if (slo.tpotMs !== undefined && metrics.tpotMs !== null && metrics.tpotMs > slo.tpotMs) return false;
   return true;
 }

@@ -26,7 +26,13 @@ export interface LoadProgress {
   readonly ok: number;
   readonly error: number;
   readonly incomplete: number;
+  /** HTTP 503: shed by the server. */
+  readonly dropped: number;
   readonly inFlight: number;
+  /** Requests this point will send (warm-up included), or null when only --duration bounds it. */
+  readonly planned: number | null;
+  /** --duration, or null. */
+  readonly durationSeconds: number | null;
   /** Largest client lag (t0 − t_sched) since the previous report. */
   readonly maxLagMs: number;
 }
@@ -228,6 +234,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   let failures = 0;
   let ok = 0;
   let errors = 0;
+  let dropped = 0;
   let maxLagMs = 0;
   // Mutable run state in one object: flags set inside callbacks keep their declared types.
   // schedulingDone: nothing more is sent; startsDone: no more session starts, follow-ups go on.
@@ -313,6 +320,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     else {
       failures++;
       if (result.outcome.status === "error") errors++;
+      else if (result.outcome.status === "dropped") dropped++;
     }
     options.onResult?.(result);
     if (options.maxErrorRate !== undefined && results.length >= minFinishedForErrorRate && failures / results.length > options.maxErrorRate) stopScheduling("error-rate");
@@ -393,7 +401,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     options.onProgress === undefined
       ? null
       : setInterval(() => {
-          options.onProgress?.({ label, elapsedSeconds: (now() - startMs) / 1000, sent, finished: results.length, ok, error: errors, incomplete: failures - errors, inFlight, maxLagMs });
+          options.onProgress?.({
+            label, elapsedSeconds: (now() - startMs) / 1000, sent, finished: results.length, ok, error: errors, incomplete: failures - errors - dropped, dropped, inFlight, maxLagMs,
+            planned: sessionSpec !== undefined ? (total ?? null) : (schedule?.offsetsMs.length ?? total ?? null), durationSeconds: options.durationSeconds ?? null,
+          });
           maxLagMs = 0;
         }, options.progressIntervalMs ?? 1000);
 

@@ -50,7 +50,7 @@ describe("summarizeLoad()", () => {
     expect(summary.goodputRequestsPerSecond).toBeCloseTo(1 / summary.durationSeconds, 9);
     expect(summary.goodputTokensPerSecond).toBeCloseTo(5 / summary.durationSeconds, 9);
     expect(summary.sloAttainment).toBeCloseTo(1 / 3, 12);
-    expect(summary.statuses).toEqual({ ok: 2, error: 1, incomplete: 0 });
+    expect(summary.statuses).toEqual({ ok: 2, error: 1, incomplete: 0, dropped: 0 });
     expect(summary.failureKinds).toEqual({ "error:http": 1 });
     expect(summary.latencies.ttftMs).toMatchObject({ n: 2, p50: 99 });
     expect(summary.latencies.itlMs.n).toBe(8);

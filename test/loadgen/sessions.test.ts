@@ -45,7 +45,8 @@ beforeAll(async () => {
     maxInFlight = Math.max(maxInFlight, inFlight);
     const body = JSON.parse(text) as Body;
     const [first, second] = replyOf(index);
-    const failing = req.url?.includes("/fail") === true && index % 2 === 1;
+    // /fail: every second turn fails (decided by the request itself, not by arrival order, so timing cannot change it).
+    const failing = req.url?.includes("/fail") === true && (body.messages?.length ?? 0) === 3;
     if (failing) {
       res.writeHead(500, { "content-type": "application/json" });
       res.end(JSON.stringify({ error: { message: "boom" } }));
@@ -85,6 +86,7 @@ describe("multi-turn sessions", () => {
     const dir = mkdtempSync(join(tmpdir(), "goodput-sessions-"));
     const sessions = { minTurns: 3, maxTurns: 3, thinkSeconds: 0.08 };
     const report = await runBench({
+      startedAtUnixMs: Date.UTC(2026, 0, 2, 3, 4, 5),
       target: server.url,
       model: "m",
       plan: { kind: "points", modes: [{ kind: "open", ratePerSecond: 1, arrivals: { kind: "constant" } }] },

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { redactUrl } from "../../io/redact-url.js";
 import { join } from "node:path";
 import { cellScenario } from "../../experiment/cell-scenario.js";
 import { costMatrixRow } from "../../experiment/cost-matrix.js";
@@ -50,6 +51,8 @@ const runCommand: CommandSpec = {
   async run(context) {
     const { config, file } = loadExperiment(requiredString(context.values, "experiment", "cost"), context.cwd);
     const target = stringOption(context.values, "target") ?? config.target;
+    // Printed and stored without credentials (user:password@, ?api_key=): issue #18 item 4.
+    const shownTarget = target === "sim" ? target : redactUrl(target);
     const caseName = stringOption(context.values, "case");
     const profileName = stringOption(context.values, "profile");
     const cases = config.cases.filter((entry) => caseName === undefined || entry.name === caseName);
@@ -57,7 +60,7 @@ const runCommand: CommandSpec = {
     if (cases.length === 0) throw new GoodputError("BAD_USAGE", `Unknown case "${caseName ?? ""}" (known: ${config.cases.map((entry) => entry.name).join(", ")}).`, { where: "--case" });
     if (profiles.length === 0) throw new GoodputError("BAD_USAGE", `Unknown profile "${profileName ?? ""}" (known: ${config.profiles.map((entry) => entry.name).join(", ")}).`, { where: "--profile" });
     if (target !== "sim" && profiles.length > 1) {
-      throw new GoodputError("BAD_USAGE", `--target ${target}: a live endpoint runs one serving configuration; pass --profile with the profile it is configured as (known: ${profiles.map((entry) => entry.name).join(", ")}).`, { where: "--profile" });
+      throw new GoodputError("BAD_USAGE", `--target ${shownTarget}: a live endpoint runs one serving configuration; pass --profile with the profile it is configured as (known: ${profiles.map((entry) => entry.name).join(", ")}).`, { where: "--profile" });
     }
     const seed = numberOption(context.values, "seed", { rule: "nonnegative", example: "7" }) ?? config.seed;
     const requests = numberOption(context.values, "requests", { rule: "positive-int", example: "2000" }) ?? config.requests;
@@ -77,7 +80,7 @@ const runCommand: CommandSpec = {
         for (const profile of profiles) {
           const runId = `${config.name}-${testCase.name}-${profile.name}-${startedAt.replace(/[-:.TZ]/g, "")}`;
           const outDir = join(home, "runs", runId);
-          const cell = { runId, experiment: config.name, case: testCase.name, profile: profile.name, target, seed, requests, toolVersion, startedAt };
+          const cell = { runId, experiment: config.name, case: testCase.name, profile: profile.name, target: shownTarget, seed, requests, toolVersion, startedAt };
           if (target === "sim") {
             const scenario = cellScenario(config, testCase, profile, { seed, requests });
             const loaded = validateScenario(scenario, { where: `${file} (case ${testCase.name}, profile ${profile.name})`, baseDir: context.cwd, catalog, labHomeDir: home });
@@ -100,7 +103,7 @@ const runCommand: CommandSpec = {
       const record = complete && !interrupt.interrupted ? decideExperiment(config, matrix) : null;
       if (record) await store.saveDecision(`${config.name}-${startedAt}`, record, startedAt);
       const text = [
-        `${config.name}: ${rows.length} cell(s) run on ${target === "sim" ? "the embedded simulator" : target} (${requests} requests each, seed ${seed})${interrupt.interrupted ? " — INTERRUPTED" : ""}`,
+        `${config.name}: ${rows.length} cell(s) run on ${target === "sim" ? "the embedded simulator" : shownTarget} (${requests} requests each, seed ${seed})${interrupt.interrupted ? " — INTERRUPTED" : ""}`,
         "",
         formatMatrix(rows, config.evidenceBoundary),
         record ? formatDecision(record) : "Decision: not recorded (run the whole matrix to record one).\n",
