@@ -19,7 +19,7 @@ export async function probeTarget(modelsUrl: string, headers: Readonly<Record<st
   } catch (error) {
     return { kind: "unreachable", message: cleanErrorText(transportErrorText(error), apiKey) };
   }
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = await response.body.json();
   } catch {

@@ -221,7 +221,7 @@ export const benchCommand: CommandSpec = {
     process.once("SIGINT", handlers.SIGINT);
     process.once("SIGTERM", handlers.SIGTERM);
     // Progress only where a person watches: one rewritten line on a terminal, nothing in logs and pipes.
-    const tty = process.stderr.isTTY === true;
+    const tty = process.stderr.isTTY;
     try {
       const report = await runBench({
         target,
@@ -234,7 +234,9 @@ export const benchCommand: CommandSpec = {
         ignoreEos: values["no-ignore-eos"] !== true,
         now: () => performance.now(),
         signal: controller.signal,
-        ...(tty ? { onProgress: (progress: Parameters<typeof formatProgressLine>[0]) => context.io.stderr(`\r${formatProgressLine(progress)}\u001b[K`) } : {}),
+        ...(tty ? { onProgress: (progress: Parameters<typeof formatProgressLine>[0]) => {
+              context.io.stderr(`\r${formatProgressLine(progress)}\u001b[K`);
+            } } : {}),
         ...(requests !== undefined ? { requests } : {}),
         ...(durationSeconds !== undefined ? { durationSeconds } : {}),
         ...(maxErrorRate !== undefined ? { maxErrorRate } : {}),
