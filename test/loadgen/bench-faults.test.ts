@@ -69,9 +69,11 @@ async function handle(req: Parameters<Parameters<typeof startScriptedServer>[0]>
       case "slow-bytes": {
         startStream(res);
         const text = contentChunk("a") + contentChunk(" b", "length") + usageChunk(2) + doneChunk;
-        for (const char of text) {
-          res.write(char);
-          await sleep(0);
+        // A dozen small pieces, each split mid-event, a timer tick apart (far inside the 2 s timeout).
+        const piece = Math.ceil(text.length / 12);
+        for (let start = 0; start < text.length; start += piece) {
+          res.write(text.slice(start, start + piece));
+          await sleep(1);
         }
         return res.end();
       }
@@ -110,7 +112,7 @@ describe("bench against misbehaving servers (#16 fault injection)", () => {
     // Closed loop, one at a time: request k meets fault k mod 10, whatever the timing.
     const report = await runBench({
       target: `${server.url}/faults`, model: "m", plan: { kind: "points", modes: [{ kind: "closed", concurrency: 1 }] },
-      requests: 20, outputTokens: 2, timeoutSeconds: 0.5, metricsIntervalSeconds: 0, startedAtUnixMs: Date.UTC(2026, 0, 1), now: () => performance.now(), outDir: dir,
+      requests: 20, outputTokens: 2, timeoutSeconds: 2, metricsIntervalSeconds: 0, startedAtUnixMs: Date.UTC(2026, 0, 1), now: () => performance.now(), outDir: dir,
     });
     const summary = report.points[0]?.summary;
     const records = lines(join(dir, "requests.jsonl"));
