@@ -12,7 +12,8 @@ import type { CommandSpec } from "../command.js";
 import { fixed, formatTable } from "../format-table.js";
 import { requiredString, stringOption } from "../parse-values.js";
 import { loadSimReportInput } from "../sim-report-input.js";
-import { benchArrivals, benchPlan, benchPrice, benchSessions, benchSlo, boundedOption, checkWarmupLeavesRequests, sloAttainmentOf, wholeNonnegative } from "./bench-options.js";
+import { maxSessionTurns } from "../../loadgen/session-spec.js";
+import { benchArrivals, benchFlagBounds, benchPlan, benchPrice, benchSessions, benchSlo, boundedOption, checkWarmupLeavesRequests, sloAttainmentOf, wholeNonnegative } from "./bench-options.js";
 import { benchRunDir, saveBenchRun } from "./bench-store.js";
 
 const _ms = (value: number | null): string => (value === null ? "-" : value.toFixed(1));
@@ -124,7 +125,8 @@ export const benchCommand: CommandSpec = {
     "streamed, then a new --prompt-tokens user message; completions: previous prompt + completion + new prompt).\n" +
     "Starts stay open loop, follow-ups are closed loop within a session. --requests counts turns; --duration stops new\n" +
     "sessions and follow-ups; a failed turn ends its session. Each turn is a record (session_id s<first request id>;\n" +
-    "turn in request-details.jsonl); the summary gives sessions started/completed and TTFT and prompt tokens by turn.",
+    "turn in request-details.jsonl); the summary gives sessions started/completed and TTFT and prompt tokens by turn.\n" +
+    `Upper bounds: ${Object.entries(benchFlagBounds).map(([name, max]) => `--${name} ${max.toLocaleString("en-US")}`).join(", ")}; --sessions ${maxSessionTurns} turns.`,
   options: {
     target: { type: "string", valueName: "URL", description: "Server root or /v1 base, e.g. http://127.0.0.1:8000" },
     api: { type: "string", valueName: "chat|completions", description: "API to drive (default chat)" },
