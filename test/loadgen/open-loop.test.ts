@@ -51,7 +51,9 @@ describe("runLoad() open loop", () => {
 
   it("closed loop keeps exactly C in flight and stops at the request count; warm-up reported apart", async () => {
     maxInFlight = 0;
-    const run = await runLoad({ target: server.url, model: "m", mode: { kind: "closed", concurrency: 2 }, requests: 6, warmup: 2, outputTokens: 1, now: () => performance.now(), promptBuilder: builder });
+    // The first response waits for the second request, so both slots are seen busy at once; never more than C.
+    holdUntil = server.seen.length + 2;
+    const run = await runLoad({ target: `${server.url}/hold`, model: "m", mode: { kind: "closed", concurrency: 2 }, requests: 6, warmup: 2, outputTokens: 1, now: () => performance.now(), promptBuilder: builder });
     expect(run.results).toHaveLength(8);
     expect(maxInFlight).toBe(2);
     expect(run.results.filter((r) => r.warmup).map((r) => r.requestId)).toEqual([0, 1]);
