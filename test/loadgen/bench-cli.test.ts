@@ -2,12 +2,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { benchCommand } from "../../src/cli/commands/bench.js";
-import { runCommandTree } from "../../src/cli/run-command-tree.js";
-import { isGoodputError } from "../../src/errors.js";
 import { contentChunk, doneChunk, playStream, startScriptedServer, usageChunk, type ScriptedServer } from "./scripted-server.js";
+import { bench } from "./bench-test-helpers.js";
 
-const root = { name: "goodput", summary: "test root", subcommands: [benchCommand] };
 let server: ScriptedServer;
 
 beforeAll(async () => {
@@ -28,18 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function bench(argv: readonly string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const io = { stdout: (text: string) => (stdout += text), stderr: (text: string) => (stderr += text) };
-  try {
-    const code = await runCommandTree(root, ["bench", ...argv], { io, cwd: process.cwd(), env });
-    return { code, stdout, stderr, error: null };
-  } catch (error) {
-    if (!isGoodputError(error)) throw error;
-    return { code: error.exitCode, stdout, stderr, error };
-  }
-}
 
 describe("goodput bench", () => {
   it("runs a rate sweep, discovers the model, prints the table with n and the legend, notes absent /metrics", async () => {

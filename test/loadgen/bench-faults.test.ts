@@ -2,15 +2,12 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { benchCommand } from "../../src/cli/commands/bench.js";
-import { runCommandTree } from "../../src/cli/run-command-tree.js";
-import { isGoodputError } from "../../src/errors.js";
 import { runBench } from "../../src/loadgen/run-bench.js";
 import { LabStore } from "../../src/store/lab-store.js";
 import { buildItemReport } from "../../src/ui/build-item-report.js";
 import { contentChunk, doneChunk, playStream, sleep, sse, startStream, startScriptedServer, usageChunk, type ScriptedServer } from "./scripted-server.js";
+import { bench } from "./bench-test-helpers.js";
 
-const root = { name: "goodput", summary: "test root", subcommands: [benchCommand] };
 let server: ScriptedServer;
 const ok = (res: Parameters<Parameters<typeof startScriptedServer>[0]>[1]) => playStream(res, [{ afterMs: 1, data: contentChunk("a") + contentChunk(" b", "length") + usageChunk(2) + doneChunk }]);
 
@@ -91,18 +88,6 @@ async function handle(req: Parameters<Parameters<typeof startScriptedServer>[0]>
   }
 }
 
-async function bench(argv: readonly string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const io = { stdout: (text: string) => (stdout += text), stderr: (text: string) => (stderr += text) };
-  try {
-    const code = await runCommandTree(root, ["bench", ...argv], { io, cwd: process.cwd(), env });
-    return { code, stdout, stderr, error: null };
-  } catch (error) {
-    if (!isGoodputError(error)) throw error;
-    return { code: error.exitCode, stdout, stderr, error };
-  }
-}
 
 const lines = (path: string): Record<string, unknown>[] => readFileSync(path, "utf8").trim().split("\n").map((line) => JSON.parse(line) as Record<string, unknown>);
 

@@ -15,15 +15,9 @@ import { redactUrl } from "../../src/io/redact-url.js";
 import { buildBenchReport } from "../../src/report/builders/bench-report.js";
 import { createRng } from "../../src/sim/rng.js";
 import { buildItemReport } from "../../src/ui/build-item-report.js";
+import { loadResult } from "./bench-test-helpers.js";
 
-function result(overrides: Partial<LoadResult>): LoadResult {
-  return {
-    requestId: 0, label: "", warmup: false, scheduledMs: 0, sentMs: 0, headersMs: 10, firstByteMs: 10, firstContentMs: 100, lastContentMs: 500, endMs: 510,
-    contentEvents: 5, itlMs: [100, 100, 100, 100], httpStatus: 200, finishReason: "length", outputTokens: 5, outputTokenSource: "usage", promptTokens: 10,
-    reportedPromptTokens: 10, cachedPromptTokens: null, maxOutputTokens: 5, prefixGroup: null, prefixTokens: 0, outcome: { status: "ok" },
-    ...overrides,
-  };
-}
+const result = (overrides: Partial<LoadResult>): LoadResult => loadResult(overrides, { scheduledMs: 0, sentMs: 0, headersMs: 10, firstContentMs: 100, lastContentMs: 500, endMs: 510 });
 
 describe("secrets (#18 item 4)", () => {
   it("redactUrl drops user:password and credential query values, keeps the rest", () => {
