@@ -93,6 +93,8 @@ export interface LoadRun {
 }
 
 const minFinishedForErrorRate = 10;
+/** Longest delay a Node timer keeps (2³¹ − 1 ms). */
+const maxTimerMs = 2 ** 31 - 1;
 const scheduleLeadMs = 2;
 
 /**
@@ -117,6 +119,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const warmup = options.warmup ?? 0;
   const seed = options.seed ?? 1;
   const timeoutMs = (options.timeoutSeconds ?? 60) * 1000;
+  // Node timers hold at most 2³¹ − 1 ms; a longer delay fires after 1 ms (the #18 "--timeout 2147484 s → 1 ms" bug).
+  if (!(timeoutMs > 0 && timeoutMs <= maxTimerMs)) throw new GoodputError("BAD_INPUT", `Timeout ${options.timeoutSeconds ?? 60} s must be above 0 and at most ${maxTimerMs / 1000} s (Node's timer limit); for example --timeout 60.`, { where: "--timeout" });
   const promptTokens = options.promptTokens ?? 128;
   const outputTokens = options.outputTokens ?? 64;
   const measured = options.requests ?? (options.durationSeconds === undefined ? 100 : undefined);

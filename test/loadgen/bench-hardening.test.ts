@@ -7,7 +7,7 @@ import type { LoadResult } from "../../src/loadgen/load-result.js";
 import { etaSeconds, formatProgressLine } from "../../src/loadgen/progress-line.js";
 import { computeRequestMetrics, meetsSlo } from "../../src/loadgen/request-metrics.js";
 import { benchRunId, pointCost } from "../../src/loadgen/run-bench.js";
-import type { LoadProgress } from "../../src/loadgen/run-load.js";
+import { runLoad, type LoadProgress } from "../../src/loadgen/run-load.js";
 import { probeLength, probeSteadiness } from "../../src/loadgen/run-sweep.js";
 import { buildSchedule } from "../../src/loadgen/schedule.js";
 import { summarizeLoad } from "../../src/loadgen/summarize-load.js";
@@ -61,6 +61,12 @@ describe("usage values (#18 item 7)", () => {
     expect(decideOutcome({ ...observation, httpStatus: 503 })).toMatchObject({ status: "dropped", kind: "http-503" });
     expect(decideOutcome({ ...observation, httpStatus: 500 })).toMatchObject({ status: "error", kind: "http" });
     expect(summarizeLoad([result({ outcome: { status: "dropped", kind: "http-503", message: "HTTP 503" } }), result({})]).statuses).toEqual({ ok: 1, error: 0, incomplete: 0, dropped: 1 });
+  });
+});
+
+describe("timer bound (#18 item 7)", () => {
+  it("runLoad refuses a timeout past Node's 2³¹ − 1 ms timer limit instead of firing after 1 ms", async () => {
+    await expect(runLoad({ target: "http://127.0.0.1:1", model: "m", mode: { kind: "closed", concurrency: 1 }, requests: 1, timeoutSeconds: 2_147_484, now: () => 0 })).rejects.toThrow(/at most 2147483.647 s/);
   });
 });
 
