@@ -80,12 +80,34 @@ describe("experiment run --target URL (through the load generator)", () => {
     }
   });
 
-  it("refuses several profiles for one endpoint, and schedules it cannot replay", async () => {
+  it("refuses several profiles for one endpoint", async () => {
     const many = await runCli(["experiment", "run", "--experiment", file, "--case", "steady", "--target", server.url], env);
     expect(many.code).toBe(2);
     expect(many.stderr).toMatch(/one serving configuration; pass --profile/);
-    const onoff = await runCli(["experiment", "run", "--experiment", file, "--case", "bursty", "--profile", "as-deployed", "--target", server.url, "--target-time-scale", "1"], env);
-    expect(onoff.code).toBe(2);
-    expect(onoff.stderr).toMatch(/arrivals "onoff" cannot be replayed/);
+  });
+
+  it("runs the burst (on/off) case against the live endpoint: every send falls in an on window", async () => {
+    const result = await runCli(["experiment", "run", "--experiment", file, "--case", "bursty", "--profile", "as-deployed", "--target", server.url, "--target-time-scale", "1", "--json"], env);
+    expect(result.code).toBe(0);
+    const [row] = JSON.parse(result.stdout) as { requests: number; successful: number; runId: string }[];
+    expect(row?.requests).toBe(30);
+    const log = readFileSync(join(env.GOODPUT_HOME, "runs", row?.runId ?? "", "requests.jsonl"), "utf8").trim().split("\n").map((line) => JSON.parse(line) as { arrival_s: number });
+    // On 1 s, off 1 s, starting on: the intended send times are the schedule's own (a property of the schedule, not of timing).
+    expect(log.every((record) => record.arrival_s % 2 < 1)).toBe(true);
+  });
+
+  it("an unreachable target is an error, not a stored cell of 0 served; credentials in the URL are never printed or stored", async () => {
+    const refused = await runCli(["experiment", "run", "--experiment", file, "--case", "steady", "--profile", "as-deployed", "--target", "http://u:pw@127.0.0.1:1/?api_key=QSECRET"], env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/nothing answers at/);
+    expect(refused.stderr + refused.stdout).not.toMatch(/pw@|QSECRET/);
+    const withSecret = server.url.replace("http://", "http://u:pw@") + "/?api_key=QSECRET";
+    const run = await runCli(["experiment", "run", "--experiment", file, "--case", "steady", "--profile", "as-deployed", "--target", withSecret, "--target-time-scale", "1"], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout + run.stderr).not.toMatch(/pw@|QSECRET/);
+    const items = await runCli(["report", "--list", "--json"], env);
+    expect(items.code).toBe(0);
+    expect(items.stdout).toContain("127.0.0.1");
+    expect(items.stdout).not.toMatch(/pw@|QSECRET/);
   });
 });

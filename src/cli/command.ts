@@ -35,6 +35,8 @@ export interface CommandResult {
    * an experiment's matrix rows, or the SLO a roofline was judged by); absent → the report is built from `json`.
    */
   readonly reportInput?: unknown;
+  /** Exit code when the command ran but failed (e.g. bench: no request succeeded); default 0. */
+  readonly exitCode?: number;
 }
 
 export interface CommandSpec {

@@ -8,7 +8,8 @@ import { GoodputError } from "../errors.js";
 import { JsonlWriter } from "../io/jsonl-writer.js";
 import { readApiKey } from "../loadgen/api-key.js";
 import type { ArrivalSpec } from "../loadgen/arrival-spec.js";
-import { discoverModel } from "../loadgen/discover-model.js";
+import { probeTarget } from "../loadgen/discover-model.js";
+import { redactUrl } from "../io/redact-url.js";
 import { resolveEndpoints } from "../loadgen/endpoints.js";
 import { runLoad, type LoadRun } from "../loadgen/run-load.js";
 import { toRequestRecord } from "../loadgen/to-request-record.js";
@@ -28,6 +29,12 @@ const fixedTokens = (where: string, dist: ExperimentCase["workload"]["promptToke
   throw new GoodputError("BAD_USAGE", `${where}: a live target needs a fixed token count (got dist "${dist.dist}"); the load generator sends exact-length prompts.`, { where });
 };
 
+/** A trace's mean rate over its span (1/s when it has no span). */
+const _traceRate = (timestamps: readonly number[]): number => {
+  const spanSeconds = (timestamps.at(-1) ?? 0) - (timestamps[0] ?? 0);
+  return spanSeconds > 0 ? (timestamps.length - 1) / spanSeconds : 1;
+};
+
 function arrivalsOf(testCase: ExperimentCase): { ratePerSecond: number; arrivals: ArrivalSpec } {
   const arrivals = testCase.workload.arrivals;
   switch (arrivals.process) {
@@ -37,8 +44,13 @@ function arrivalsOf(testCase: ExperimentCase): { ratePerSecond: number; arrivals
       return { ratePerSecond: arrivals.ratePerSecond, arrivals: { kind: "poisson" } };
     case "gamma":
       return { ratePerSecond: arrivals.ratePerSecond, arrivals: { kind: "gamma", shape: arrivals.shape } };
-    default:
-      throw new GoodputError("BAD_USAGE", `case ${testCase.name}: arrivals "${arrivals.process}" cannot be replayed against a live target yet (use constant, poisson or gamma, or run it on the simulator).`, { where: `cases.${testCase.name}.workload.arrivals` });
+    // The live scheduler runs the simulator's own processes; ratePerSecond is then their long-run mean (a label only).
+    case "onoff":
+      return { ratePerSecond: (arrivals.onRatePerSecond * arrivals.onSeconds + arrivals.offRatePerSecond * arrivals.offSeconds) / (arrivals.onSeconds + arrivals.offSeconds), arrivals: { kind: "onoff", ...arrivals } };
+    case "diurnal":
+      return { ratePerSecond: arrivals.meanRatePerSecond, arrivals: { kind: "diurnal", ...arrivals } };
+    case "trace":
+      return { ratePerSecond: _traceRate(arrivals.timestamps), arrivals: { kind: "trace", entries: arrivals.timestamps.map((atSeconds) => ({ atSeconds })) } };
   }
 }
 
@@ -99,8 +111,14 @@ export async function runCellOnTarget(options: {
   const apiKey = readApiKey(options.env);
   const endpoints = resolveEndpoints(options.target, "chat");
   const headers = apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` };
-  const model = (await discoverModel(endpoints.modelsUrl, headers)) ?? experiment.deployment.model;
+  // Readiness check: an unreachable target is an error, not a cell of "0 served, 0 dropped".
+  const probe = await probeTarget(endpoints.modelsUrl, headers, 5000, apiKey);
+  if (probe.kind === "unreachable") throw new GoodputError("BAD_INPUT", `--target ${redactUrl(options.target)}: nothing answers at ${redactUrl(endpoints.modelsUrl)} (${probe.message}); start the server or fix the URL.`, { where: "--target" });
+  const model = probe.kind === "model" ? probe.model : experiment.deployment.model;
   const timeScale = options.timeScale ?? (await _refuseUnscaledGoodputServe(endpoints.modelsUrl, headers));
+  if (timeScale !== 1 && !["constant", "poisson", "gamma"].includes(arrivals.kind)) {
+    throw new GoodputError("BAD_USAGE", `case ${testCase.name}: --target-time-scale ${timeScale} scales constant, Poisson and gamma arrivals only; a ${arrivals.kind} schedule carries its own times — run it against a real-time target (--target-time-scale 1).`, { where: "--target-time-scale" });
+  }
   // The case's rates and SLO are in the target's (simulated) seconds: a serve running X× real time
   // gets X× the arrivals per wall second and X× tighter wall-clock gates; the row scales back by X.
   const ratePerSecond = simRatePerSecond * timeScale;
@@ -138,7 +156,7 @@ export async function runCellOnTarget(options: {
   return {
     row: costMatrixRowFromLoad(experiment, { case: testCase.name, profile: options.profile.name, runId: options.runId, replicas, timeScale }, run.summary),
     run,
-    loadConfig: { target: options.target, model, ratePerSecond, arrivals, promptTokens, outputTokens, requests: options.requests, seed: options.seed, slo, timeScale },
+    loadConfig: { target: redactUrl(options.target), model, ratePerSecond, arrivals, promptTokens, outputTokens, requests: options.requests, seed: options.seed, slo, timeScale },
     logPath,
   };
 }

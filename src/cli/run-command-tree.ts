@@ -71,5 +71,5 @@ export async function runCommandTree(root: CommandSpec, argv: readonly string[],
     const written = await writeCommandReport({ path, argv, reportPath, result, cwd: environment.cwd });
     environment.io.stderr(`report written to ${written}\n`);
   }
-  return 0;
+  return result.exitCode ?? 0;
 }

@@ -116,8 +116,8 @@ function latencyHeadroom(slo: ExperimentConfig["slo"], measured: CellMeasurement
 }
 
 /** A matrix row from one cell's counts, latencies and cost: the one place unit costs are derived. */
-export function buildCostMatrixRow(experiment: ExperimentConfig, cell: { readonly case: string; readonly profile: string; readonly runId: string }, measured: CellMeasurement): CostMatrixRow {
-  const failures = runSloFailures(experiment.slo, measured);
+export function buildCostMatrixRow(slo: ExperimentConfig["slo"], cell: { readonly case: string; readonly profile: string; readonly runId: string }, measured: CellMeasurement): CostMatrixRow {
+  const failures = runSloFailures(slo, measured);
   const span = measured.spanSeconds;
   const rate = (count: number): number => (span > 0 ? count / span : 0);
   return {
@@ -144,7 +144,7 @@ export function buildCostMatrixRow(experiment: ExperimentConfig, cell: { readonl
     costUsd: measured.costUsd,
     busyCostUsd: measured.utilization === null ? null : measured.costUsd * measured.utilization,
     utilization: measured.utilization,
-    latencyHeadroomSeconds: latencyHeadroom(experiment.slo, measured),
+    latencyHeadroomSeconds: latencyHeadroom(slo, measured),
     costPer1kSuccessful: perUnit(measured.costUsd, measured.successful, 1000),
     costPer1kAccepted: perUnit(measured.costUsd, measured.accepted, 1000),
     costPer1MTokens: perUnit(measured.costUsd, measured.generatedTokens, 1e6),
@@ -161,7 +161,7 @@ export function buildCostMatrixRow(experiment: ExperimentConfig, cell: { readonl
 export function costMatrixRow(experiment: ExperimentConfig, cell: { readonly case: string; readonly profile: string; readonly runId: string }, summary: SimulationSummary): CostMatrixRow {
   // The summary's rates share one span: accepted / goodput (or successful / throughput) recovers it.
   const span = summary.accepted > 0 ? summary.accepted / summary.goodputPerSecond : summary.successful > 0 ? summary.successful / summary.requestsPerSecond : 0;
-  return buildCostMatrixRow(experiment, cell, {
+  return buildCostMatrixRow(experiment.slo, cell, {
     requests: summary.requests,
     successful: summary.successful,
     accepted: summary.accepted,

@@ -15,12 +15,24 @@ export type ArrivalSpec =
   | { readonly kind: "poisson" }
   | { readonly kind: "gamma"; readonly shape: number }
   | { readonly kind: "ramp"; readonly fromPerSecond: number; readonly toPerSecond: number }
+  /** Poisson at onRate for onSeconds, then offRate (0 = silent) for offSeconds, repeating, starting on (the simulator's onoff). */
+  | { readonly kind: "onoff"; readonly onRatePerSecond: number; readonly offRatePerSecond: number; readonly onSeconds: number; readonly offSeconds: number }
+  /** Poisson with rate mean·(1 + amplitude·sin(2π(t + phase)/period)) (the simulator's diurnal). */
+  | { readonly kind: "diurnal"; readonly meanRatePerSecond: number; readonly amplitude: number; readonly periodSeconds: number; readonly phaseSeconds: number }
   | { readonly kind: "trace"; readonly entries: readonly TraceEntry[] };
 
 /** `--arrivals` before a trace file is read: trace keeps its path. */
 export type ArrivalFlag = Exclude<ArrivalSpec, { kind: "trace" }> | { readonly kind: "trace"; readonly path: string };
 
-const usage = "constant, poisson, gamma:SHAPE (e.g. gamma:0.5), ramp:FROM-TO (requests/s, e.g. ramp:1-20) or trace:FILE";
+const usage =
+  "constant, poisson, gamma:SHAPE (e.g. gamma:0.5), ramp:FROM-TO (requests/s, e.g. ramp:1-20), onoff:ON_RATE,OFF_RATE,ON_S,OFF_S (e.g. onoff:40,0,5,15), diurnal:MEAN,AMPLITUDE,PERIOD_S[,PHASE_S] (e.g. diurnal:10,0.5,60) or trace:FILE";
+
+/** Comma-separated numbers of an --arrivals argument, or null when any is not a finite number. */
+function _numbers(argument: string): number[] | null {
+  const parts = argument.split(",").map((part) => part.trim());
+  const values = parts.map(Number);
+  return parts.some((part) => part === "") || values.some((value) => !Number.isFinite(value)) ? null : values;
+}
 
 function _bad(text: string, why: string): GoodputError {
   return new GoodputError("BAD_INPUT", `--arrivals: "${text}" ${why}; use ${usage}.`, { where: "--arrivals" });
@@ -49,6 +61,22 @@ export function parseArrivalFlag(text: string): ArrivalFlag {
         throw _bad(text, "needs two rates FROM-TO (requests/s, not both 0)");
       }
       return { kind: "ramp", fromPerSecond, toPerSecond };
+    }
+    case "onoff": {
+      const values = _numbers(argument);
+      const [on, off, onSeconds, offSeconds] = values ?? [];
+      if (values?.length !== 4 || on === undefined || off === undefined || onSeconds === undefined || offSeconds === undefined || !(on > 0) || !(off >= 0) || !(onSeconds > 0) || !(offSeconds > 0)) {
+        throw _bad(text, "needs ON_RATE > 0, OFF_RATE ≥ 0 (requests/s), ON_S > 0 and OFF_S > 0 (seconds)");
+      }
+      return { kind: "onoff", onRatePerSecond: on, offRatePerSecond: off, onSeconds, offSeconds };
+    }
+    case "diurnal": {
+      const values = _numbers(argument);
+      const [mean, amplitude, period, phase] = values ?? [];
+      if (values === null || values.length < 3 || values.length > 4 || mean === undefined || amplitude === undefined || period === undefined || !(mean > 0) || !(amplitude >= 0 && amplitude <= 1) || !(period > 0) || !((phase ?? 0) >= 0)) {
+        throw _bad(text, "needs MEAN > 0 (requests/s), 0 ≤ AMPLITUDE ≤ 1, PERIOD_S > 0 and optionally PHASE_S ≥ 0");
+      }
+      return { kind: "diurnal", meanRatePerSecond: mean, amplitude, periodSeconds: period, phaseSeconds: phase ?? 0 };
     }
     case "trace":
       if (argument === "") throw _bad(text, "needs a file");

@@ -11,16 +11,21 @@ export interface RequestObservation {
   readonly contentEvents: number;
   readonly finishReason: string | null;
   readonly timeoutMs: number;
+  /** Why the stream's usage counts are impossible (check-usage.ts), or null. */
+  readonly usageProblem: string | null;
 }
 
 /**
- * Classifies a request per SPEC §6: error for a non-2xx status, an error JSON in the stream, a
- * transport failure or no content event; incomplete for a timeout, a cancellation or a stream
- * that ended without finish_reason; otherwise ok. An error the server reported wins over a later
+ * Classifies a request per SPEC §6: dropped for HTTP 503 (the server shed it: vLLM and `goodput
+ * serve` answer 503 when the queue is full, the simulator's "dropped"); error for another non-2xx
+ * status, an error JSON in the stream, a transport failure, no content event or impossible usage
+ * counts; incomplete for a timeout, a cancellation or a stream that ended without finish_reason;
+ * otherwise ok. An error the server reported wins over a later
  * timeout, and a timeout wins over the transport error the abort itself raises.
  */
 export function decideOutcome(observation: RequestObservation): LoadOutcome {
   const { httpStatus } = observation;
+  if (httpStatus === 503) return { status: "dropped", kind: "http-503", message: `HTTP 503${observation.httpBody ? `: ${observation.httpBody}` : ""}` };
   if (httpStatus !== null && (httpStatus < 200 || httpStatus > 299)) {
     return { status: "error", kind: "http", message: `HTTP ${httpStatus}${observation.httpBody ? `: ${observation.httpBody}` : ""}` };
   }
@@ -30,5 +35,6 @@ export function decideOutcome(observation: RequestObservation): LoadOutcome {
   if (observation.transportError !== null) return { status: "error", kind: "transport", message: observation.transportError };
   if (observation.contentEvents === 0) return { status: "error", kind: "no-content", message: "the stream carried no content event" };
   if (observation.finishReason === null) return { status: "incomplete", kind: "no-finish-reason", message: "the stream ended without a finish_reason" };
+  if (observation.usageProblem !== null) return { status: "error", kind: "bad-usage", message: `${observation.usageProblem}; the output was counted with the client tokenizer instead` };
   return { status: "ok" };
 }

@@ -11,6 +11,8 @@ export interface LoadOutput {
   /** Appends the canonical record (requests.jsonl) and the detail row (request-details.jsonl). */
   writeResult(result: LoadResult, context: RecordContext): void;
   writeServerMetrics(row: ServerMetricsRow): void;
+  /** Writes run.json (the run's identity and wall-clock start) at once, before any request. */
+  writeRunMeta(meta: unknown): void;
   /** Pushes buffered rows to disk (called with each progress report). */
   flush(): void;
   /** Writes summary.json and closes the streams. */
@@ -20,7 +22,7 @@ export interface LoadOutput {
 /**
  * Opens `dir` for a bench run: requests.jsonl (canonical RequestRecord rows, SPEC §8),
  * request-details.jsonl (lag, TTFB, close, ITL, failure messages), server-metrics.jsonl
- * (Prometheus scrapes) and, at the end, summary.json. Rows are flushed as they complete.
+ * (Prometheus scrapes), run.json (run id, wall-clock start, target, arm) at once and, at the end, summary.json. Rows are flushed as they complete.
  */
 export function openLoadOutput(dir: string, nowMs: () => number): LoadOutput {
   mkdirSync(dir, { recursive: true });
@@ -28,9 +30,13 @@ export function openLoadOutput(dir: string, nowMs: () => number): LoadOutput {
   const details = new JsonlWriter(join(dir, "request-details.jsonl"), nowMs);
   const metrics = new JsonlWriter(join(dir, "server-metrics.jsonl"), nowMs);
   const summaryPath = join(dir, "summary.json");
+  const metaPath = join(dir, "run.json");
   let closed = false;
   return {
-    files: [requests.path, details.path, metrics.path, summaryPath],
+    files: [requests.path, details.path, metrics.path, metaPath, summaryPath],
+    writeRunMeta(meta) {
+      writeFileSync(metaPath, JSON.stringify(meta, null, 2) + "\n");
+    },
     writeResult(result, context) {
       requests.write(toRequestRecord(result, context));
       details.write(toRequestDetail(result));

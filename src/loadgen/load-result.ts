@@ -7,8 +7,18 @@ export type LoadOutcome =
   | { readonly status: "ok" }
   | {
       readonly status: "error";
-      /** http: non-2xx; transport: connection failed or reset; stream-error: error JSON in the stream; no-content: no content event. */
-      readonly kind: "http" | "transport" | "stream-error" | "no-content";
+      /**
+       * http: non-2xx other than 503; transport: connection failed or reset; stream-error: error JSON or
+       * unparseable data in the stream; no-content: no content event; bad-usage: the stream's usage
+       * counts are impossible (negative, fractional, above max_tokens, or none for a stream with content).
+       */
+      readonly kind: "http" | "transport" | "stream-error" | "no-content" | "bad-usage";
+      readonly message: string;
+    }
+  | {
+      /** HTTP 503: the server shed the request (queue full or overloaded), as vLLM and `goodput serve` answer — the simulator's "dropped". */
+      readonly status: "dropped";
+      readonly kind: "http-503";
       readonly message: string;
     }
   | {

@@ -42,13 +42,16 @@ export function computeRequestMetrics(result: LoadResult): RequestMetrics {
 export type { SloGates };
 
 /**
- * True when the request succeeded and meets every SLO gate (TTFT, TPOT, E2E measured from t0).
- * An undefined TPOT (N_out ≤ 1) passes the TPOT gate: there is no inter-token time to miss.
+ * True when the request succeeded and meets every SLO gate. TTFT and E2E are measured from the
+ * intended send time t_sched, not the actual send t0: a user who arrives at t_sched waits through
+ * the client's own lag too, and gating from t0 would hide it (coordinated omission; Tene, "How NOT
+ * to measure latency", 2015). In closed loop t_sched = t0. An undefined TPOT (N_out ≤ 1) passes
+ * the TPOT gate: there is no inter-token time to miss; TPOT has no send time in it.
  */
 export function meetsSlo(result: LoadResult, metrics: RequestMetrics, slo: SloGates): boolean {
   if (result.outcome.status !== "ok") return false;
   const seconds = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
-  return meetsSloGates(slo, { ttftSeconds: seconds(metrics.ttftMs), tpotSeconds: seconds(metrics.tpotMs), e2eSeconds: seconds(metrics.e2eMs), outputTokens: result.outputTokens });
+  return meetsSloGates(slo, { ttftSeconds: seconds(metrics.ttftFromIntendedMs), tpotSeconds: seconds(metrics.tpotMs), e2eSeconds: seconds(metrics.e2eFromIntendedMs), outputTokens: result.outputTokens });
 }
 
 /** True when at least one gate is set. */

@@ -1,3 +1,4 @@
+import { redactUrl } from "../io/redact-url.js";
 import { resolveEndpoints } from "./endpoints.js";
 import { createPromptBuilder, promptTokenizerName } from "./exact-prompt.js";
 import { openLoadOutput, type LoadOutput } from "./load-output.js";
@@ -13,7 +14,37 @@ export interface BenchOptions extends SweepBase {
   readonly outDir?: string;
   /** Scrape the target's /metrics this often; 0 = do not scrape. */
   readonly metricsIntervalSeconds?: number;
+  /** Wall-clock time (Unix ms) at the run's origin (arrival_s = 0): Date.now() in the shell, fixed in tests. */
+  readonly startedAtUnixMs: number;
+  /** The arm the run measures (`--arm`), written into every canonical record. */
+  readonly arm?: string;
+  /** GPU price per GPU-hour (USD) and GPUs behind the target: with both, each point states its cost. */
+  readonly price?: BenchPrice;
+  /** SLO attainment a point needs to count as meeting the SLO (`--slo-attainment`; the report's recommendation uses it). */
+  readonly sloAttainmentTarget?: number;
 }
+
+/** What the target's GPUs cost: `--gpu-price` USD per GPU-hour × `--gpus`. */
+export interface BenchPrice {
+  readonly usdPerGpuHour: number;
+  readonly gpus: number;
+}
+
+/** A point's cost; every figure is null when no price was given. */
+export interface PointCost {
+  /** usdPerGpuHour × gpus × durationSeconds / 3600: the GPUs held over the point's wall time, idle time included. */
+  readonly usd: number | null;
+  readonly usdPer1kSuccessful: number | null;
+  /** Per 1,000 requests that met every SLO gate (null without an SLO or when none met it). */
+  readonly usdPer1kWithinSlo: number | null;
+  readonly usdPer1MOutputTokens: number | null;
+}
+
+/** Default SLO attainment a point must reach (and --find-max-rate searches for). */
+export const defaultSloAttainment = 0.9;
+
+/** The cost definition printed with every priced bench report. */
+export const costDefinition = "cost = GPU price ($/GPU-hour) × GPUs × point duration (max end − min t0) / 3600 s: GPUs held for the point's wall time, idle included";
 
 /** One point of the report. */
 export interface BenchPoint {
@@ -24,12 +55,22 @@ export interface BenchPoint {
   readonly scheduled: number;
   readonly sent: number;
   readonly summary: LoadSummary;
+  readonly cost: PointCost;
 }
 
 /** What summary.json and `--json` hold. */
 export interface BenchReport {
-  /** The target without any userinfo. */
+  /** Unique per run: bench-<start time, UTC>-s<seed>. */
+  readonly runId: string;
+  /** Wall-clock start (ISO 8601, UTC) of the run's origin: a record's arrival_s is seconds after it (joins with Prometheus data). */
+  readonly startedAt: string;
+  /** The target as redactUrl prints it: no userinfo, credential query values replaced. */
   readonly target: string;
+  readonly arm: string | null;
+  readonly price: BenchPrice | null;
+  /** null without a price. */
+  readonly costDefinition: string | null;
+  readonly sloAttainmentTarget: number;
   readonly api: string;
   readonly model: string;
   readonly tokenizer: string;
@@ -41,16 +82,18 @@ export interface BenchReport {
   readonly files: readonly string[];
 }
 
-/** The target as printed and stored: credentials in the URL are dropped. */
-export function displayTarget(target: string): string {
-  try {
-    const url = new URL(target);
-    url.username = "";
-    url.password = "";
-    return url.toString();
-  } catch {
-    return target;
-  }
+/** The run id of a bench run started at this wall-clock time: bench-20261202T133512Z-s1. */
+export function benchRunId(startedAtUnixMs: number, seed: number): string {
+  return `bench-${new Date(startedAtUnixMs).toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}-s${seed}`;
+}
+
+/** A point's cost at the stated price (see costDefinition); nulls without one. */
+export function pointCost(summary: LoadSummary, price: BenchPrice | undefined): PointCost {
+  if (price === undefined) return { usd: null, usdPer1kSuccessful: null, usdPer1kWithinSlo: null, usdPer1MOutputTokens: null };
+  const usd = (price.usdPerGpuHour * price.gpus * summary.durationSeconds) / 3600;
+  const withinSlo = summary.sloAttainment === null ? null : summary.goodputRequestsPerSecond * summary.durationSeconds;
+  const per = (count: number | null, unit: number): number | null => (count === null || count <= 0 ? null : (usd / count) * unit);
+  return { usd, usdPer1kSuccessful: per(summary.statuses.ok, 1000), usdPer1kWithinSlo: per(withinSlo === null ? null : Math.round(withinSlo), 1000), usdPer1MOutputTokens: per(summary.outputTokens.total, 1e6) };
 }
 
 /**
@@ -63,8 +106,10 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
   const api = options.api ?? "chat";
   const endpoints = resolveEndpoints(options.target, api);
   const output: LoadOutput | null = options.outDir === undefined ? null : openLoadOutput(options.outDir, now);
-  const runId = `bench-${options.seed ?? 1}`;
-  const recordContext = { runId, originMs: sessionOriginMs, slo: options.slo ?? {} };
+  const runId = benchRunId(options.startedAtUnixMs, options.seed ?? 1);
+  // Written first, so a killed run still says when it started and what it measured.
+  output?.writeRunMeta(_runMeta(options, runId, api));
+  const recordContext = { runId, originMs: sessionOriginMs, slo: options.slo ?? {}, ...(options.arm === undefined ? {} : { arm: options.arm }) };
   const intervalSeconds = options.metricsIntervalSeconds ?? 1;
   const scraper: MetricsScraper | null =
     intervalSeconds > 0
@@ -102,20 +147,42 @@ export async function runBench(options: BenchOptions): Promise<BenchReport> {
     }
   } finally {
     if (scraper !== null) scrape = await scraper.stop();
-    const report = _report(options, api, runs, maxRate, scrape, output?.files ?? []);
+    const report = _report(options, runId, api, runs, maxRate, scrape, output?.files ?? []);
     output?.finish(report);
   }
-  return _report(options, api, runs, maxRate, scrape, output?.files ?? []);
+  return _report(options, runId, api, runs, maxRate, scrape, output?.files ?? []);
 }
 
-function _report(options: BenchOptions, api: string, runs: readonly LoadRun[], maxRate: BenchReport["maxRate"], scrape: ScrapeReport, files: readonly string[]): BenchReport {
+/** run.json: the run's identity and wall-clock origin, written before the first request. */
+function _runMeta(options: BenchOptions, runId: string, api: string): Record<string, unknown> {
   return {
-    target: displayTarget(options.target),
+    runId,
+    startedAt: new Date(options.startedAtUnixMs).toISOString(),
+    startedAtUnixMs: options.startedAtUnixMs,
+    timeOrigin: "arrival_s, dispatch_s, first_token_s and last_token_s in requests.jsonl are seconds after startedAt",
+    target: redactUrl(options.target),
+    api,
+    model: options.model,
+    arm: options.arm ?? null,
+    seed: options.seed ?? 1,
+    price: options.price ?? null,
+  };
+}
+
+function _report(options: BenchOptions, runId: string, api: string, runs: readonly LoadRun[], maxRate: BenchReport["maxRate"], scrape: ScrapeReport, files: readonly string[]): BenchReport {
+  return {
+    runId,
+    startedAt: new Date(options.startedAtUnixMs).toISOString(),
+    target: redactUrl(options.target),
+    arm: options.arm ?? null,
+    price: options.price ?? null,
+    costDefinition: options.price === undefined ? null : costDefinition,
+    sloAttainmentTarget: options.sloAttainmentTarget ?? maxRate?.attainmentTarget ?? defaultSloAttainment,
     api,
     model: options.model,
     tokenizer: promptTokenizerName,
     interrupted: options.signal?.aborted === true || runs.some((run) => run.interrupted),
-    points: runs.map((run) => ({ label: run.label, mode: _describeMode(run.mode), stopReason: run.stopReason, scheduled: run.scheduled, sent: run.sent, summary: run.summary })),
+    points: runs.map((run) => ({ label: run.label, mode: _describeMode(run.mode), stopReason: run.stopReason, scheduled: run.scheduled, sent: run.sent, summary: run.summary, cost: pointCost(run.summary, options.price) })),
     maxRate,
     serverMetrics: scrape,
     legend: metricLegend,

@@ -26,7 +26,13 @@ export interface LoadProgress {
   readonly ok: number;
   readonly error: number;
   readonly incomplete: number;
+  /** HTTP 503: shed by the server. */
+  readonly dropped: number;
   readonly inFlight: number;
+  /** Requests this point will send (warm-up included), or null when only --duration bounds it. */
+  readonly planned: number | null;
+  /** --duration, or null. */
+  readonly durationSeconds: number | null;
   /** Largest client lag (t0 − t_sched) since the previous report. */
   readonly maxLagMs: number;
 }
@@ -87,6 +93,8 @@ export interface LoadRun {
 }
 
 const minFinishedForErrorRate = 10;
+/** Longest delay a Node timer keeps (2³¹ − 1 ms). */
+const maxTimerMs = 2 ** 31 - 1;
 const scheduleLeadMs = 2;
 
 /**
@@ -111,6 +119,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   const warmup = options.warmup ?? 0;
   const seed = options.seed ?? 1;
   const timeoutMs = (options.timeoutSeconds ?? 60) * 1000;
+  // Node timers hold at most 2³¹ − 1 ms; a longer delay fires after 1 ms (the #18 "--timeout 2147484 s → 1 ms" bug).
+  if (!(timeoutMs > 0 && timeoutMs <= maxTimerMs)) throw new GoodputError("BAD_INPUT", `Timeout ${options.timeoutSeconds ?? 60} s must be above 0 and at most ${maxTimerMs / 1000} s (Node's timer limit); for example --timeout 60.`, { where: "--timeout" });
   const promptTokens = options.promptTokens ?? 128;
   const outputTokens = options.outputTokens ?? 64;
   const measured = options.requests ?? (options.durationSeconds === undefined ? 100 : undefined);
@@ -228,6 +238,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
   let failures = 0;
   let ok = 0;
   let errors = 0;
+  let dropped = 0;
   let maxLagMs = 0;
   // Mutable run state in one object: flags set inside callbacks keep their declared types.
   // schedulingDone: nothing more is sent; startsDone: no more session starts, follow-ups go on.
@@ -313,6 +324,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     else {
       failures++;
       if (result.outcome.status === "error") errors++;
+      else if (result.outcome.status === "dropped") dropped++;
     }
     options.onResult?.(result);
     if (options.maxErrorRate !== undefined && results.length >= minFinishedForErrorRate && failures / results.length > options.maxErrorRate) stopScheduling("error-rate");
@@ -393,7 +405,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     options.onProgress === undefined
       ? null
       : setInterval(() => {
-          options.onProgress?.({ label, elapsedSeconds: (now() - startMs) / 1000, sent, finished: results.length, ok, error: errors, incomplete: failures - errors, inFlight, maxLagMs });
+          options.onProgress?.({
+            label, elapsedSeconds: (now() - startMs) / 1000, sent, finished: results.length, ok, error: errors, incomplete: failures - errors - dropped, dropped, inFlight, maxLagMs,
+            planned: sessionSpec !== undefined ? (total ?? null) : (schedule?.offsetsMs.length ?? total ?? null), durationSeconds: options.durationSeconds ?? null,
+          });
           maxLagMs = 0;
         }, options.progressIntervalMs ?? 1000);
 

@@ -28,8 +28,10 @@ export interface ScheduleLimits {
  * omission). Constant, poisson and gamma reuse the simulator's arrival processes, shifted so the
  * first arrival is at 0. Ramp is deterministic with rate r(t) = from + (to − from)·t/D over
  * [0, D] (D = --duration, else the span that holds --requests: 2N/(from + to)), arrival k at
- * Λ⁻¹(k) with Λ(t) = from·t + (to − from)·t²/(2D), then `to` after D. Trace replays its times
- * shifted to start at 0.
+ * Λ⁻¹(k) with Λ(t) = from·t + (to − from)·t²/(2D), then `to` after D. Onoff and diurnal are the
+ * simulator's processes at their own rates, not shifted (offset 0 is the start of the first on
+ * period / of the cycle, so whole-cycle windows stay aligned). Trace replays its times shifted to
+ * start at 0.
  */
 export function buildSchedule(spec: ArrivalSpec, limits: ScheduleLimits): Schedule {
   const count = Math.min(limits.count ?? Infinity, maxScheduledRequests);
@@ -52,6 +54,18 @@ export function buildSchedule(spec: ArrivalSpec, limits: ScheduleLimits): Schedu
       );
       const first = process.next();
       while (accept(times.length === 0 ? 0 : process.next() - first));
+      if (times.length >= maxScheduledRequests && (limits.count ?? Infinity) > maxScheduledRequests) _tooMany();
+      break;
+    }
+    case "onoff":
+    case "diurnal": {
+      const process = createArrivalProcess(
+        spec.kind === "onoff"
+          ? { process: "onoff", onRatePerSecond: spec.onRatePerSecond, offRatePerSecond: spec.offRatePerSecond, onSeconds: spec.onSeconds, offSeconds: spec.offSeconds }
+          : { process: "diurnal", meanRatePerSecond: spec.meanRatePerSecond, amplitude: spec.amplitude, periodSeconds: spec.periodSeconds, phaseSeconds: spec.phaseSeconds },
+        limits.rng,
+      );
+      while (accept(process.next()));
       if (times.length >= maxScheduledRequests && (limits.count ?? Infinity) > maxScheduledRequests) _tooMany();
       break;
     }

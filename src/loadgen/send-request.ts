@@ -1,5 +1,7 @@
 import { request, type Dispatcher } from "undici";
+import { redactUrl } from "../io/redact-url.js";
 import { redactSecret } from "./api-key.js";
+import { usageProblem } from "./check-usage.js";
 import { decideOutcome } from "./decide-outcome.js";
 import type { LoadResult, OutputTokenSource, SessionTurnInfo } from "./load-result.js";
 import { SseParser } from "./sse-parser.js";
@@ -38,9 +40,17 @@ export interface SendContext {
   readonly track?: (cancel: () => void) => () => void;
 }
 
-const maxErrorBodyChars = 300;
+/** Longest server error text kept per request (after redaction, so a secret cut in half is never written). */
+export const maxErrorTextChars = 300;
 
-function _errorText(error: unknown): string {
+/** Redacts the API key (and any credential in a URL) first, then cuts to maxErrorTextChars. */
+export function cleanErrorText(text: string, apiKey: string | undefined): string {
+  const redacted = redactSecret(text, apiKey).replace(/\bhttps?:\/\/[^\s"'<>]+/g, (url) => redactUrl(url));
+  return redacted.length > maxErrorTextChars ? `${redacted.slice(0, maxErrorTextChars)}…` : redacted;
+}
+
+/** A transport error as text: its code, message and cause (undici puts the socket error in `cause`). */
+export function transportErrorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
   const cause = error.cause instanceof Error ? `: ${error.cause.message}` : "";
@@ -77,7 +87,7 @@ export async function sendRequest(plan: RequestPlan, context: SendContext): Prom
     httpStatus = response.statusCode;
     const body = response.body;
     if (httpStatus < 200 || httpStatus > 299) {
-      httpBody = redactSecret((await body.text()).slice(0, maxErrorBodyChars).replace(/\s+/g, " ").trim(), context.apiKey);
+      httpBody = cleanErrorText((await _readCapped(body, maxErrorReadBytes)).replace(/\s+/g, " ").trim(), context.apiKey);
     } else {
       await new Promise<void>((resolve, reject) => {
         body.on("data", (chunk: Buffer) => {
@@ -91,7 +101,7 @@ export async function sendRequest(plan: RequestPlan, context: SendContext): Prom
       parser.end();
     }
   } catch (error) {
-    transportError = redactSecret(_errorText(error), context.apiKey);
+    transportError = cleanErrorText(transportErrorText(error), context.apiKey);
   } finally {
     clearTimeout(timer);
     untrack?.();
@@ -100,7 +110,8 @@ export async function sendRequest(plan: RequestPlan, context: SendContext): Prom
   let outputTokens = 0;
   let outputTokenSource: OutputTokenSource = "none";
   const { contentEvents, finishReason, streamError } = stream;
-  if (stream.completionTokens !== null) {
+  const badUsage = usageProblem({ completionTokens: stream.completionTokens, promptTokens: stream.reportedPromptTokens, cachedPromptTokens: stream.cachedPromptTokens, contentEvents, maxOutputTokens: plan.maxOutputTokens });
+  if (stream.completionTokens !== null && badUsage === null) {
     outputTokens = stream.completionTokens;
     outputTokenSource = "usage";
   } else if (contentEvents > 0) {
@@ -126,15 +137,28 @@ export async function sendRequest(plan: RequestPlan, context: SendContext): Prom
     outputTokens,
     outputTokenSource,
     promptTokens: plan.promptTokens,
-    reportedPromptTokens: stream.reportedPromptTokens,
-    cachedPromptTokens: stream.cachedPromptTokens,
+    reportedPromptTokens: badUsage === null ? stream.reportedPromptTokens : null,
+    cachedPromptTokens: badUsage === null ? stream.cachedPromptTokens : null,
     maxOutputTokens: plan.maxOutputTokens,
     prefixGroup: plan.prefixGroup,
     prefixTokens: plan.prefixTokens,
-    outcome: decideOutcome({ httpStatus, httpBody, abortKind, transportError, streamError, contentEvents, finishReason, timeoutMs: context.timeoutMs }),
+    outcome: decideOutcome({ httpStatus, httpBody, abortKind, transportError, streamError, contentEvents, finishReason, timeoutMs: context.timeoutMs, usageProblem: badUsage }),
     ...(plan.session !== undefined ? { session: plan.session } : {}),
     ...(plan.keepReply === true ? { replyText: stream.replies.join("") } : {}),
   };
+}
+
+/** Bytes of an error body read at most (the rest is discarded, so a huge error page cannot fill memory). */
+const maxErrorReadBytes = 64 * 1024;
+
+async function _readCapped(body: Dispatcher.ResponseData["body"], maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let bytes = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (bytes < maxBytes) chunks.push(chunk.subarray(0, maxBytes - bytes));
+    bytes += chunk.length;
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** Mutable per-request stream state (a class, so closures assigning it keep their types). */
@@ -161,7 +185,7 @@ class _StreamState {
   readonly onEvent = (data: string): void => {
     const chunk = readStreamChunk(data);
     if (chunk.done) return;
-    if (chunk.error !== null) this.streamError ??= redactSecret(chunk.error, this.apiKey);
+    if (chunk.error !== null) this.streamError ??= cleanErrorText(chunk.error, this.apiKey);
     if (chunk.hasContent) {
       if (this.lastContentMs === null) this.firstContentMs = this.chunkMs;
       else this.itlMs.push(this.chunkMs - this.lastContentMs);

@@ -20,6 +20,9 @@ export interface SessionDraw {
   readonly thinkMs: readonly number[];
 }
 
+/** Most turns one session may have (each turn's think time is drawn up front). */
+export const maxSessionTurns = 1000;
+
 const _turnsPattern = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/;
 
 /** Parses `--sessions`: a whole number of turns ≥ 2, or a range `2-6` (both ends ≥ 2, low ≤ high). */
@@ -27,8 +30,8 @@ export function parseSessionsFlag(text: string): { readonly minTurns: number; re
   const match = _turnsPattern.exec(text);
   const low = match?.[1] === undefined ? NaN : Number(match[1]);
   const high = match?.[2] === undefined ? low : Number(match[2]);
-  if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || low < 2 || high < low) {
-    throw new GoodputError("BAD_INPUT", `--sessions: "${text}" is not a turn count of 2 or more, nor a range LOW-HIGH with 2 ≤ LOW ≤ HIGH; for example --sessions 3 or --sessions 2-6.`, { where: "--sessions" });
+  if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || low < 2 || high < low || high > maxSessionTurns) {
+    throw new GoodputError("BAD_INPUT", `--sessions: "${text}" is not a turn count of 2 to ${maxSessionTurns}, nor a range LOW-HIGH with 2 ≤ LOW ≤ HIGH ≤ ${maxSessionTurns}; for example --sessions 3 or --sessions 2-6.`, { where: "--sessions" });
   }
   return { minTurns: low, maxTurns: high };
 }

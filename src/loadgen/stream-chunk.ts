@@ -12,7 +12,7 @@ export interface StreamChunk {
   readonly completionTokens: number | null;
   readonly promptTokens: number | null;
   readonly cachedPromptTokens: number | null;
-  /** An error object in the stream (`{"error": …}`), or unparseable JSON. */
+  /** An error object in the stream (`{"error": …}`), or unparseable JSON — whole: the caller redacts, then truncates. */
   readonly error: string | null;
 }
 
@@ -35,9 +35,9 @@ export function readStreamChunk(data: string): StreamChunk {
   try {
     parsed = JSON.parse(data);
   } catch {
-    return { ...doneChunk, done: false, error: `unparseable JSON in stream: ${data.slice(0, 120)}` };
+    return { ...doneChunk, done: false, error: `unparseable JSON in stream: ${data}` };
   }
-  if (!_isObject(parsed)) return { ...doneChunk, done: false, error: `unexpected stream payload: ${data.slice(0, 120)}` };
+  if (!_isObject(parsed)) return { ...doneChunk, done: false, error: `unexpected stream payload: ${data}` };
   if (parsed.error !== undefined && parsed.error !== null) {
     const error = parsed.error;
     const message = _isObject(error) && typeof error.message === "string" ? error.message : typeof error === "string" ? error : JSON.stringify(error);

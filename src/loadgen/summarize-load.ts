@@ -21,6 +21,8 @@ export interface StatusCounts {
   readonly ok: number;
   readonly error: number;
   readonly incomplete: number;
+  /** HTTP 503: shed by the server's queue (the simulator's "dropped"). */
+  readonly dropped: number;
 }
 
 /** The summary of one run (or sweep point) per SPEC §6. */
@@ -56,12 +58,14 @@ function _counts(results: readonly LoadResult[]): StatusCounts {
   let ok = 0;
   let error = 0;
   let incomplete = 0;
+  let dropped = 0;
   for (const result of results) {
     if (result.outcome.status === "ok") ok++;
     else if (result.outcome.status === "error") error++;
+    else if (result.outcome.status === "dropped") dropped++;
     else incomplete++;
   }
-  return { ok, error, incomplete };
+  return { ok, error, incomplete, dropped };
 }
 
 /** Summarizes results (pure): throughput, goodput, SLO attainment and latency distributions. */
@@ -121,6 +125,7 @@ export function summarizeLoad(results: readonly LoadResult[], options: { readonl
   const statuses = _counts(measured);
   const lagSummary = summarizeSamples(lag);
   const warnings: string[] = [];
+  if (measured.length === 0 && warmup.length > 0) warnings.push(`all ${warmup.length} requests sent were warm-up: nothing was measured (n = 0); lower --warmup or send more (--requests, --duration).`);
   if (missedTarget > 0) warnings.push(`${missedTarget} of ${statuses.ok} successful requests returned an output token count other than the target (max_tokens); the server may not honour ignore_eos.`);
   if (fromTokenizer > 0) warnings.push(`${fromTokenizer} successful requests had no usage in the stream; their output tokens were counted with the client tokenizer (o200k_base), which may differ from the server's.`);
   if ((lagSummary.p99 ?? 0) > 10) warnings.push(`client lag p99 is ${(lagSummary.p99 ?? 0).toFixed(1)} ms: the generator could not keep the schedule; latency from the intended send time includes it.`);
@@ -166,6 +171,7 @@ export const metricLegend: readonly string[] = [
   "E2E = last content-bearing event − t0; close = stream close − t0; '… from intended' = same event − t_sched",
   "TPOT = (E2E − TTFT)/(N_out − 1), undefined when N_out ≤ 1; ITL = gaps between consecutive content events (chunk gaps)",
   "duration = max(end) − min(t0); throughput = Σ N_out(successful)/duration; goodput = requests meeting all SLO gates/duration (tokens: their Σ N_out/duration)",
+  "SLO gates: TTFT and E2E from t_sched (the intended send, so client lag counts against the SLO: no coordinated omission), TPOT as above",
   "status: ok (success) / error (non-2xx, transport, error JSON in stream, no content) / incomplete (timeout, cancelled, no finish_reason)",
   "percentiles by linear interpolation (type 7), over successful measured requests, printed with n; warm-up requests reported separately",
   "sessions: each turn is a request; a follow-up's t_sched = previous turn's stream close + think time; prompt tokens = the whole conversation (client: o200k_base count of the message texts; usage: the server's, chat template included)",

@@ -8,7 +8,16 @@ export interface RecordContext {
   /** The run's time origin on the `now` clock (ms); record times are seconds since it. */
   readonly originMs: number;
   readonly slo: SloGates;
+  /** The arm this run measures (`bench --arm NAME`), so two bench logs read as one A/B log; absent → null. */
+  readonly arm?: string;
 }
+
+/**
+ * A canonical record as the load generator writes it: GPU-seconds and cost are null, since a
+ * client cannot see a request's share of the server's GPUs (bench states a run's cost in its
+ * summary, from --gpu-price and --gpus).
+ */
+export type LoadRequestRecord = Omit<RequestRecord, "gpu_seconds" | "cost_usd"> & { readonly gpu_seconds: null; readonly cost_usd: null };
 
 const _seconds = (ms: number | null, originMs = 0): number | null => (ms === null ? null : Math.round((ms - originMs) * 1000) / 1e6);
 const _roundMs = (ms: number | null): number | null => (ms === null ? null : Math.round(ms * 1000) / 1000);
@@ -17,12 +26,12 @@ const _roundMs = (ms: number | null): number | null => (ms === null ? null : Mat
  * The canonical request record (SPEC §8) of a load-generator request: arrival_s = t_sched,
  * dispatch_s = t0, first/last_token_s = first/last content event (seconds since the run origin);
  * ttft_s from t0 (also for a failed request that streamed content), tpot_s and e2e_s from t0 for
- * successful requests only (a partial stream's are not comparable). Fields a client cannot see (server state, policy, cost) are null
- * or neutral; case is "warmup" or "measured", profile the sweep point. A session turn carries its
+ * successful requests only (a partial stream's are not comparable). Fields a client cannot see (server state, policy,
+ * GPU-seconds, cost) are null or neutral; arm is the run's --arm; case is "warmup" or "measured", profile the sweep point. A session turn carries its
  * session_id ("s" + the first turn's request id); the turn number is in the detail row (the
  * canonical record has no turn field), and prompt_tokens is the whole conversation sent.
  */
-export function toRequestRecord(result: LoadResult, context: RecordContext): RequestRecord {
+export function toRequestRecord(result: LoadResult, context: RecordContext): LoadRequestRecord {
   const metrics = computeRequestMetrics(result);
   const ok = result.outcome.status === "ok";
   return {
@@ -56,7 +65,7 @@ export function toRequestRecord(result: LoadResult, context: RecordContext): Req
     state_incident: false,
     policy: "external",
     policy_version: "unknown",
-    arm: null,
+    arm: context.arm ?? null,
     assignment_unit: null,
     intended_action: null,
     propensity: null,
@@ -77,8 +86,8 @@ export function toRequestRecord(result: LoadResult, context: RecordContext): Req
     preemptions: 0,
     quality_pass: null,
     slo_met: hasSlo(context.slo) ? meetsSlo(result, metrics, context.slo) : null,
-    gpu_seconds: 0,
-    cost_usd: 0,
+    gpu_seconds: null,
+    cost_usd: null,
   };
 }
 

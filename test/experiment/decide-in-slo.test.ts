@@ -28,8 +28,8 @@ describe("decideExperiment() ranks by cost per accepted request by default", () 
   // Hand-built truth: "cheap" costs $0.60 for 1000 successful but only 40 within the SLO
   // ($0.60/40 = $15 per 1K accepted); "fast" costs $1.00 for 1000, all within ($1 per 1K accepted).
   const experiment = config();
-  const fast = buildCostMatrixRow(experiment, { case: "chat", profile: "fast", runId: "f" }, measurement({}));
-  const cheap = buildCostMatrixRow(experiment, { case: "chat", profile: "cheap", runId: "c" }, measurement({ accepted: 40, acceptedTokens: 640, costUsd: 0.6, latency: { p50: 8, p95: 12, p99: 14 } }));
+  const fast = buildCostMatrixRow(experiment.slo, { case: "chat", profile: "fast", runId: "f" }, measurement({}));
+  const cheap = buildCostMatrixRow(experiment.slo, { case: "chat", profile: "cheap", runId: "c" }, measurement({ accepted: 40, acceptedTokens: 640, costUsd: 0.6, latency: { p50: 8, p95: 12, p99: 14 } }));
 
   it("derives the in-SLO unit costs from counts (hand calculation)", () => {
     expect(cheap.costPer1kSuccessful).toBeCloseTo(0.6, 12);
@@ -61,7 +61,7 @@ describe("decideExperiment() ranks by cost per accepted request by default", () 
 describe("run shape: p99 gate, per-profile queue timeout and request counts", () => {
   it("accepts p99LatencySeconds, fails a run over it, and the tighter bound judges each request", () => {
     const experiment = config({ slo: { p95LatencySeconds: 4, p99LatencySeconds: 6 } });
-    const row = buildCostMatrixRow(experiment, { case: "chat", profile: "fast", runId: "f" }, measurement({ latency: { p50: 1, p95: 3, p99: 7 } }));
+    const row = buildCostMatrixRow(experiment.slo, { case: "chat", profile: "fast", runId: "f" }, measurement({ latency: { p50: 1, p95: 3, p99: 7 } }));
     expect(row.sloPassed).toBe(false);
     expect(row.sloFailures).toEqual(["p99 latency 7.00 s > 6 s"]);
     expect(perRequestGates(experiment.slo)).toEqual({ e2eSeconds: 4 });

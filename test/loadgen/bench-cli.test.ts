@@ -2,17 +2,14 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { benchCommand } from "../../src/cli/commands/bench.js";
-import { runCommandTree } from "../../src/cli/run-command-tree.js";
-import { isGoodputError } from "../../src/errors.js";
 import { contentChunk, doneChunk, playStream, startScriptedServer, usageChunk, type ScriptedServer } from "./scripted-server.js";
+import { bench } from "./bench-test-helpers.js";
 
-const root = { name: "goodput", summary: "test root", subcommands: [benchCommand] };
 let server: ScriptedServer;
 
 beforeAll(async () => {
   server = await startScriptedServer(async (req, res) => {
-    if (req.url === "/v1/models") {
+    if (req.url?.endsWith("/v1/models") === true) {
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ object: "list", data: [{ id: "served-model", object: "model" }] }));
       return;
@@ -28,18 +25,6 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function bench(argv: readonly string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const io = { stdout: (text: string) => (stdout += text), stderr: (text: string) => (stderr += text) };
-  try {
-    const code = await runCommandTree(root, ["bench", ...argv], { io, cwd: process.cwd(), env });
-    return { code, stdout, stderr, error: null };
-  } catch (error) {
-    if (!isGoodputError(error)) throw error;
-    return { code: error.exitCode, stdout, stderr, error };
-  }
-}
 
 describe("goodput bench", () => {
   it("runs a rate sweep, discovers the model, prints the table with n and the legend, notes absent /metrics", async () => {
@@ -68,7 +53,7 @@ describe("goodput bench", () => {
   });
 
   it("--json prints the report; --find-max-rate searches with bounded probes", async () => {
-    const { code, stdout } = await bench(["--target", server.url, "--model", "m", "--find-max-rate", "--rate", "20", "--arrivals", "constant", "--requests", "4", "--slo-e2e", "5", "--json", "--metrics-interval", "0"]);
+    const { code, stdout } = await bench(["--target", server.url, "--model", "m", "--find-max-rate", "--rate", "20", "--arrivals", "constant", "--requests", "4", "--slo-e2e", "5", "--min-probe-seconds", "0.05", "--json", "--metrics-interval", "0"]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { maxRate: { maxRatePerSecond: number; probes: unknown[] }; points: unknown[] };
     // Every probe passes a 5 s E2E SLO, so the search doubles 8 times: 20 · 2^8.
@@ -96,7 +81,7 @@ describe("goodput bench", () => {
     const dir = mkdtempSync(join(tmpdir(), "goodput-cli-"));
     const before = process.listenerCount("SIGINT");
     const running = bench(["--target", `${server.url}/slow`, "--model", "m", "--rate", "20", "--arrivals", "constant", "--requests", "200", "--out", dir, "--metrics-interval", "0"]);
-    await new Promise((resolve) => setTimeout(resolve, 600));
+    await new Promise((resolve) => setTimeout(resolve, 800));
     expect(process.listenerCount("SIGINT")).toBe(before + 1);
     process.emit("SIGINT");
     const { code, stdout, stderr } = await running;

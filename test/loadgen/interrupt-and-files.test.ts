@@ -45,6 +45,7 @@ describe("runBench()", () => {
     const apiKey = readApiKey({ OPENAI_API_KEY: secret });
     expect(apiKey).toBe(secret);
     const report = await runBench({
+      startedAtUnixMs: Date.UTC(2026, 0, 2, 3, 4, 5),
       target: server.url,
       model: "m",
       plan: { kind: "points", modes: [{ kind: "open", ratePerSecond: 100, arrivals: { kind: "poisson" } }] },
@@ -81,6 +82,7 @@ describe("runBench()", () => {
     }, 450);
     const startMs = performance.now();
     const report = await runBench({
+      startedAtUnixMs: Date.UTC(2026, 0, 2, 3, 4, 5),
       target: `${server.url}/slow`,
       model: "m",
       plan: { kind: "points", modes: [{ kind: "open", ratePerSecond: 20, arrivals: { kind: "constant" } }] },

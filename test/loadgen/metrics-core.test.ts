@@ -3,15 +3,9 @@ import type { LoadResult } from "../../src/loadgen/load-result.js";
 import { percentile, summarizeSamples } from "../../src/loadgen/percentiles.js";
 import { computeRequestMetrics } from "../../src/loadgen/request-metrics.js";
 import { summarizeLoad } from "../../src/loadgen/summarize-load.js";
+import { loadResult } from "./bench-test-helpers.js";
 
-function result(overrides: Partial<LoadResult>): LoadResult {
-  return {
-    requestId: 0, label: "", warmup: false, scheduledMs: 1000, sentMs: 1001, headersMs: 1010, firstByteMs: 1010, firstContentMs: 1100, lastContentMs: 1500, endMs: 1510,
-    contentEvents: 5, itlMs: [100, 100, 100, 100], httpStatus: 200, finishReason: "length", outputTokens: 5, outputTokenSource: "usage", promptTokens: 10,
-    reportedPromptTokens: 10, cachedPromptTokens: null, maxOutputTokens: 5, prefixGroup: null, prefixTokens: 0, outcome: { status: "ok" },
-    ...overrides,
-  };
-}
+const result = (overrides: Partial<LoadResult>): LoadResult => loadResult(overrides, { scheduledMs: 1000, sentMs: 1001, headersMs: 1010, firstContentMs: 1100, lastContentMs: 1500, endMs: 1510 });
 
 describe("percentile()", () => {
   it("interpolates linearly between order statistics (R type 7: quantile(c(1,2,3,4), 0.9) = 3.7)", () => {
@@ -50,7 +44,7 @@ describe("summarizeLoad()", () => {
     expect(summary.goodputRequestsPerSecond).toBeCloseTo(1 / summary.durationSeconds, 9);
     expect(summary.goodputTokensPerSecond).toBeCloseTo(5 / summary.durationSeconds, 9);
     expect(summary.sloAttainment).toBeCloseTo(1 / 3, 12);
-    expect(summary.statuses).toEqual({ ok: 2, error: 1, incomplete: 0 });
+    expect(summary.statuses).toEqual({ ok: 2, error: 1, incomplete: 0, dropped: 0 });
     expect(summary.failureKinds).toEqual({ "error:http": 1 });
     expect(summary.latencies.ttftMs).toMatchObject({ n: 2, p50: 99 });
     expect(summary.latencies.itlMs.n).toBe(8);

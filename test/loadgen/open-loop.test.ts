@@ -4,48 +4,58 @@ import { computeRequestMetrics } from "../../src/loadgen/request-metrics.js";
 import { runLoad } from "../../src/loadgen/run-load.js";
 import { contentChunk, doneChunk, playStream, startScriptedServer, usageChunk, type ScriptedServer } from "./scripted-server.js";
 
+// No assertion here races the wall clock (issue #15): the server decides by counting requests, not by
+// timing, and the checks are on what the schedule and the clock readings must satisfy whatever the
+// machine's load. Real-time figures (client lag under load) are measured by `npm run bench:loadgen`.
 let builder: PromptBuilder;
 let server: ScriptedServer;
-// A single-worker server: each request holds the worker 30 ms, so at 50 requests/s (one per 20 ms)
-// a queue builds and request k waits ≈ 30k − 20k = 10k ms before its first token.
-const serviceMs = 30;
-let workerFreeAtMs = 0;
+const held: (() => void)[] = [];
+let holdUntil = 0;
+let inFlight = 0;
+let maxInFlight = 0;
 
 beforeAll(async () => {
   builder = await createPromptBuilder(1);
-  server = await startScriptedServer(async (_req, res) => {
-    const startMs = Math.max(performance.now(), workerFreeAtMs);
-    workerFreeAtMs = startMs + serviceMs;
-    await playStream(res, [{ afterMs: workerFreeAtMs - performance.now(), data: contentChunk("a", "length") + usageChunk(1) + doneChunk }]);
+  server = await startScriptedServer(async (req, res, _body, index) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    // /hold: no response at all until `holdUntil` requests have arrived — a client that waited for
+    // responses before sending (coordinated omission) would never get there.
+    if (req.url?.startsWith("/hold") === true && index + 1 < holdUntil) await new Promise<void>((resolve) => held.push(resolve));
+    else for (const release of held.splice(0)) release();
+    await playStream(res, [{ afterMs: 1, data: contentChunk("a", "length") + usageChunk(1) + doneChunk }]);
+    inFlight--;
   });
 });
 afterAll(() => server.close());
 
 describe("runLoad() open loop", () => {
-  it("sends on schedule while the server queues: client lag p99 < 25 ms, latency from intended includes the queueing", async () => {
+  it("sends on the precomputed schedule whatever the responses do: every request is sent before any is answered", async () => {
     const requests = 40;
-    const run = await runLoad({ target: server.url, model: "m", mode: { kind: "open", ratePerSecond: 50, arrivals: { kind: "constant" } }, requests, outputTokens: 1, now: () => performance.now(), promptBuilder: builder });
+    holdUntil = server.seen.length + requests;
+    const run = await runLoad({ target: `${server.url}/hold`, model: "m", mode: { kind: "open", ratePerSecond: 50, arrivals: { kind: "constant" } }, requests, outputTokens: 1, timeoutSeconds: 60, now: () => performance.now(), promptBuilder: builder });
     expect(run.results).toHaveLength(requests);
     expect(run.summary.statuses.ok).toBe(requests);
+    // All 40 were in flight at once: the server held every response until the 40th arrived.
+    expect(maxInFlight).toBe(requests);
+    run.results.forEach((result, k) => {
+      // t_sched is the schedule itself: origin + k/rate (constant arrivals, 20 ms apart), not a time read after a response.
+      expect(result.scheduledMs - run.originMs).toBeCloseTo(k * 20, 6);
+      const metrics = computeRequestMetrics(result);
+      expect(metrics.clientLagMs).toBeGreaterThanOrEqual(0);
+      // Latency from intended = latency from t0 + client lag, exactly.
+      expect((metrics.ttftFromIntendedMs ?? NaN) - (metrics.ttftMs ?? NaN)).toBeCloseTo(metrics.clientLagMs, 6);
+    });
     expect(run.summary.latencies.clientLagMs.n).toBe(requests);
-    // Coordinated omission would lag by the server's queueing (hundreds of ms); 25 ms allows a busy CI core.
-    expect(run.summary.latencies.clientLagMs.p99).toBeLessThan(25);
-    // Sends follow the schedule (20 ms apart), not the responses (30 ms apart).
-    const sendSpanMs = (run.results.at(-1)?.sentMs ?? 0) - (run.results[0]?.sentMs ?? 0);
-    expect(Math.abs(sendSpanMs - 39 * 20)).toBeLessThan(25);
-    const last = run.results.at(-1);
-    if (!last) throw new Error("no result");
-    const metrics = computeRequestMetrics(last);
-    // Queueing: the last request waits ≈ 40·30 − 39·20 = 420 ms from its intended send.
-    expect(metrics.ttftFromIntendedMs ?? 0).toBeGreaterThan(420 - 40);
-    expect(metrics.ttftFromIntendedMs ?? 0).toBeLessThan(420 + 60);
-    expect((metrics.ttftFromIntendedMs ?? 0) - (metrics.ttftMs ?? 0)).toBeLessThan(25);
   });
 
   it("closed loop keeps exactly C in flight and stops at the request count; warm-up reported apart", async () => {
-    workerFreeAtMs = 0;
-    const run = await runLoad({ target: server.url, model: "m", mode: { kind: "closed", concurrency: 2 }, requests: 6, warmup: 2, outputTokens: 1, now: () => performance.now(), promptBuilder: builder });
+    maxInFlight = 0;
+    // The first response waits for the second request, so both slots are seen busy at once; never more than C.
+    holdUntil = server.seen.length + 2;
+    const run = await runLoad({ target: `${server.url}/hold`, model: "m", mode: { kind: "closed", concurrency: 2 }, requests: 6, warmup: 2, outputTokens: 1, now: () => performance.now(), promptBuilder: builder });
     expect(run.results).toHaveLength(8);
+    expect(maxInFlight).toBe(2);
     expect(run.results.filter((r) => r.warmup).map((r) => r.requestId)).toEqual([0, 1]);
     expect(run.summary.requests).toBe(6);
     expect(run.summary.warmup.requests).toBe(2);
@@ -53,7 +63,8 @@ describe("runLoad() open loop", () => {
   });
 
   it("stops scheduling at the error-rate ceiling", async () => {
-    const run = await runLoad({ target: "http://127.0.0.1:1", model: "m", mode: { kind: "open", ratePerSecond: 200, arrivals: { kind: "constant" } }, requests: 200, maxErrorRate: 0.5, now: () => performance.now(), promptBuilder: builder });
+    // 20/s against a refused port: each send fails within milliseconds, far inside the 50 ms between sends.
+    const run = await runLoad({ target: "http://127.0.0.1:1", model: "m", mode: { kind: "open", ratePerSecond: 20, arrivals: { kind: "constant" } }, requests: 200, maxErrorRate: 0.5, now: () => performance.now(), promptBuilder: builder });
     expect(run.stopReason).toBe("error-rate");
     expect(run.sent).toBeLessThan(200);
   });

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { redactUrl } from "../../io/redact-url.js";
 import { join } from "node:path";
 import { cellRequests, cellScenario } from "../../experiment/cell-scenario.js";
 import { costMatrixRow, withStationarity, type CostMatrixRow } from "../../experiment/cost-matrix.js";
@@ -56,6 +57,8 @@ interface CellPlan {
 
 interface RunPlan {
   readonly config: ExperimentConfig;
+  /** Where requests go: "sim" or the URL as given (with any credentials; key.target is the redacted form that is printed and stored). */
+  readonly target: string;
   readonly file: string;
   readonly cells: readonly CellPlan[];
   readonly key: EvidenceKey;
@@ -86,7 +89,7 @@ async function _runCell(context: CommandContext, plan: RunPlan, cellPlan: CellPl
     return { row, save: { ...cell, configJson: JSON.stringify(scenario), summaryJson: JSON.stringify(result.summary), wallSeconds: result.summary.wallSeconds, logPath: join(outDir, "requests.jsonl") } };
   }
   const started = performance.now();
-  const result = await runCellOnTarget({ experiment: config, testCase, profile, target: key.target, requests, seed, runId, outDir, env: context.env, interrupt, timeScale: plan.timeScale });
+  const result = await runCellOnTarget({ experiment: config, testCase, profile, target: plan.target, requests, seed, runId, outDir, env: context.env, interrupt, timeScale: plan.timeScale });
   return { row: result.row, save: { ...cell, configJson: JSON.stringify(result.loadConfig), summaryJson: JSON.stringify(result.run.summary), wallSeconds: (performance.now() - started) / 1000, logPath: result.logPath } };
 }
 
@@ -143,6 +146,8 @@ const runCommand: CommandSpec = {
   async run(context) {
     const { config: fileConfig, file } = loadExperiment(requiredString(context.values, "experiment", "cost"), context.cwd);
     const target = stringOption(context.values, "target") ?? fileConfig.target;
+    // Printed and stored without credentials (user:password@, ?api_key=): issue #18 item 4.
+    const shownTarget = target === "sim" ? target : redactUrl(target);
     const caseName = stringOption(context.values, "case");
     const profileName = stringOption(context.values, "profile");
     const cases = fileConfig.cases.filter((entry) => caseName === undefined || entry.name === caseName);
@@ -150,15 +155,15 @@ const runCommand: CommandSpec = {
     if (cases.length === 0) throw new GoodputError("BAD_USAGE", `Unknown case "${caseName ?? ""}" (known: ${fileConfig.cases.map((entry) => entry.name).join(", ")}).`, { where: "--case" });
     if (profiles.length === 0) throw new GoodputError("BAD_USAGE", `Unknown profile "${profileName ?? ""}" (known: ${fileConfig.profiles.map((entry) => entry.name).join(", ")}).`, { where: "--profile" });
     if (target !== "sim" && profiles.length > 1) {
-      throw new GoodputError("BAD_USAGE", `--target ${target}: a live endpoint runs one serving configuration; pass --profile with the profile it is configured as (known: ${profiles.map((entry) => entry.name).join(", ")}).`, { where: "--profile" });
+      throw new GoodputError("BAD_USAGE", `--target ${shownTarget}: a live endpoint runs one serving configuration; pass --profile with the profile it is configured as (known: ${profiles.map((entry) => entry.name).join(", ")}).`, { where: "--profile" });
     }
     const seed = numberOption(context.values, "seed", { rule: "nonnegative", example: "7" }) ?? fileConfig.seed;
     const requestsOverride = numberOption(context.values, "requests", { rule: "positive-int", example: "2000" });
     const timeScale = numberOption(context.values, "target-time-scale", { rule: "positive", example: "1" });
     if (timeScale !== undefined && target === "sim") throw new GoodputError("BAD_USAGE", "--target-time-scale applies to a live --target URL only; the embedded simulator keeps simulated time itself.", { where: "--target-time-scale" });
     const replicates = numberOption(context.values, "replicates", { rule: "positive-int", example: "3" }) ?? fileConfig.replicates;
-    const config = _effectiveConfig(fileConfig, { target, seed, requests: requestsOverride ?? fileConfig.requests, replicates });
-    const key: EvidenceKey = { target, requests: config.requests, seed, configHash: configHash(config), toolVersion };
+    const config = _effectiveConfig(fileConfig, { target: shownTarget, seed, requests: requestsOverride ?? fileConfig.requests, replicates });
+    const key: EvidenceKey = { target: shownTarget, requests: config.requests, seed, configHash: configHash(config), toolVersion };
     const store = await LabStore.open(labHome(context.cwd, context.env));
     const interrupt = { interrupted: false };
     const onSigint = (): void => {
@@ -168,17 +173,17 @@ const runCommand: CommandSpec = {
     try {
       const startedAt = new Date().toISOString();
       const runSet = runFolderName([config.name], startedAt);
-      await store.saveExperiment(config.name, file, JSON.stringify(fileConfig), startedAt);
+      await store.saveExperiment(config.name, file, JSON.stringify({ ...fileConfig, target: fileConfig.target === "sim" ? "sim" : redactUrl(fileConfig.target) }), startedAt);
       await store.startRunSet(runSet, config.name, startedAt, key);
       const cells = cases.flatMap((testCase) => profiles.map((profile) => ({ testCase, profile })));
-      const rows = await _runCells(context, { config, file, cells, key, runSet, startedAt, requestsOverride, timeScale }, store, interrupt);
+      const rows = await _runCells(context, { config, target, file, cells, key, runSet, startedAt, requestsOverride, timeScale }, store, interrupt);
       await store.finishRunSet(runSet, interrupt.interrupted ? "interrupted" : "complete");
       const matrix = selectMatrix(await store.storedCells(config.name), { evidenceKey: key });
       const complete = config.cases.every((testCase) => config.profiles.every((profile) => matrix.rows.some((row) => row.case === testCase.name && row.profile === profile.name)));
       const record = complete && matrix.allComplete && !interrupt.interrupted ? decideExperiment(config, matrix.rows, key) : null;
       if (record) await store.saveDecision(`${config.name}-${startedAt}`, record, startedAt);
       const text = [
-        `${config.name}: ${rows.length} cell(s) run on ${target === "sim" ? "the embedded simulator" : target} (${requestsOverride === undefined ? "requests per cell as configured" : `${requestsOverride} requests each`}, seed ${seed})${interrupt.interrupted ? " — INTERRUPTED" : ""}`,
+        `${config.name}: ${rows.length} cell(s) run on ${target === "sim" ? "the embedded simulator" : shownTarget} (${requestsOverride === undefined ? "requests per cell as configured" : `${requestsOverride} requests each`}, seed ${seed})${interrupt.interrupted ? " — INTERRUPTED" : ""}`,
         "",
         formatMatrix(rows, config.evidenceBoundary),
         record ? formatDecision(record) : `Decision: not recorded (${complete ? "the matrix holds cells of an unfinished run" : "run the whole matrix with one evidence key to record one"}).\n`,

@@ -26,7 +26,7 @@ interface BenchPointJson {
   };
 }
 
-/** SLO attainment a sweep point needs to be recommended: the same default `bench --find-max-rate` searches for. */
+/** SLO attainment a sweep point needs to be recommended when the report states none: bench's default `--slo-attainment`. */
 export const recommendedAttainment = 0.9;
 
 /** Offered load of a point: requests/s for open loop, requests in flight for closed loop. */
@@ -38,11 +38,11 @@ function offeredLoad(mode: unknown): { kind: "rate" | "concurrency"; value: numb
 }
 
 /**
- * The sweep point to run at: the highest goodput among points whose SLO attainment is at least 90 %; with no SLO set,
- * the highest goodput (then it is plain throughput). Null when no point qualifies.
+ * The sweep point to run at: the highest goodput among points whose SLO attainment is at least the target (the run's
+ * --slo-attainment); with no SLO set, the highest goodput (then it is plain throughput). Null when no point qualifies.
  */
-export function recommendedPoint<T extends { readonly summary: { readonly goodputRequestsPerSecond: number; readonly sloAttainment: number | null } }>(points: readonly T[]): T | null {
-  const eligible = points.filter((point) => point.summary.sloAttainment === null || point.summary.sloAttainment >= recommendedAttainment);
+export function recommendedPoint<T extends { readonly summary: { readonly goodputRequestsPerSecond: number; readonly sloAttainment: number | null } }>(points: readonly T[], attainmentTarget = recommendedAttainment): T | null {
+  const eligible = points.filter((point) => point.summary.sloAttainment === null || point.summary.sloAttainment >= attainmentTarget);
   return eligible.reduce<T | null>((best, point) => (best === null || point.summary.goodputRequestsPerSecond > best.summary.goodputRequestsPerSecond ? point : best), null);
 }
 
@@ -51,7 +51,8 @@ export function buildBenchReport(input: unknown, meta: ReportMeta): ReportDocume
   const report = requireRecord(input, "bench report", ["target", "model", "points"]);
   const points = requireRecords(report.points, "bench points", ["label", "mode", "summary"]) as unknown as BenchPointJson[];
   const maxRate = isRecord(report.maxRate) ? (report.maxRate as { maxRatePerSecond: number | null; attainmentTarget: number; probes: { ratePerSecond: number; sloAttainment: number; goodputRequestsPerSecond: number; passed: boolean }[] }) : null;
-  const recommended = recommendedPoint(points);
+  const attainmentTarget = typeof report.sloAttainmentTarget === "number" ? report.sloAttainmentTarget : recommendedAttainment;
+  const recommended = recommendedPoint(points, attainmentTarget);
   const loads = points.map((point) => offeredLoad(point.mode));
   const loadKind = loads.every((load) => load?.kind === "rate") ? "rate" : loads.every((load) => load?.kind === "concurrency") ? "concurrency" : null;
   const blocks: ReportBlock[] = [];
@@ -62,10 +63,10 @@ export function buildBenchReport(input: unknown, meta: ReportMeta): ReportDocume
       kind: "callout",
       tone: "pass",
       title: `Recommended operating point: ${recommended.label}`,
-      text: `${roundSignificant(s.goodputRequestsPerSecond)} good requests/s${s.sloAttainment === null ? " (no SLO set: highest throughput)" : ` at ${roundSignificant(s.sloAttainment * 100)} % SLO attainment — the highest goodput among points meeting the SLO for at least ${recommendedAttainment * 100} % of requests`}.`,
+      text: `${roundSignificant(s.goodputRequestsPerSecond)} good requests/s${s.sloAttainment === null ? " (no SLO set: highest throughput)" : ` at ${roundSignificant(s.sloAttainment * 100)} % SLO attainment — the highest goodput among points meeting the SLO for at least ${roundSignificant(attainmentTarget * 100)} % of requests`}.`,
     });
   } else if (points.some((point) => point.summary.sloAttainment !== null)) {
-    blocks.push({ kind: "callout", tone: "fail", title: "No point meets the SLO", text: `No load point reached ${recommendedAttainment * 100} % SLO attainment.` });
+    blocks.push({ kind: "callout", tone: "fail", title: "No point meets the SLO", text: `No load point reached ${roundSignificant(attainmentTarget * 100)} % SLO attainment.` });
   }
   if (points.length > 1 && loadKind !== null) {
     const axis = loadKind === "rate" ? "offered rate (requests/s)" : "concurrency (requests in flight)";
