@@ -18,3 +18,20 @@ export function isLowerBetter(name: string): boolean {
 export function isCostLike(name: string): boolean {
   return costPattern.test(name);
 }
+
+/** Which way is better for an outcome: declared by the user, or read from its name. */
+export type OutcomeDirection = "higher" | "lower";
+
+// Names that say "more is better": success, SLO attainment, throughput, retention, revenue, earnings, scores, GDP.
+const higherIsBetterPattern = /(^|_)(success|succeeded|ok|slo_met|goodput|throughput|completed|completion|accepted|quality|score|retained|retention|active|engagement|revenue|conversion|converted|profit|margin|earnings|income|wage|wages|gdp|gdpcap|hits?)(_|$)/i;
+
+/**
+ * The good direction of an outcome for a design readout (IV, DiD, RDD, synthetic control): the declared one, else the one
+ * its name says (latency, cost, errors → lower; success, retention, revenue → higher), else null — a column named `y`,
+ * `vote` or `log_packs` does not say whether a rise is good, so no design may call it a benefit or a harm on a guess.
+ */
+export function outcomeDirection(name: string, declared?: OutcomeDirection): OutcomeDirection | null {
+  if (declared !== undefined) return declared;
+  if (isLowerBetter(name)) return "lower";
+  return higherIsBetterPattern.test(name) ? "higher" : null;
+}
