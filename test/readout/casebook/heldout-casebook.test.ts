@@ -80,6 +80,13 @@ describe("held-out casebook: experiments", () => {
     const late = (json.noncompliance as { late: { estimate: number } }).late.estimate;
     expect(Math.abs(late - 2)).toBeLessThan(0.25); // SE ≈ 0.047 / 0.6
   });
+
+  it("tokens_per_s is a rate, not a latency: +5 tok/s is a system-level benefit (ramp), not a p99 rollback", async () => {
+    const json = await readout("throughput.csv", "--outcome", "tokens_per_s");
+    expect(json.decision.action).toBe("ramp");
+    expect(json.decision.rule).toBe("short-run-surrogate");
+    expect(Math.abs(primary(json) - 5)).toBeLessThan(0.95); // SE 10·√(2/2000) = 0.32
+  });
 });
 
 describe("held-out casebook: designs", () => {
