@@ -8,6 +8,7 @@ import { readCausalTable, type CausalTable } from "../causal/read-causal-table.j
 import { GoodputError } from "../errors.js";
 import { formatDesignDecision } from "../readout/design-decision.js";
 import { didDecision, ivDecision } from "../readout/quasi-decisions.js";
+import { outcomeDirection, type OutcomeDirection } from "../readout/outcome-direction.js";
 import type { CommandContext, CommandResult } from "./command.js";
 import { requiredString, stringList, stringOption } from "./parse-values.js";
 
@@ -42,8 +43,19 @@ export async function runIvReadout(context: CommandContext, file: string): Promi
     covariates: Object.fromEntries(covariates.map((column) => [column, completeColumn(table, column, "--covariate")])),
     names: { outcome, treatment, instrument },
   });
-  const decision = ivDecision(result, outcome);
+  const decision = ivDecision(result, outcome, designDirection(context, outcome));
   return { json: { ...result, decision }, text: formatIvReadout(result) + formatDesignDecision(decision) };
+}
+
+/**
+ * The primary's good direction for a design readout: `--direction higher|lower`, else what the outcome's name says, else
+ * null (the decision then holds on a significant move instead of guessing "higher is better").
+ */
+export function designDirection(context: CommandContext, outcome: string): OutcomeDirection | null {
+  const raw = stringOption(context.values, "direction");
+  if (raw === undefined) return outcomeDirection(outcome);
+  if (raw !== "higher" && raw !== "lower") throw new GoodputError("BAD_USAGE", `--direction "${raw}" is not higher or lower; say which way ${outcome} is better, e.g. --direction lower for packs smoked or latency.`, { where: "--direction" });
+  return raw;
 }
 
 /** Parses --event-window "-4:4" into whole periods [lead, lag] with lead ≤ −1 ≤ 0 ≤ lag. */
@@ -85,7 +97,7 @@ export async function runDidReadout(context: CommandContext, file: string): Prom
       staggered = error.message;
     }
   }
-  const decision = didDecision(result, outcome, staggered);
+  const decision = didDecision(result, outcome, staggered, designDirection(context, outcome));
   const robustText = staggered === null ? "" : typeof staggered === "string" ? `Heterogeneity-robust estimate not computed: ${staggered}\n` : `Heterogeneity-robust estimate (decides): ${staggered.method}: ${staggered.estimate.toPrecision(4)} (SE ${staggered.standardError.toPrecision(3)}, 95 % CI ${staggered.ci95[0].toPrecision(4)} to ${staggered.ci95[1].toPrecision(4)}) vs TWFE ${result.estimate.estimate.toPrecision(4)}.\n`;
   return { json: { ...result, callawaySantAnna: staggered, decision }, text: formatDidReadout(result) + robustText + formatDesignDecision(decision) };
 }

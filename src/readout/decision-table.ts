@@ -21,8 +21,11 @@ export interface PrimaryFact {
   readonly ciLabel: string;
   /** Replaces the CI in the text when the design's inference is not an interval (synthetic control's placebo rank). */
   readonly inference?: string;
-  /** better: the CI lies wholly on the good side; worse: wholly on the harmful side; unclear: it covers zero. */
-  readonly verdict: "better" | "worse" | "unclear";
+  /**
+   * better: the CI lies wholly on the good side; worse: wholly on the harmful side; unclear: it covers zero; direction
+   * unknown: it excludes zero but nobody said (nor does the outcome's name say) which side is good.
+   */
+  readonly verdict: "better" | "worse" | "unclear" | "direction unknown";
 }
 
 /** Everything a decision may depend on (the "facts"), in the six groups of issue 11. */
@@ -153,6 +156,12 @@ export const decisionTable: readonly DecisionRow[] = [
     when: (f) => f.checks.designFailures.length > 0,
     action: "run a stronger design",
     reason: (f) => `the design's own checks fail, so its estimate is not credible: ${f.checks.designFailures.join("; ")}`,
+  },
+  {
+    id: "direction-unknown",
+    when: (f) => f.primary?.verdict === "direction unknown",
+    action: "hold",
+    reason: (f) => `${f.primary === null ? "" : describe(f.primary)} moves, but the outcome's name does not say whether higher is better, so this is neither a benefit nor a harm: rerun with --direction higher or --direction lower`,
   },
   {
     id: "segment-pays",

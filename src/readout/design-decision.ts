@@ -11,7 +11,8 @@ export interface DesignDecisionInput {
     readonly estimate: number;
     readonly standardError: number;
     readonly ci95: readonly [number, number];
-    readonly lowerIsBetter: boolean;
+    /** null: the good direction is unknown (a column named `y`): a significant move is then neither benefit nor harm. */
+    readonly lowerIsBetter: boolean | null;
     readonly verdict?: PrimaryFact["verdict"];
     readonly inference?: string;
   } | null;
@@ -42,6 +43,7 @@ export function decideDesign(input: DesignDecisionInput): DesignDecision {
     if (primary === null) return "unclear";
     if (primary.verdict !== undefined) return primary.verdict;
     const [low, high] = primary.ci95;
+    if (primary.lowerIsBetter === null) return low > 0 || high < 0 ? "direction unknown" : "unclear";
     if (primary.lowerIsBetter ? high < 0 : low > 0) return "better";
     if (primary.lowerIsBetter ? low > 0 : high < 0) return "worse";
     return "unclear";

@@ -30,6 +30,7 @@ describe("the decision table (src/readout/decision-table.ts)", () => {
     ["harm in another stated outcome blocks the ship", withFacts((f) => ({ ...f, guardrails: { ...f.guardrails, harms: ["retained_30d falls"] } })), "hold", "harm-in-a-stated-outcome"],
     ["no valid estimate holds", withFacts((f) => ({ ...f, primary: null })), "hold", "no-valid-estimate"],
     ["a failed design check downgrades", withFacts((f) => ({ ...f, design: { ...f.design, evidence: "quasi" }, checks: { ...f.checks, designFailures: ["pre-trends p = 0.001"] } })), "run a stronger design", "design-check-failed"],
+    ["a significant move whose good direction is unknown holds (neither ship nor roll back)", withFacts((f) => ({ ...f, design: { ...f.design, evidence: "quasi" }, primary: { ...f.primary!, outcome: "y", verdict: "direction unknown" } })), "hold", "direction-unknown"],
     ["a segment that pays is targeted", withFacts((f) => ({ ...f, primary: { ...f.primary!, verdict: "unclear" }, targetSegments: ["pro"] })), "target a segment", "segment-pays"],
     ["an observational benefit asks for a randomized test", withFacts((f) => ({ ...f, design: { ...f.design, evidence: "observational" } })), "run a stronger design", "observational-only"],
     ["noise holds", withFacts((f) => ({ ...f, primary: { ...f.primary!, verdict: "unclear" } })), "hold", "no-detectable-effect"],

@@ -1,6 +1,6 @@
 import { runOpeReadout } from "../readout-ope.js";
 import { runObservationalReadout } from "../readout-observational.js";
-import { runDidReadout, runIvReadout } from "../readout-iv-did.js";
+import { designDirection, runDidReadout, runIvReadout } from "../readout-iv-did.js";
 import { basename, resolve } from "node:path";
 import { estimateRdd, estimateSyntheticControl, formatRddReadout, formatSyntheticControlReadout, readCausalTable } from "../../causal/index.js";
 import { GoodputError } from "../../errors.js";
@@ -39,7 +39,7 @@ async function runQuasiExperiment(context: CommandContext, design: (typeof quasi
     const table = await readCausalTable(path, { numeric: [{ column: running, flag: "--running" }, { column: outcome, flag: "--outcome" }, ...covariates.map((column) => ({ column, flag: "--covariate" }))], labels: [] });
     const column = (name: string): Float64Array => table.numbers.get(name) ?? new Float64Array(0);
     const result = estimateRdd(column(running), column(outcome), { cutoff, vce, ...(bandwidth === undefined ? {} : { bandwidth }), covariates: Object.fromEntries(covariates.map((name) => [name, column(name)])) });
-    const decision = rddDecision(result, outcome);
+    const decision = rddDecision(result, outcome, designDirection(context, outcome));
     return { json: { ...result, decision }, text: formatRddReadout(result) + formatDesignDecision(decision) };
   }
   const unit = requiredString(context.values, "unit", "regionname");
@@ -56,7 +56,7 @@ async function runQuasiExperiment(context: CommandContext, design: (typeof quasi
     { unit: table.labels.get(unit) ?? [], time: column(time), outcome: column(outcome), predictors: Object.fromEntries(predictors.map((name) => [name, column(name)])) },
     { treatedUnit, treatmentStart, prePeriod, excludeUnits: stringList(context.values, "exclude-unit"), outcomeName: outcome },
   );
-  const decision = syntheticControlDecision(result, outcome);
+  const decision = syntheticControlDecision(result, outcome, designDirection(context, outcome));
   return { json: { ...result, decision }, text: formatSyntheticControlReadout(result) + formatDesignDecision(decision) };
 }
 
@@ -98,6 +98,7 @@ export const readoutCommand: CommandSpec = {
     segment: { type: "string", valueName: "COL", description: "Pre-specified segment column (Holm and BH control)" },
     design: { type: "string", valueName: "KIND", description: "auto | request | user | cluster | switchback | observational | rdd | synthetic-control | iv | did | ope (default auto)" },
     reward: { type: "string", valueName: "COL", description: "ope: the reward column (e.g. ttft_s with --reward-sign=-1, or slo_met)" },
+    direction: { type: "string", valueName: "higher|lower", description: "iv / did / rdd / synthetic-control: which way the outcome is better (default: from its name — latency, cost, errors lower; success, retention, revenue higher; a name like y says nothing, and a significant move then holds)" },
     "reward-sign": { type: "string", valueName: "±1", description: "ope: 1 if higher is better, -1 to negate a cost or latency (write --reward-sign=-1)" },
     "target-policy": { type: "string", valueName: "NAME", description: "ope: uniform | logged-greedy | prefix-affine | replica-N — the policy to evaluate from the log" },
     "target-file": { type: "string", valueName: "FILE", description: 'ope: target policy as YAML/JSON: {probabilities: {ACTION: p}} or {by: COLUMN, rules: {VALUE: {ACTION: p}}, default: {…}}; any action labels' },
@@ -182,6 +183,7 @@ async function runDesign(context: CommandContext, file: string): Promise<Command
   if (design === "did") return runDidReadout(context, path);
   if (design === "ope") return runOpeReadout(context, path);
   if (design === "observational") return runObservationalReadout(context, path);
+  if (stringOption(context.values, "direction") !== undefined) throw new GoodputError("BAD_USAGE", `--direction applies to --design iv, did, rdd and synthetic-control; for an experiment readout (--design ${design}) state the primary's direction in --decision-rule (primary.direction).`, { where: "--direction" });
   if (!designs.includes(design as DesignKind)) throw new GoodputError("BAD_USAGE", `--design "${design}" is not one of ${[...designs, ...quasiExperiments, "iv", "did", "ope"].join(", ")}.`, { where: "--design" });
   const optional = (name: string): Record<string, string> => {
     const value = stringOption(context.values, name);

@@ -45,7 +45,7 @@ describe("design casebook", () => {
     let v = 0;
     for (const [g, units] of panel.cohorts) v += variance(units.map((u) => cells.filter((c) => c.g === g).reduce((s, c) => s + w * (panel.y(u, c.t) - panel.y(u, g - 1)), 0))) / units.length;
     v += variance(panel.never.map((u) => cells.reduce((s, c) => s + w * (panel.y(u, c.t) - panel.y(u, c.g - 1)), 0))) / panel.never.length;
-    const readout = await json([panel.path, "--design", "did", "--outcome", "y", "--unit", "unit", "--time", "time", "--treatment", "treated"]);
+    const readout = await json([panel.path, "--design", "did", "--outcome", "y", "--direction", "higher", "--unit", "unit", "--time", "time", "--treatment", "treated"]);
     const cs = readout.callawaySantAnna as { estimate: number; standardError: number };
     expect(cs.estimate).toBeCloseTo(att, 10);
     expect(cs.standardError).toBeCloseTo(Math.sqrt(v), 10);
@@ -104,7 +104,7 @@ describe("design casebook", () => {
     const weak = await json([write("weak-iv.csv", "z,d,y", rows(0.01)), "--design", "iv", "--outcome", "y", "--treatment", "d", "--instrument", "z"]);
     expect((weak.firstStage as { F: number }).F).toBeLessThan(10);
     expect(weak.decision.action).toBe("run a stronger design");
-    const strong = await json([write("strong-iv.csv", "z,d,y", rows(0.5)), "--design", "iv", "--outcome", "y", "--treatment", "d", "--instrument", "z"]);
+    const strong = await json([write("strong-iv.csv", "z,d,y", rows(0.5)), "--design", "iv", "--outcome", "y", "--direction", "higher", "--treatment", "d", "--instrument", "z"]);
     expect(strong.decision.action).toBe("ramp");
   });
 
@@ -142,7 +142,7 @@ describe("design casebook", () => {
 
 describe("design casebook: RDD, synthetic control and observational end in a decision with their checks", () => {
   it("RDD on the Senate data ramps on the local jump; synthetic control on the Basque data holds on its placebo rank", async () => {
-    const rdd = await json(["test/fixtures/causal/senate.csv", "--design", "rdd", "--running", "margin", "--cutoff", "0", "--outcome", "vote"]);
+    const rdd = await json(["test/fixtures/causal/senate.csv", "--design", "rdd", "--running", "margin", "--cutoff", "0", "--outcome", "vote", "--direction", "higher"]);
     expect((rdd.densityTest as { pValue: number }).pValue).toBeGreaterThan(0.05);
     expect(rdd.decision.action).toBe("ramp");
     const sc = await json(["test/fixtures/causal/basque.csv", "--design", "synthetic-control", "--unit", "regionname", "--time", "year", "--outcome", "gdpcap", "--treated-unit", "Basque Country (Pais Vasco)", "--treatment-start", "1970", "--pre-period", "1960-1969", "--predictor", "invest", "--exclude-unit", "Spain (Espana)"]);
