@@ -21,6 +21,6 @@ export { parseSse, SseParser, type SseEventHandler } from "../loadgen/sse-parser
 export { readStreamChunk, type StreamChunk } from "../loadgen/stream-chunk.js";
 export { summarizeSessions, type SessionSummary, type TurnSummary } from "../loadgen/summarize-sessions.js";
 export { metricLegend, summarizeLoad, type LoadLatencies, type LoadSummary, type StatusCounts } from "../loadgen/summarize-load.js";
-export { toRequestDetail, toRequestRecord, type RecordContext, type RequestDetailRow } from "../loadgen/to-request-record.js";
+export { toRequestDetail, toRequestRecord, type LoadRequestRecord, type RecordContext, type RequestDetailRow } from "../loadgen/to-request-record.js";
 export type { Rng } from "../numeric/rng.js";
 export type { RequestRecord, RequestStatus } from "../sim/log/request-record.js";

@@ -11,11 +11,12 @@ export { computeKvCapacity, type KvCapacityInput, type KvCapacityResult, type Kv
 export { expectedExpertsTouched } from "../physics/experts-touched.js";
 export { defaultStepTimeProfile, type StepTimeProfile, type DecodeTerms, type PrefillTerms } from "../physics/step-time-profile.js";
 export { decodeStepTime, prefillTime, uniformDecodeStepTime, type StepTimeBreakdown, stepTimeForBatch, type BatchComposition, type Bottleneck, type PrefillShape } from "../physics/step-time.js";
-export { computeRoofline, type RooflineInput, type RooflineResult, type OperatingPoint, type RooflinePoint, type RooflineZone, type RooflineZones } from "../physics/roofline.js";
+export { computeRoofline, type RooflineInput, type RooflineResult, type OperatingPoint, type RooflinePoint, type RooflineZone, type RooflineZones, type TrafficOperatingPoint } from "../physics/roofline.js";
 export { computePrefillEconomics, type PrefillEconomicsInput, type PrefillPoint, type SensitivityRow } from "../physics/prefill-economics.js";
 export { computeMoeTopology, type MoeTopologyInput, type MoeTopologyResult, type MoeBatchRow, type MoeLimit } from "../physics/moe-topology.js";
+export type { DeployableLayout } from "../physics/deployable-layout.js";
 export { calibrateStepTime, type CalibrationResult, type Measurement, type PenaltyCandidate, type PhaseFitReport, type PointFit } from "../physics/calibrate.js";
-export { computeCacheEconomics, type CacheEconomicsInput, type CacheEconomicsResult, type CachePerRequestCost, type CacheReuseOutcome, type CacheTierEconomics, type GapDistribution, type HitProbabilitySource } from "../physics/cache-economics.js";
+export { computeCacheEconomics, type CacheEconomicsInput, type CacheEconomicsResult, type CachePerRequestCost, type CacheReuseOutcome, type CacheTierEconomics, type GapDistribution, type HitProbabilitySource, type HitRateSensitivityRow } from "../physics/cache-economics.js";
 export { lintPrefixStability, type PrefixStabilityOptions, type PrefixStabilityResult, type VolatileFinding, type VolatileKind } from "../physics/prefix-stability.js";
 export { computeCacheLocality, routingPolicies, type CacheLocalityInput, type CacheLocalityResult, type LocalityCacheCapacity, type LocalityTtftModel, type PolicyLocality, type PrefixPartition, type RoutingPolicy } from "../physics/cache-locality.js";
 export { assessDisaggReadiness, disaggDefaults, type DisaggGate, type DisaggGateId, type DisaggPoolSizing, type DisaggReadinessInput, type DisaggReadinessResult, type DisaggTtftChange, type DisaggVerdict } from "../physics/disagg-readiness.js";

@@ -18,6 +18,7 @@ export { renderReportHtml, renderReportMarkdown } from "../report/render-report.
 export { buildReadoutReport } from "../report/readout/build-readout-report.js";
 export { buildDecisionReport } from "../report/decision/build-decision-report.js";
 export type { EvidenceKey } from "../experiment/evidence-key.js";
+export type { ReplicateInterval, ReplicateSummary } from "../experiment/replicates.js";
 export type { TailAttribution } from "../readout/tail-attribution.js";
 export type { LatencyPercentiles, SimulationSummary } from "../sim/summary.js";
 export type { ArmRatio } from "../stats/ratio-delta-method.js";
