@@ -14,7 +14,7 @@ describe("experiments/cost.yaml on the embedded simulator", () => {
     return row;
   };
 
-  it("reproduces the reference shape of SPEC §5 and records the decision", async () => {
+  it("reproduces the reference shape of docs/design.md §5 and records the decision", async () => {
     const run = await runCli(["experiment", "run", "--experiment", "cost", "--requests", "1500", "--json"], env);
     expect(run.code).toBe(0);
     const rows = JSON.parse(run.stdout) as Row[];

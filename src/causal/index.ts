@@ -1,4 +1,4 @@
-/** Quasi-experimental designs for causal readouts (SPEC §7.4): regression discontinuity and synthetic control. */
+/** Quasi-experimental designs for causal readouts (docs/design.md §7.4): regression discontinuity and synthetic control. */
 export { estimateRdd, estimateRddJump, type RddCovariateCheck, type RddJump, type RddOptions, type RddResult } from "./rdd-estimate.js";
 export type { RddVarianceType } from "./_rdd-local-fit.js";
 export { selectRddBandwidth, type RddBandwidth } from "./rdd-bandwidth.js";

@@ -89,7 +89,7 @@ function benchRows(path: string): BenchRow[] {
     const ttft = row.ttft_s;
     const tpot = row.tpot_s;
     if (typeof prompt !== "number" || !(prompt > 0) || typeof output !== "number" || !(output > 0) || typeof ttft !== "number" || !(ttft > 0)) {
-      issues.push(`${path}:${index + 1}: a successful request needs prompt_tokens, output_tokens and ttft_s > 0 (the canonical request log, SPEC §8)`);
+      issues.push(`${path}:${index + 1}: a successful request needs prompt_tokens, output_tokens and ttft_s > 0 (the canonical request log, docs/design.md §8)`);
       return;
     }
     const match = typeof row.profile === "string" ? /^concurrency=(\d+)$/.exec(row.profile) : null;

@@ -29,7 +29,7 @@ const versionCommand: CommandSpec = {
 
 const calcCommand: CommandSpec = {
   name: "calc",
-  summary: "Physics and economics calculators (SPEC §3)",
+  summary: "Physics and economics calculators (docs/design.md §3)",
   subcommands: [calcRooflineCommand, calcPrefillCommand, calcKvCommand, calcCacheCommand, calcMoeCommand, calcDisaggCommand, calcGoodputCommand, calcLocalityCommand, calcCalibrateCommand],
 };
 

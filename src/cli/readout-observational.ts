@@ -75,7 +75,7 @@ export async function runObservationalReadout(context: CommandContext, file: str
   if (outcome === undefined) throw new GoodputError("BAD_USAGE", "--design observational needs --outcome COL.", { where: "--outcome" });
   const treatment = requiredString(context.values, "treatment", "treat");
   const requested = stringList(context.values, "covariate");
-  // SPEC §7.3: an observational total effect adjusts for pre-decision confounders only; post-decision columns are dropped.
+  // docs/design.md §7.3: an observational total effect adjusts for pre-decision confounders only; post-decision columns are dropped.
   const lint = lintBadControls({ covariates: requested, prePeriod: null, segment: null });
   const dropped = lint.filter((entry) => entry.verdict === "refuse");
   const covariates = requested.filter((column) => !dropped.some((entry) => entry.column === column));

@@ -151,7 +151,7 @@ function formatOpe(evaluation: OffPolicyEvaluation, header: string): string {
 
 /**
  * `goodput readout FILE --design ope --reward COL [--reward-sign -1] --target-policy NAME [--clip M] [--covariate COL …]`:
- * off-policy evaluation of a routing policy from a request log with propensities (SPEC §7.4). Target policies:
+ * off-policy evaluation of a routing policy from a request log with propensities (docs/design.md §7.4). Target policies:
  * uniform, logged-greedy (the base router of an ε-exploration logger), prefix-affine (hash(prefix_group) mod K),
  * replica-N. The canonical log holds only the chosen replica's state, so state-dependent routers cannot be replayed.
  */

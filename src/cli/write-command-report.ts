@@ -28,7 +28,7 @@ export async function writeCommandReport(options: {
   return options.reportPath;
 }
 
-/** The command as typed, minus the report/JSON flags, with credentials in URLs removed (SPEC §10: no secrets in reports). */
+/** The command as typed, minus the report/JSON flags, with credentials in URLs removed (docs/design.md §10: no secrets in reports). */
 export function reportSourceLine(path: readonly string[], argv: readonly string[]): string {
   const words: string[] = [];
   const rest = argv.slice(path.length - 1);

@@ -3,7 +3,7 @@ import type { ExperimentConfig } from "./experiment-schema.js";
 import type { ReplicateSummary } from "./replicates.js";
 
 /**
- * One case × profile of the useful-work cost matrix (SPEC §5). "accepted" counts requests that
+ * One case × profile of the useful-work cost matrix (docs/design.md §5). "accepted" counts requests that
  * finished OK within every per-request SLO gate — the run's percentile bound included — and only
  * accepted work enters goodput, LCPR and the "in SLO" unit costs.
  *

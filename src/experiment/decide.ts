@@ -5,7 +5,7 @@ import { formatUsd } from "./format-usd.js";
 
 export type DecisionStatus = "supported" | "not supported" | "inconclusive";
 
-/** A decision written down (SPEC §5): what was asked, what was compared, what was decided and why. */
+/** A decision written down (docs/design.md §5): what was asked, what was compared, what was decided and why. */
 export interface DecisionRecord {
   readonly experiment: string;
   readonly question: string;

@@ -3,7 +3,7 @@ import { routerConfigSchema } from "../sim/routers/router-schema.js";
 import { workloadSchema } from "../sim/workload/workload-schema.js";
 
 /**
- * An experiment file (SPEC §5): the question and the decision it serves, cases (workloads) ×
+ * An experiment file (docs/design.md §5): the question and the decision it serves, cases (workloads) ×
  * profiles (serving configurations or policies), the target, SLOs, the cost model with its evidence
  * boundary, and the decision rule. Strict: unknown keys are errors.
  */

@@ -39,7 +39,7 @@ export interface TableSource {
 /**
  * The DuckDB table function that reads a CSV, Parquet or JSON Lines file, by extension. With `naAsMissing`, CSV cells
  * holding "NA" or nothing read as NULL (R's and many exports' convention). A canonical request log in JSON Lines (its
- * first record has schema_version and request_id) is read with the log's declared column types (SPEC §8); other JSON
+ * first record has schema_version and request_id) is read with the log's declared column types (docs/design.md §8); other JSON
  * Lines files are typed from every row, not a sample. A cut last JSON line is left out and named in `notes`.
  */
 export function tableSourceSql(file: string, options: { readonly naAsMissing?: boolean } = {}): TableSource {

@@ -16,7 +16,7 @@ export interface RequestObservation {
 }
 
 /**
- * Classifies a request per SPEC §6: dropped for HTTP 503 (the server shed it: vLLM and `goodput
+ * Classifies a request per docs/design.md §6: dropped for HTTP 503 (the server shed it: vLLM and `goodput
  * serve` answer 503 when the queue is full, the simulator's "dropped"); error for another non-2xx
  * status, an error JSON in the stream, a transport failure, no content event or impossible usage
  * counts; incomplete for a timeout, a cancellation or a stream that ended without finish_reason;

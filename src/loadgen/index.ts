@@ -1,4 +1,4 @@
-/** The load generator's public surface (SPEC §6). */
+/** The load generator's public surface (docs/design.md §6). */
 export { apiKeyVariables, readApiKey, redactSecret } from "./api-key.js";
 export { parseArrivalFlag, parseTraceText, type ArrivalFlag, type ArrivalSpec, type TraceEntry } from "./arrival-spec.js";
 export { decideOutcome, type RequestObservation } from "./decide-outcome.js";

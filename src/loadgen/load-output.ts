@@ -20,7 +20,7 @@ export interface LoadOutput {
 }
 
 /**
- * Opens `dir` for a bench run: requests.jsonl (canonical RequestRecord rows, SPEC §8),
+ * Opens `dir` for a bench run: requests.jsonl (canonical RequestRecord rows, docs/design.md §8),
  * request-details.jsonl (lag, TTFB, close, ITL, failure messages), server-metrics.jsonl
  * (Prometheus scrapes), run.json (run id, wall-clock start, target, arm) at once and, at the end, summary.json. Rows are flushed as they complete.
  */

@@ -1,7 +1,7 @@
 import { hasSloGates, meetsSloGates, type SloGates } from "../slo/slo-gates.js";
 import type { LoadResult } from "./load-result.js";
 
-/** The SPEC §6 latency metrics of one request, in milliseconds (null where undefined). */
+/** The docs/design.md §6 latency metrics of one request, in milliseconds (null where undefined). */
 export interface RequestMetrics {
   /** t0 − t_sched. */
   readonly clientLagMs: number;

@@ -58,7 +58,7 @@ export function transportErrorText(error: unknown): string {
 }
 
 /**
- * Sends one streaming request and records every timestamp the SPEC §6 metrics need. Never
+ * Sends one streaming request and records every timestamp the docs/design.md §6 metrics need. Never
  * rejects: failures are data (LoadResult.outcome). t0 is taken right before the request is
  * handed to undici; each SSE event is stamped with the arrival time of the chunk that completed it.
  */

@@ -27,7 +27,7 @@ const _count = (value: unknown): number | null => (typeof value === "number" && 
 /**
  * Reads one SSE data payload. A chunk counts as content-bearing only for a non-empty
  * `delta.content`, `delta.reasoning_content` / `delta.reasoning`, a non-empty `delta.tool_calls`,
- * or a non-empty completions `text`: role-only and empty chunks do not (SPEC §6 TTFT definition).
+ * or a non-empty completions `text`: role-only and empty chunks do not (docs/design.md §6 TTFT definition).
  */
 export function readStreamChunk(data: string): StreamChunk {
   if (data === "[DONE]") return doneChunk;

@@ -25,7 +25,7 @@ export interface StatusCounts {
   readonly dropped: number;
 }
 
-/** The summary of one run (or sweep point) per SPEC §6. */
+/** The summary of one run (or sweep point) per docs/design.md §6. */
 export interface LoadSummary {
   readonly label: string;
   /** Measured requests (warm-up excluded). */
@@ -164,7 +164,7 @@ export function summarizeLoad(results: readonly LoadResult[], options: { readonl
   };
 }
 
-/** One-line definitions of every metric, printed under the summary (SPEC §6). */
+/** One-line definitions of every metric, printed under the summary (docs/design.md §6). */
 export const metricLegend: readonly string[] = [
   "t_sched = intended send time (open loop schedule); t0 = actual send time (monotonic clock); client lag = t0 − t_sched",
   "TTFB = first response body byte − t0; TTFT = first SSE event with non-empty content/reasoning/tool-call delta − t0 (role-only chunks do not count)",

@@ -19,7 +19,7 @@ export interface TurnSummary {
   readonly meanCachedPromptTokens: number | null;
 }
 
-/** Multi-turn session figures (SPEC §6 sessions). */
+/** Multi-turn session figures (docs/design.md §6 sessions). */
 export interface SessionSummary {
   /** Sessions whose first turn was sent (warm-up included: a session straddles the boundary). */
   readonly started: number;

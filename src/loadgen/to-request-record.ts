@@ -23,7 +23,7 @@ const _seconds = (ms: number | null, originMs = 0): number | null => (ms === nul
 const _roundMs = (ms: number | null): number | null => (ms === null ? null : Math.round(ms * 1000) / 1000);
 
 /**
- * The canonical request record (SPEC §8) of a load-generator request: arrival_s = t_sched,
+ * The canonical request record (docs/design.md §8) of a load-generator request: arrival_s = t_sched,
  * dispatch_s = t0, first/last_token_s = first/last content event (seconds since the run origin);
  * ttft_s from t0 (also for a failed request that streamed content), tpot_s and e2e_s from t0 for
  * successful requests only (a partial stream's are not comparable). Fields a client cannot see (server state, policy,

@@ -43,7 +43,7 @@ export interface TrimReport {
   readonly constantAfterTrim: readonly string[];
 }
 
-/** The full observational readout: assumption, estimates, diagnostics, sensitivity and decision (SPEC §7.4). */
+/** The full observational readout: assumption, estimates, diagnostics, sensitivity and decision (docs/design.md §7.4). */
 export interface ObservationalResult {
   readonly design: "observational";
   readonly estimand: ObservationalEstimand;

@@ -1,4 +1,4 @@
-/** Observational causal readouts (SPEC §7.4): propensity, IPW, regression imputation, AIPW, double ML — pure functions. */
+/** Observational causal readouts (docs/design.md §7.4): propensity, IPW, regression imputation, AIPW, double ML — pure functions. */
 export { estimateObservational, type ObservationalInput, type ObservationalOptions, type ObservationalResult, type TrimReport } from "./estimate-observational.js";
 export type { ObservationalEstimand, ObservationalEstimate } from "./observational-estimate.js";
 export { fitLogisticPropensity, degeneratePropensity, type LogisticOptions, type PropensityFit } from "./fit-logistic-propensity.js";

@@ -35,7 +35,7 @@ export const opeAssumption =
   "show rewards under the logging policy's cache and queue state, not the state the target policy would create.";
 
 /**
- * Evaluates a target policy from logged bandit data (SPEC §7.4): direct method, IPS (optionally clipped),
+ * Evaluates a target policy from logged bandit data (docs/design.md §7.4): direct method, IPS (optionally clipped),
  * SNIPS and doubly robust, each with SE and 95 % CI, plus ESS / weight / support diagnostics and warnings.
  */
 export function evaluateOffPolicy(data: LoggedBandit, options: EvaluateOffPolicyOptions = {}): OffPolicyEvaluation {

@@ -1,4 +1,4 @@
-/** Off-policy evaluation of routing policies from logs with propensities (SPEC §7.4): pure functions. */
+/** Off-policy evaluation of routing policies from logs with propensities (docs/design.md §7.4): pure functions. */
 export type { LoggedBandit } from "./logged-bandit.js";
 export type { OpeEstimate, OpeMethod } from "./ope-estimate.js";
 export { fitRewardModel, type ActionFit, type RewardModel, type RewardModelOptions } from "./reward-model.js";

@@ -1,7 +1,7 @@
 import type { NumericArray } from "../stats/index.js";
 
 /**
- * Logged contextual-bandit data for off-policy evaluation (SPEC §7.4): for every row i the logged
+ * Logged contextual-bandit data for off-policy evaluation (docs/design.md §7.4): for every row i the logged
  * action a_i ∈ {0, …, K−1}, its logged propensity p_i = π0(a_i | x_i), the reward r_i, and the
  * target policy's probability of every action π(a | x_i).
  */

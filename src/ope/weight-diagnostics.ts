@@ -36,7 +36,7 @@ export interface WeightDiagnostics {
 }
 
 /**
- * Weight diagnostics for off-policy evaluation (SPEC §7.4): Kish ESS, max and mean weight, and the share
+ * Weight diagnostics for off-policy evaluation (docs/design.md §7.4): Kish ESS, max and mean weight, and the share
  * of the target policy's mass with no (or rare) logging support.
  */
 export function weightDiagnostics(data: LoggedBandit, options: WeightDiagnosticsOptions = {}): WeightDiagnostics {

@@ -67,7 +67,7 @@ export interface CacheTierEconomics {
   /** Rent for holding the entry one TTL: tokens × storage price × TTL hours. */
   readonly rentPerWriteUsd: number;
   /**
-   * SPEC §3.4: N = (p_write·tokens + rent) / ((p_in − p_read)·tokens), with p_write the full write
+   * docs/design.md §3.4: N = (p_write·tokens + rent) / ((p_in − p_read)·tokens), with p_write the full write
    * price per token — the reads whose savings repay the whole write. Null when a read saves nothing.
    */
   readonly breakEvenReads: number | null;
@@ -267,7 +267,7 @@ function _tierEconomics(input: CacheEconomicsInput, tier: CacheTier): CacheTierE
 }
 
 /**
- * Prompt-caching economics per TTL tier (SPEC §3.4): break-even reads N = p_write / (p_in − p_read),
+ * Prompt-caching economics per TTL tier (docs/design.md §3.4): break-even reads N = p_write / (p_in − p_read),
  * savings at a reuse, waste when reuse fails, P(hit) = P(gap ≤ TTL), storage rent
  * (tokens × price × hours held) and the tier with the lowest expected cost per request.
  */
@@ -298,7 +298,7 @@ export function computeCacheEconomics(input: CacheEconomicsInput): CacheEconomic
     assumptions: [
       ...(belowMinimum ? [`The ${input.prefixTokens}-token prefix is below ${input.prices.provider}'s minimum cacheable prefix of ${minimum} tokens: it is never cached, so every tier's figures are hypothetical and the cheapest option is no cache.`] : []),
       "A cache write is billed at p_write instead of p_in (not on top of it); reads at p_read.",
-      "breakEvenReads follows SPEC §3.4 (full write price ÷ saving per read); breakEvenReadsVsUncached credits the write with the p_in it replaces.",
+      "breakEvenReads follows docs/design.md §3.4 (full write price ÷ saving per read); breakEvenReadsVsUncached credits the write with the p_in it replaces.",
       "Each request writes the entry or refreshes its TTL, so a request hits iff the gap since the previous one is ≤ TTL (renewal gaps).",
       "Rent = tokens × storage price × hours held; held time per request is E[min(gap, TTL)], or one TTL per write when only reuse is given.",
       "Only the prefix tokens are priced; the uncached suffix and output cost the same either way.",

@@ -1,6 +1,6 @@
 import { GoodputError } from "../errors.js";
 
-/** Routing policies compared by the cache-locality model (SPEC §3.8). */
+/** Routing policies compared by the cache-locality model (docs/design.md §3.8). */
 export type RoutingPolicy = "round-robin" | "least-request" | "prefix-hash" | "kv-aware-spill" | "sticky-session";
 
 /** Every policy, in the order tables show them. */
@@ -279,9 +279,9 @@ const policyNotes: Readonly<Record<RoutingPolicy, string>> = {
 };
 
 /**
- * Cache-locality model (SPEC §3.8): expected prefix-cache hit rate, mean TTFT, input-cost savings
+ * Cache-locality model (docs/design.md §3.8): expected prefix-cache hit rate, mean TTFT, input-cost savings
  * and load imbalance per routing policy, with per-replica LRU hit rates from Che's approximation.
- * An analytic estimate: the fleet simulator (SPEC §4) must cross-check it.
+ * An analytic estimate: the fleet simulator (docs/design.md §4) must cross-check it.
  */
 export function computeCacheLocality(input: CacheLocalityInput): CacheLocalityResult {
   _validate(input);
@@ -340,7 +340,7 @@ export function computeCacheLocality(input: CacheLocalityInput): CacheLocalityRe
         : "Prefix-hash homes: rank i on replica (i − 1) mod R (a near-best static partition; a real hash ring is usually more imbalanced).",
       "Least-request is modelled as round-robin; spilled requests are extra streams at the receiving replica's cache.",
       "TTFT is hit or miss prefill time only (no queueing); see load imbalance and peak utilization for the cost of locality.",
-      "Analytic estimate: the fleet simulator (SPEC §4) must cross-check these numbers.",
+      "Analytic estimate: the fleet simulator (docs/design.md §4) must cross-check these numbers.",
     ],
   };
 }

@@ -94,7 +94,7 @@ const mape = (pairs: readonly (readonly [number, number])[]): number | null =>
   pairs.length === 0 ? null : pairs.reduce((sum, [predicted, measured]) => sum + Math.abs(predicted - measured) / measured, 0) / pairs.length;
 
 /**
- * Fits the decode and prefill terms of a step-time profile to measured step times (SPEC §3.9) by
+ * Fits the decode and prefill terms of a step-time profile to measured step times (docs/design.md §3.9) by
  * minimising squared log error plus a pull toward the starting terms whose strength is chosen by
  * leave-one-out cross-validation. A phase keeps its starting terms when no fit beats them on
  * held-out points, when it has fewer than 3 points, or when a fit leaves the plausible range.

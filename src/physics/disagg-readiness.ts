@@ -1,7 +1,7 @@
 import { GoodputError } from "../errors.js";
 
 /**
- * Disaggregated prefill/decode readiness (SPEC §3.6).
+ * Disaggregated prefill/decode readiness (docs/design.md §3.6).
  *
  * Splitting prefill and decode onto separate GPU pools (DistServe, Zhong et al., OSDI 2024;
  * Splitwise, Patel et al., ISCA 2024) removes prefill–decode interference at the price of a KV
@@ -120,7 +120,7 @@ export const disaggDefaults = {
   transferBudgetShare: 0.25,
 } as const;
 
-/** Scores the six disaggregation gates (SPEC §3.6) and sizes the two pools. */
+/** Scores the six disaggregation gates (docs/design.md §3.6) and sizes the two pools. */
 export function assessDisaggReadiness(input: DisaggReadinessInput): DisaggReadinessResult {
   validate(input);
   const prefillShareThreshold = input.prefillShareThreshold ?? disaggDefaults.prefillShareThreshold;

@@ -1,6 +1,6 @@
 /**
  * Expected distinct experts touched in one MoE layer when `tokens` tokens each pick `k` of `experts`
- * uniformly (SPEC §3.5): E · (1 − (1 − k/E)^tokens). Each expert is missed by one token with
+ * uniformly (docs/design.md §3.5): E · (1 − (1 − k/E)^tokens). Each expert is missed by one token with
  * probability 1 − k/E, independently across tokens.
  */
 export function expectedExpertsTouched(experts: number, expertsPerToken: number, tokens: number): number {

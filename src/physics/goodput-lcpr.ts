@@ -3,7 +3,7 @@ import { GoodputError } from "../errors.js";
 import { describeSloGates, judgeSloGates, type SloGates } from "../slo/slo-gates.js";
 
 /**
- * Goodput and loaded cost per accepted result (SPEC §3.7, metric definitions from §6).
+ * Goodput and loaded cost per accepted result (docs/design.md §3.7, metric definitions from §6).
  *
  * accepted = finished OK ∧ every configured latency gate met ∧ quality passed (when labelled);
  * failed, dropped and incomplete requests are never accepted but stay in every denominator that
@@ -19,7 +19,7 @@ export interface GoodputRecord {
   readonly startSeconds: number;
   readonly endSeconds: number;
   readonly ttftSeconds?: number;
-  /** Undefined when the request produced ≤ 1 output token (SPEC §6). */
+  /** Undefined when the request produced ≤ 1 output token (docs/design.md §6). */
   readonly tpotSeconds?: number;
   readonly e2eSeconds?: number;
   readonly outputTokens?: number;
@@ -88,7 +88,7 @@ export interface GoodputSummary {
   readonly tokenGoodputPerSecond: number | null;
   /** Successful requests per second (raw throughput). */
   readonly throughputRps: number | null;
-  /** Σ output tokens of successful requests ÷ duration (SPEC §6 throughput). */
+  /** Σ output tokens of successful requests ÷ duration (docs/design.md §6 throughput). */
   readonly outputTokensPerSecond: number | null;
   /** accepted ÷ attempts. */
   readonly sloAttainment: number;
@@ -105,7 +105,7 @@ export interface GoodputSummary {
   readonly evidenceBoundary: string;
 }
 
-/** Goodput, SLO attainment, LCPR and cost per 1K successful from per-request records (SPEC §3.7). */
+/** Goodput, SLO attainment, LCPR and cost per 1K successful from per-request records (docs/design.md §3.7). */
 export function summarizeGoodput(records: readonly GoodputRecord[], options: SummarizeGoodputOptions): GoodputSummary {
   validateRecords(records, options);
   const { slo } = options;
@@ -227,7 +227,7 @@ export interface OperatingPointRecommendation {
   readonly warnings: readonly string[];
 }
 
-/** The recommended operating point: the highest load whose SLO attainment ≥ target (SPEC §3.7). */
+/** The recommended operating point: the highest load whose SLO attainment ≥ target (docs/design.md §3.7). */
 export function recommendOperatingPoint(sweep: readonly SweepPoint[], targetAttainment: number): OperatingPointRecommendation {
   validateSweep(sweep, targetAttainment);
   const points = [...sweep]
@@ -312,7 +312,7 @@ export interface RouteComparison {
   readonly reason: string;
 }
 
-/** Route A vs Route B: raw throughput and cost beside goodput and LCPR, and the pick by LCPR (SPEC §3.7). */
+/** Route A vs Route B: raw throughput and cost beside goodput and LCPR, and the pick by LCPR (docs/design.md §3.7). */
 export function compareRoutes(a: RouteAggregate, b: RouteAggregate): RouteComparison {
   const metricsA = routeMetrics(a, "A");
   const metricsB = routeMetrics(b, "B");

@@ -1,7 +1,7 @@
 import { bytesPerElement, type Dtype, type ModelSpec } from "../catalog/types.js";
 
 /**
- * KV-cache bytes one layer stores per token, whole model (SPEC §3.3):
+ * KV-cache bytes one layer stores per token, whole model (docs/design.md §3.3):
  *   GQA/MQA: 2 · H_kv · d_head · bytes      (K and V per KV head)
  *   MLA:     (kv_lora_rank + rope_head_dim) · bytes   (one shared latent)
  */

@@ -19,7 +19,7 @@ export interface KvCapacityInput extends MemoryOptions {
   readonly contextSamples?: readonly number[];
   /** Reference context for long-context cost multipliers (default: the first context). */
   readonly referenceContextTokens?: number;
-  /** Effective capacity loss under sustained mixed traffic (default 0.25; SPEC: 20–35 %). */
+  /** Effective capacity loss under sustained mixed traffic (default 0.25; docs/design.md §3.3: typically 20–35 %). */
   readonly fragmentationDerate?: number;
   readonly traffic?: TrafficLoad;
 }
@@ -78,7 +78,7 @@ export interface KvCapacityResult {
 }
 
 /**
- * KV memory economics (SPEC §3.3): bytes per token, the pool, N_seq_max(T) = floor(pool / bytes(T))
+ * KV memory economics (docs/design.md §3.3): bytes per token, the pool, N_seq_max(T) = floor(pool / bytes(T))
  * with each sequence rounded up to whole blocks, a fragmentation derate, and pressure alerts.
  */
 export function computeKvCapacity(deployment: Deployment, input: KvCapacityInput): KvCapacityResult {

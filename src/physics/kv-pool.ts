@@ -42,7 +42,7 @@ export const defaultMemoryOptions = { gpuMemoryUtilization: 0.9, reservedBytesPe
 const formatGiB = (bytes: number): string => `${(bytes / GiB).toFixed(1)} GiB`;
 
 /**
- * KV pool (SPEC §3.3, vLLM's definition): each rank's free memory is gpu_memory_utilization × HBM
+ * KV pool (docs/design.md §3.3, vLLM's definition): each rank's free memory is gpu_memory_utilization × HBM
  * − weights/TP − reserve, and holds blocks of its own share of the KV (vLLM sizes num_gpu_blocks
  * per worker and takes the minimum; all ranks are alike here). Throws MODEL_DOES_NOT_FIT (with the
  * shortfall and the GPUs needed) when the weights leave no room.

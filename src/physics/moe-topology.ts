@@ -54,7 +54,7 @@ export interface MoeTopologyResult {
 }
 
 /**
- * MoE topology (SPEC §3.5): residency from total parameters, compute from active ones, weight
+ * MoE topology (docs/design.md §3.5): residency from total parameters, compute from active ones, weight
  * reads that grow with batch until every expert is touched, and expert all-to-all over the link.
  * Activations cross the link in bf16.
  */

@@ -67,7 +67,7 @@ interface Scenario {
 }
 
 /**
- * Prefill vs decode economics of one request (SPEC §3.2). The request's share of GPU time is its
+ * Prefill vs decode economics of one request (docs/design.md §3.2). The request's share of GPU time is its
  * prefill pass ÷ prompts in that pass, plus N_out decode steps ÷ sequences in each step; cost
  * follows the replica's price (tensorParallel GPUs).
  */
@@ -90,7 +90,7 @@ export function computePrefillEconomics(deployment: Deployment, input: PrefillEc
     };
   };
   return input.promptTokens.map((prompt): PrefillPoint => {
-    // Every sequence in the decode batch holds its whole context by the last token (SPEC §3.3).
+    // Every sequence in the decode batch holds its whole context by the last token (docs/design.md §3.3).
     const peakContext = prompt + input.outputTokens;
     const kvMaxDecodeBatch = Math.floor(pool.poolBytes / kvBytesForSequence(deployment.model, peakContext, deployment.kvDtype, pool.blockSizeTokens));
     if (kvMaxDecodeBatch < 1) {

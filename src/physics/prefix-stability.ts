@@ -116,7 +116,7 @@ const kindLabel: Readonly<Record<VolatileKind, string>> = {
 };
 
 /**
- * Prefix-stability lint (SPEC §3.4): where example prompts first differ (longest common prefix),
+ * Prefix-stability lint (docs/design.md §3.4): where example prompts first differ (longest common prefix),
  * how much is cacheable, and which timestamps / dates / UUIDs / ids sit at or before that point —
  * a volatile value before the static content makes every request a cache miss.
  */

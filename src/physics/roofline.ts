@@ -141,7 +141,7 @@ function largestPassing(upper: number, ok: (batch: number) => boolean): number {
 }
 
 /**
- * Decode batch sweep (SPEC §3.1): step time, tokens/s, TPOT and $/M tokens per batch size with the
+ * Decode batch sweep (docs/design.md §3.1): step time, tokens/s, TPOT and $/M tokens per batch size with the
  * bottleneck, the three zones, the SLO-feasible frontier and KV-infeasible points. The headline is
  * the cost at the largest batch that meets the SLO and fits in KV.
  */
@@ -191,7 +191,7 @@ export function computeRoofline(deployment: Deployment, input: RooflineInput): R
     };
   });
 
-  // Without an SLO there is no operating point to headline (SPEC §3.1: never the peak-throughput batch).
+  // Without an SLO there is no operating point to headline (docs/design.md §3.1: never the peak-throughput batch).
   const operatingBatch = slo === undefined ? null : sloFrontierBatch;
   let operatingPoint: OperatingPoint | null = null;
   if (operatingBatch !== null) {

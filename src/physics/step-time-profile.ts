@@ -1,5 +1,5 @@
 /**
- * The efficiency and overhead terms of the step-time model (SPEC §3.1, §3.2, §3.9). Every term is
+ * The efficiency and overhead terms of the step-time model (docs/design.md §3.1, §3.2, §3.9). Every term is
  * per step, per layer, per byte or per FLOP — never per model — so a profile fitted on one model
  * of a GPU predicts other models on that GPU.
  */

@@ -175,7 +175,7 @@ export function stepTimeForBatch(deployment: Deployment, batch: BatchComposition
 }
 
 /**
- * Decode step time for sequences with the given context lengths (SPEC §3.1), as a sum of
+ * Decode step time for sequences with the given context lengths (docs/design.md §3.1), as a sum of
  * sequential kernels rather than the bare max() bound:
  *   T = fixed + layers·perLayer + max(W/BW_w, FLOPs_gemm/F) + max(KV/BW_kv, FLOPs_attn/F) + all-reduce
  * with BW_x = datasheet bandwidth × efficiency and F = datasheet FLOP/s × efficiency.
@@ -221,7 +221,7 @@ export interface PrefillShape {
 }
 
 /**
- * Prefill time for a batch of prompts (SPEC §3.2): GEMM FLOPs ≈ 2 · params · new tokens (LM head
+ * Prefill time for a batch of prompts (docs/design.md §3.2): GEMM FLOPs ≈ 2 · params · new tokens (LM head
  * only for each sequence's last token), causal attention FLOPs ≈ 4 · layers · d_attn · (q·c + q²/2)
  * for q new tokens after c cached ones (= 2 · layers · d · P² with no cache), run as
  *   T = fixed + layers·perLayer + max(bytes/BW_w, FLOPs_gemm/F_gemm) + FLOPs_attn/F_attn + all-reduce.

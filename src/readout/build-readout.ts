@@ -29,7 +29,7 @@ export interface ReadoutOptions extends EstimateSettings {
   readonly valuePerUnit: number | null;
 }
 
-/** The decision readout (SPEC §7): design, lint, estimates per outcome, checks and the decision — pure, from a read table. */
+/** The decision readout (docs/design.md §7): design, lint, estimates per outcome, checks and the decision — pure, from a read table. */
 export function buildReadout(table: ReadoutTable, options: ReadoutOptions): Readout {
   const design = selectDesign(table, { requested: options.design, story: options.story });
   const lint = lintBadControls({ covariates: table.covariates.map((c) => c.name), prePeriod: table.prePeriod?.name ?? null, segment: table.segment?.name ?? null, design: design.chosen });

@@ -6,7 +6,7 @@ import { confidenceLabel } from "./rule-checks.js";
 
 const fmt = (value: number): string => (Number.isFinite(value) ? value.toPrecision(4) : String(value));
 
-/** Rules from estimates, checks and guardrails to one decision with its counterfactual, failure mode and ramp stops (SPEC §7.7). */
+/** Rules from estimates, checks and guardrails to one decision with its counterfactual, failure mode and ramp stops (docs/design.md §7.7). */
 export function decideReadout(table: ReadoutTable, readout: Omit<Readout, "decision">): ReadoutDecision {
   const { design, checks, outcomes, treatment } = readout;
   const primaryOutcome = outcomes[0];
@@ -88,7 +88,7 @@ function failureMode(readout: Omit<Readout, "decision">, table: ReadoutTable, fa
   return { mainFailureMode: "chance imbalance and small effects", mitigation: "pre-register the outcome, adjust for pre-period covariates (CUPED), size the test for the minimum effect worth shipping" };
 }
 
-/** The surrogate ladder line (system metric → session → user → business, SPEC §7.6). */
+/** The surrogate ladder line (system metric → session → user → business, docs/design.md §7.6). */
 function surrogateText(primary: string, surrogates: DecisionFacts["surrogates"], outcomes: readonly string[]): string {
   const rungs = outcomes.map((name) => `${name}: ${surrogateRung(name)}`).join(", ");
   if (surrogates.shortRunOnly) return `${primary} is a ${surrogates.primaryRung}-level metric, a short-run surrogate for user and business outcomes (ladder: ${rungs}); no long-run outcome was measured, so the recommendation is conditional — ramp only while the mechanism metric improves and guardrails hold, keep a durable holdout (surrogate risk)`;

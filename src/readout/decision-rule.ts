@@ -2,7 +2,7 @@ import { z } from "zod";
 import { GoodputError } from "../errors.js";
 
 /**
- * The pre-registered decision rule (SPEC §7.5, §7.7): written before the data are seen, so the readout cannot move the
+ * The pre-registered decision rule (docs/design.md §7.5, §7.7): written before the data are seen, so the readout cannot move the
  * goalposts. Metrics are outcome columns of the readout (e.g. ttft_s, cost_usd) or the built-ins below.
  */
 export const builtInRuleMetrics = ["error_rate", "queue_depth", "kv_utilization", "cost_per_success"] as const;

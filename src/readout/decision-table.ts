@@ -1,12 +1,12 @@
 /**
- * THE decision rule table (SPEC §1 decision words, §7.5 checks, §7.6 surrogates, §7.7 the decision). Every design —
+ * THE decision rule table (docs/design.md §1 decision words, §7.5 checks, §7.6 surrogates, §7.7 the decision). Every design —
  * request / user / cluster / switchback RCTs, RDD, synthetic control, IV, DiD, OPE, observational — reduces its readout to
  * `DecisionFacts` and this table turns them into one decision word with its reasons. Rows are tried top to bottom; the first
  * row whose `when` holds decides. The order IS the policy: missing data before broken assignment before an invalid design
  * before harm before evidence of benefit. Pure: no I/O, no estimation.
  */
 
-/** SPEC §1 decision words. */
+/** docs/design.md §1 decision words. */
 export const decisionWords = ["ship", "ramp", "target a segment", "keep a holdout", "hold", "pause", "roll back", "instrument more", "run a stronger design"] as const;
 export type DecisionWord = (typeof decisionWords)[number];
 
@@ -73,7 +73,7 @@ export interface DecisionFacts {
   readonly targetSegments: readonly string[];
 }
 
-/** The surrogate ladder of SPEC §7.6. */
+/** The surrogate ladder of docs/design.md §7.6. */
 export type SurrogateRung = "system" | "session" | "user" | "business" | "cost" | "unknown";
 
 /** What the table returns. */
@@ -244,7 +244,7 @@ const rungPatterns: readonly [SurrogateRung, RegExp][] = [
   ["system", /(^|_)(ttft|tpot|e2e|latency|wait|queue|gpu|error|errors|fail|failed|failure|timeout|preemptions|throughput|tokens)(_|$)|(_s|_ms|_usd)$/i],
 ];
 
-/** The surrogate-ladder rung of an outcome, from its name (system metric → session → user → business, SPEC §7.6). */
+/** The surrogate-ladder rung of an outcome, from its name (system metric → session → user → business, docs/design.md §7.6). */
 export function surrogateRung(outcome: string): SurrogateRung {
   for (const [rung, pattern] of rungPatterns) if (pattern.test(outcome)) return rung;
   return "unknown";

@@ -19,7 +19,7 @@ export function formatReadout(readout: Readout): string {
     `Counterfactual: ${decision.counterfactual}`,
     `Assignment: ${decision.assignment}`,
     "",
-    `Design: ${design.chosen} (${design.basis.join("; ")}) — SPEC §7.2 "${design.situation}", key check: ${design.keyCheck}`,
+    `Design: ${design.chosen} (${design.basis.join("; ")}) — docs/design.md §7.2 "${design.situation}", key check: ${design.keyCheck}`,
     `  ${design.validity}`,
     ...(design.recommendation === null ? [] : [`  Recommended: ${design.recommendation}`]),
   ];
@@ -84,7 +84,7 @@ export function formatReadout(readout: Readout): string {
     }
   }
   if (readout.rule !== null) lines.push("", `Decision rule${readout.rule.name === undefined ? "" : ` "${readout.rule.name}"`}: primary ${readout.rule.primary.outcome} should ${readout.rule.primary.direction} by at least ${readout.rule.primary.minEffect}; alpha ${readout.rule.alpha}; ${readout.rule.guardrails.length} guardrails, ${readout.rule.rollback.length} rollback triggers`);
-  lines.push("", "Checks (SPEC §7.5):");
+  lines.push("", "Checks (docs/design.md §7.5):");
   for (const check of readout.checks) lines.push(`  [${check.status.toUpperCase()}] ${check.check} — ${check.name}: ${check.message}${check.effect === "none" ? "" : ` → ${check.effect}`}`);
   lines.push(
     "",

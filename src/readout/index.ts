@@ -1,4 +1,4 @@
-/** Causal readouts (SPEC §7): read a request log or table, choose the design, estimate, check, decide. */
+/** Causal readouts (docs/design.md §7): read a request log or table, choose the design, estimate, check, decide. */
 export { buildReadout, type ReadoutOptions } from "./build-readout.js";
 export { decideReadout } from "./decide-readout.js";
 export { formatReadout } from "./format-readout.js";

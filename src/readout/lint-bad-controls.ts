@@ -1,6 +1,6 @@
 import { requestFieldRoles, type FieldRole } from "../sim/log/request-record.js";
 
-/** One column the readout was asked to adjust for or split by, judged by its role relative to the decision (SPEC §7.3). */
+/** One column the readout was asked to adjust for or split by, judged by its role relative to the decision (docs/design.md §7.3). */
 export interface ControlLint {
   readonly column: string;
   readonly use: "covariate" | "pre-period" | "segment";
@@ -26,7 +26,7 @@ export function lintBadControls(columns: { readonly covariates: readonly string[
     const role = roleOf(column);
     const adjusting = use === "segment" ? "splitting by" : "adjusting for";
     if (role === "outcome" || role === "cost") {
-      return { column, use, role, verdict: "refuse", message: `${column} is a post-decision ${role} (SPEC §8): ${adjusting} it conditions on a consequence of the treatment and biases the total effect; it is left out — analyse it as an outcome or mechanism instead` };
+      return { column, use, role, verdict: "refuse", message: `${column} is a post-decision ${role} (docs/design.md §8): ${adjusting} it conditions on a consequence of the treatment and biases the total effect; it is left out — analyse it as an outcome or mechanism instead` };
     }
     if (role === "action") {
       return { column, use, role, verdict: "refuse", message: `${column} is part of the action the policy takes: ${adjusting} it removes the effect being measured; it is left out` };

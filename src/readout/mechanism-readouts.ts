@@ -5,7 +5,7 @@ import type { NumericColumn, ReadoutTable } from "./readout-table.js";
 import type { MechanismReadout } from "./readout-types.js";
 
 /**
- * Post-decision columns asked for as covariates (SPEC §7.3): never in the total-effect estimate, shown here instead — the
+ * Post-decision columns asked for as covariates (docs/design.md §7.3): never in the total-effect estimate, shown here instead — the
  * treatment's effect ON the column (is it a mechanism?) and the primary outcome adjusted for it, labelled as what it is
  * (a "controlled" contrast that removes the path through the column, not the effect of the decision).
  */

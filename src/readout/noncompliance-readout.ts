@@ -5,7 +5,7 @@ import type { NumericColumn, ReadoutTable } from "./readout-table.js";
 import type { NoncomplianceReadout, ReadoutCheck } from "./readout-types.js";
 
 /**
- * Intended ≠ executed (SPEC §7.5 execution row, §7.4 IV): the arms are the intended ones, so every estimate above is the
+ * Intended ≠ executed (docs/design.md §7.5 execution row, §7.4 IV): the arms are the intended ones, so every estimate above is the
  * intent-to-treat effect; the effect of actually executing the treatment on compliers is the LATE = ITT_Y / ITT_D by 2SLS
  * with the intended arm as the instrument (Angrist, Imbens & Rubin 1996). The as-treated comparison is shown, marked not
  * valid: who executed what is chosen after assignment and confounded.

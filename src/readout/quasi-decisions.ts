@@ -7,7 +7,7 @@ import { outcomeDirection, type OutcomeDirection } from "./outcome-direction.js"
 
 /**
  * Each quasi-experimental readout → the decision table (src/readout/decision-table.ts), with the design's own checks as
- * the downgrades (SPEC §7.2 "key check" column): a failed check means "run a stronger design", never a ship.
+ * the downgrades (docs/design.md §7.2 "key check" column): a failed check means "run a stronger design", never a ship.
  */
 const p = (value: number): string => value.toPrecision(3);
 

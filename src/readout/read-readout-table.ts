@@ -46,7 +46,7 @@ async function executedArms(connection: DuckDBConnection, file: string, column: 
 const numericTypes = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|REAL|BOOLEAN|DECIMAL.*)$/;
 const canonicalOutcomes = ["ttft_s", "e2e_s", "cost_usd"];
 const maxMagnitude = maxAnalysableMagnitude;
-/** Fields the decision needs from a request log (SPEC §7.7): without them the answer is "instrument more". */
+/** Fields the decision needs from a request log (docs/design.md §7.7): without them the answer is "instrument more". */
 const requiredLogFields: readonly { readonly field: string; readonly what: string }[] = [
   { field: "state_queue_depth", what: "decision-time state" },
   { field: "intended_action", what: "intended action" },
@@ -93,7 +93,7 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
   const has = (column: string): boolean => typeOf.has(column);
   const allNull = async (column: string): Promise<boolean> => Number((await query(connection, `SELECT count(${sqlIdentifier(column)})::BIGINT AS n FROM t`))[0]?.n ?? 0) === 0;
 
-  // Intended ≠ executed (SPEC §7.5 execution): when --treatment names the executed action and an intended-arm column exists
+  // Intended ≠ executed (docs/design.md §7.5 execution): when --treatment names the executed action and an intended-arm column exists
   // (or --intended names it), the arms are the INTENDED ones (ITT); the executed column feeds the LATE by IV.
   const requestedTreatment = need(mapping.treatment ?? "arm", mapping.treatment === undefined ? "the default --treatment arm" : "--treatment");
   const intendedName = mapping.intended !== undefined ? need(mapping.intended, "--intended") : executedName.test(requestedTreatment) ? columns.map((column) => column.name).find((name) => intendedNamePattern.test(name)) ?? null : null;
@@ -240,7 +240,7 @@ async function readColumns(connection: DuckDBConnection, file: string, format: R
 }
 
 /**
- * Ratio metrics of the canonical log (SPEC §8 columns): cost per successful request = Σcost_usd / #(status = ok), and
+ * Ratio metrics of the canonical log (docs/design.md §8 columns): cost per successful request = Σcost_usd / #(status = ok), and
  * cache hit rate = Σcached_prompt_tokens / Σprompt_tokens. A null cost counts as 0 spend (a request rejected before it ran).
  */
 async function canonicalRatios(connection: DuckDBConnection, has: (column: string) => boolean, checkNumeric: (column: string) => Promise<void>): Promise<RatioColumns[]> {
@@ -261,7 +261,7 @@ async function canonicalRatios(connection: DuckDBConnection, has: (column: strin
   return ratios;
 }
 
-/** A log holding only completed requests while request ids have gaps was filtered on a post-treatment variable (SPEC §7.3). */
+/** A log holding only completed requests while request ids have gaps was filtered on a post-treatment variable (docs/design.md §7.3). */
 async function refuseCompletedOnly(connection: DuckDBConnection, file: string): Promise<void> {
   const [row] = await query(connection, `SELECT count(*) FILTER (WHERE status::VARCHAR <> 'ok')::BIGINT AS failed, count(DISTINCT request_id)::BIGINT AS ids, (max(request_id) - min(request_id) + 1)::BIGINT AS span FROM t`);
   const failed = Number(row?.failed ?? 0);

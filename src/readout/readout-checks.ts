@@ -243,7 +243,7 @@ export function lintCheck(lint: readonly ControlLint[]): ReadoutCheck {
   };
 }
 
-/** Required request-log fields (SPEC §7.7). */
+/** Required request-log fields (docs/design.md §7.7). */
 export function instrumentationCheck(table: ReadoutTable): ReadoutCheck {
   if (!table.isRequestLog) return { check: "instrumentation", name: "required log fields", status: "skipped", message: "not a request log: decision-time state and intended / executed action fields do not apply", effect: "none" };
   const missing = table.missingLogFields;

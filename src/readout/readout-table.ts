@@ -12,7 +12,7 @@ export interface LabelColumn {
   readonly labels: readonly (string | null)[];
 }
 
-/** Columns of the canonical request log (SPEC §8) that the checks use when present. */
+/** Columns of the canonical request log (docs/design.md §8) that the checks use when present. */
 export interface RequestLogColumns {
   readonly status: readonly (string | null)[] | null;
   readonly intendedAction: readonly (string | null)[] | null;

@@ -36,7 +36,7 @@ export interface ReadoutEstimate {
 
 export type CheckStatus = "pass" | "warn" | "fail" | "info" | "skipped";
 
-/** A check that can change the decision (SPEC §7.5). */
+/** A check that can change the decision (docs/design.md §7.5). */
 export interface ReadoutCheck {
   readonly check: "assignment" | "execution" | "balance" | "spillover" | "economic" | "guardrail" | "rollback" | "bad-controls" | "instrumentation" | "missing-outcome" | "design";
   readonly name: string;
@@ -97,7 +97,7 @@ export interface OutcomeReadout {
   readonly blockSeries?: readonly { readonly block: number; readonly arm: 0 | 1; readonly outcomeMean: number; readonly n: number }[];
 }
 
-/** SPEC §1 decision words (src/readout/decision-table.ts). */
+/** docs/design.md §1 decision words (src/readout/decision-table.ts). */
 export type DecisionAction = DecisionWord;
 
 export interface ReadoutDecision {
@@ -125,7 +125,7 @@ export interface ReadoutDecision {
   readonly holdout: boolean;
 }
 
-/** A post-decision column asked for as a covariate: left out of the total effect and shown as a mechanism (SPEC §7.3). */
+/** A post-decision column asked for as a covariate: left out of the total effect and shown as a mechanism (docs/design.md §7.3). */
 export interface MechanismReadout {
   readonly column: string;
   /** Treated − control of the column itself. */

@@ -18,7 +18,7 @@ function fewestUnitsPerArm(units: readonly string[], treated: Uint8Array): numbe
 
 
 /**
- * Fat-tail readouts beside the raw mean (SPEC §7.4): the raw mean difference is always first (it is the business cost);
+ * Fat-tail readouts beside the raw mean (docs/design.md §7.4): the raw mean difference is always first (it is the business cost);
  * each robust estimate carries a note on how it changes the estimand. Resampling and permutation re-draw the actual
  * assignment units (`rows.units`).
  */

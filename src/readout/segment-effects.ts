@@ -18,7 +18,7 @@ export interface NetValueSettings {
 /**
  * Welch effect per pre-specified segment (CR2 over the assignment units when rows are not the units), with Holm (family-wise) and Benjamini–Hochberg (FDR) adjusted p-values; with a
  * value per unit, the per-row net value v = value × (improvement of y) − cost, compared by Welch so the SE carries the
- * covariance of lift and cost: E[v₁] − E[v₀] = value × lift − incremental cost (heterogeneity net value, SPEC §7.4).
+ * covariance of lift and cost: E[v₁] − E[v₀] = value × lift − incremental cost (heterogeneity net value, docs/design.md §7.4).
  */
 export function segmentEffects(rows: OutcomeRows, lowerIsBetter: boolean, net: NetValueSettings | null, notes: string[] = []): SegmentEffect[] {
   const groups = new Map<string, number[]>();

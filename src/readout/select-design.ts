@@ -3,11 +3,11 @@ import type { ReadoutTable } from "./readout-table.js";
 
 export type DesignKind = "request" | "user" | "cluster" | "switchback" | "observational";
 
-/** The design the readout analyses, why, and whether a request-level estimate may be presented as valid (SPEC §7.2). */
+/** The design the readout analyses, why, and whether a request-level estimate may be presented as valid (docs/design.md §7.2). */
 export interface DesignChoice {
   readonly requested: DesignKind | "auto";
   readonly chosen: DesignKind;
-  /** The SPEC §7.2 row this falls under. */
+  /** The docs/design.md §7.2 row this falls under. */
   readonly situation: string;
   readonly keyCheck: string;
   /** The assignment unit in words, e.g. "time block (column time_block)". */
@@ -34,7 +34,7 @@ const switchbackPattern = /\b(switchback|switch-back|time blocks?|alternat\w*|ev
 const clusterPattern = /\b(cluster\w*|pools?|regions?|per replica|replica groups?|data ?cent(er|re)s?)\b/i;
 const userPattern = /\b(users?|accounts?|workspaces?|tenants?|customers?)\b/i;
 
-/** Assignment stories that are not randomized comparisons of the two arms (SPEC §7.2): each needs its own design. */
+/** Assignment stories that are not randomized comparisons of the two arms (docs/design.md §7.2): each needs its own design. */
 export type QuasiDesign = "rdd" | "did" | "ope" | "synthetic-control";
 const storyDesigns: readonly { readonly design: QuasiDesign; readonly pattern: RegExp; readonly why: string; readonly command: string }[] = [
   { design: "rdd", pattern: /\b(cut-?offs?|thresholds?|above (a|the) \w+|below (a|the) \w+|at least \d|score[sd]? (over|above|of)|eligib\w+ (by|when|if))\b/i, why: "assignment followed a threshold of a running variable: units above and below differ in that variable, so the raw arm difference is confounded — only the local jump at the cutoff is identified", command: "--design rdd --running COL --cutoff C" },
@@ -64,7 +64,7 @@ function describeUnits(labels: readonly (string | null)[]): { count: number; pre
   return { count: seen.size, prefixes, rowsPerUnit: seen.size === 0 ? 1 : present / seen.size };
 }
 
-/** Picks the design from the requested one, the assignment story and the columns (SPEC §7.2). */
+/** Picks the design from the requested one, the assignment story and the columns (docs/design.md §7.2). */
 export function selectDesign(table: ReadoutTable, options: { readonly requested: DesignKind | "auto"; readonly story: string | null }): DesignChoice {
   const { requested, story } = options;
   const basis: string[] = [];

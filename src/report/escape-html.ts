@@ -1,5 +1,5 @@
 /**
- * The one escaping function every report renderer passes data text through (SPEC §10: log content is untrusted).
+ * The one escaping function every report renderer passes data text through (docs/design.md §10: log content is untrusted).
  * Escapes the five characters that can end a text node or an attribute value, so the result is safe both between
  * tags and inside a double- or single-quoted attribute. OWASP XSS Prevention Cheat Sheet, rule #1 and #2.
  */

@@ -1,5 +1,5 @@
 /**
- * The report document every result is turned into before it is rendered (SPEC §9). Builders (pure: result JSON →
+ * The report document every result is turned into before it is rendered (docs/design.md §9). Builders (pure: result JSON →
  * document) and renderers (document → self-contained HTML or Markdown) meet here, so a chart or table is written once
  * and looks the same from `--report FILE`, `goodput report ID` and `goodput ui`.
  *

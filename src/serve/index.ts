@@ -1,4 +1,4 @@
-/** The simulated OpenAI-compatible server (SPEC §6): the simulator behind a real HTTP API. */
+/** The simulated OpenAI-compatible server (docs/design.md §6): the simulator behind a real HTTP API. */
 export { startSimulatedServer, type SimulatedServer, type SimulatedServerOptions } from "./start-simulated-server.js";
 export { defaultServeFleet } from "./default-serve-fleet.js";
 export type { ServeFleet } from "./serve-fleet.js";

@@ -112,7 +112,7 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 const formatUrl = (host: string, port: number): string => `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
 /**
- * Starts an OpenAI-compatible HTTP server backed by the fleet simulator in real time (SPEC §6):
+ * Starts an OpenAI-compatible HTTP server backed by the fleet simulator in real time (docs/design.md §6):
  * /v1/models, /v1/completions and /v1/chat/completions (streaming or not), /metrics with vLLM's
  * metric names, and /health.
  */

@@ -40,7 +40,7 @@ export interface RecordInput {
 }
 
 /**
- * The canonical log row (SPEC §8) of one simulated attempt: TTFT and E2E from the attempt's
+ * The canonical log row (docs/design.md §8) of one simulated attempt: TTFT and E2E from the attempt's
  * arrival, TPOT = (E2E − TTFT)/(N_out − 1), decision-time state from the router's view, the quality
  * draw from (seed, request, attempt) so every policy sees the same draw, GPU-seconds × TP priced.
  */

@@ -12,7 +12,7 @@ export type { SeriesRow } from "./system-series.js";
 
 /**
  * Runs a fleet of replicas fed by a workload and steered by routing policies, as a deterministic
- * discrete-event simulation (SPEC §4). Records stream out through `onRecord` as attempts end;
+ * discrete-event simulation (docs/design.md §4). Records stream out through `onRecord` as attempts end;
  * nothing about finished requests is retained, so memory does not grow with the run.
  *
  * The parts: admission (admission.ts), routing on a stale view (route-arrival.ts,

@@ -12,8 +12,8 @@ export interface LatencyPercentiles {
 }
 
 /**
- * The run's headline numbers (SPEC §4/§5 metrics). Percentiles are exact sample quantiles by linear
- * interpolation (Hyndman & Fan type 7, SPEC §6), the load generator's definition.
+ * The run's headline numbers (docs/design.md §4/§5 metrics). Percentiles are exact sample quantiles by linear
+ * interpolation (Hyndman & Fan type 7, docs/design.md §6), the load generator's definition.
  */
 export interface SimulationSummary {
   /** Requests that arrived (first attempts), whether or not they have a final record yet. */

@@ -21,7 +21,7 @@ export interface SeriesRow {
 }
 
 /**
- * The per-interval system series (SPEC §4): for every replica and every pool, queue depth, running
+ * The per-interval system series (docs/design.md §4): for every replica and every pool, queue depth, running
  * sequences, KV utilization, and — over the interval since the last sample — preemptions, prefix
  * cache hit rate, busy fraction and engine steps.
  */

@@ -1,5 +1,5 @@
 /**
- * The one definition of a latency SLO for one request (SPEC §3.7, §6), shared by the simulator's
+ * The one definition of a latency SLO for one request (docs/design.md §3.7, §6), shared by the simulator's
  * request records, the load generator and the goodput calculators. Every gate is in seconds; a gate
  * left out is not applied; a value equal to the gate meets it.
  */
@@ -14,7 +14,7 @@ export interface MeasuredLatency {
   readonly ttftSeconds?: number | null | undefined;
   readonly tpotSeconds?: number | null | undefined;
   readonly e2eSeconds?: number | null | undefined;
-  /** Output tokens; TPOT is undefined by definition for ≤ 1 token (SPEC §6), so its gate is met vacuously. */
+  /** Output tokens; TPOT is undefined by definition for ≤ 1 token (docs/design.md §6), so its gate is met vacuously. */
   readonly outputTokens?: number | undefined;
 }
 

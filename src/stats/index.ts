@@ -1,4 +1,4 @@
-/** Estimators for causal readouts (SPEC §7.4): pure functions, arrays in, typed results with SE, CI and assumptions out. */
+/** Estimators for causal readouts (docs/design.md §7.4): pure functions, arrays in, typed results with SE, CI and assumptions out. */
 export type { Estimate, NumericArray, TreatmentArray, UnitLabels } from "./estimate.js";
 export { differenceInMeans, type DifferenceInMeans, type DifferenceInMeansOptions } from "./difference-in-means.js";
 export { olsRobust, type HcType, type OlsRobustOptions } from "./ols-robust.js";

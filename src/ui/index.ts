@@ -1,4 +1,4 @@
-/** The local read-only viewer of the lab store (SPEC §10): `goodput ui`. */
+/** The local read-only viewer of the lab store (docs/design.md §10): `goodput ui`. */
 export { buildItemReport } from "./build-item-report.js";
 export { itemHref, renderIndexPage } from "./render-index-page.js";
 export { routeRequest, type ViewerRoute } from "./route-request.js";

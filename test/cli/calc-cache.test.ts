@@ -45,7 +45,7 @@ describe("calc cache", () => {
     expect(text).toContain("assumed --reads 10");
   });
 
-  it("explicit prices: input 2, write 2, read 0.5 → SPEC break-even 2 / 1.5, none against uncached", async () => {
+  it("explicit prices: input 2, write 2, read 0.5 → break-even (docs/design.md §3.4) 2 / 1.5, none against uncached", async () => {
     const { json } = await run({ "input-price": "2", "cache-write-price": "2", "cache-read-price": "0.5", "ttl-seconds": "600", "prefix-tokens": "1000", reads: "1" });
     expect(json.priceSnapshot.id).toBe("explicit");
     expect(json.tiers).toHaveLength(1);

@@ -51,7 +51,7 @@ describe("a request log left by a killed simulator reads back", () => {
   }, 60_000);
 });
 
-/** A canonical log row (SPEC §8 names; the reader types it by the declared schema). */
+/** A canonical log row (docs/design.md §8 names; the reader types it by the declared schema). */
 const record = (requestId: number, arm: string, ttft: number): string =>
   JSON.stringify({ schema_version: 1, run_id: "r", request_id: requestId, attempt: 0, arm, status: "ok", prompt_tokens: 512, ttft_s: ttft });
 

@@ -91,7 +91,7 @@ async function one(name: string, outputTokens = 3, timeoutSeconds = 5): Promise<
   return result;
 }
 
-describe("sendRequest() against scripted servers (SPEC §6 definitions)", () => {
+describe("sendRequest() against scripted servers (docs/design.md §6 definitions)", () => {
   it("TTFB counts the role-only chunk, TTFT the first content chunk; E2E, TPOT and ITL from content events", async () => {
     const result = await one("role-then-content");
     const metrics = computeRequestMetrics(result);

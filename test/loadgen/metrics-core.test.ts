@@ -29,7 +29,7 @@ describe("computeRequestMetrics()", () => {
 });
 
 describe("summarizeLoad()", () => {
-  it("duration = max(end) − min(t0); throughput and goodput per SPEC §6; warm-up reported apart", () => {
+  it("duration = max(end) − min(t0); throughput and goodput per docs/design.md §6; warm-up reported apart", () => {
     const results = [
       result({ requestId: 0, warmup: true, sentMs: 0, scheduledMs: 0 }),
       result({ requestId: 1 }),

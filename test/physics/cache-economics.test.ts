@@ -45,7 +45,7 @@ const tier = (result: ReturnType<typeof computeCacheEconomics>, name: string) =>
 describe("computeCacheEconomics() — break-even", () => {
   const result = computeCacheEconomics({ prices: anthropicLike, prefixTokens: 10_000, expectedReadsPerWrite: 10 });
 
-  it("uses the SPEC formula N = p_write / (p_in − p_read) with the full write price: 1.25p / 0.9p = 1.389 reads", () => {
+  it("uses the break-even formula (docs/design.md §3.4) N = p_write / (p_in − p_read) with the full write price: 1.25p / 0.9p = 1.389 reads", () => {
     expect(tier(result, "5m").breakEvenReads).toBeCloseTo(1.25 / 0.9, 10);
     // 1-hour tier: write 2p → 2 / 0.9 = 2.222 reads.
     expect(tier(result, "1h").breakEvenReads).toBeCloseTo(2 / 0.9, 10);
@@ -76,7 +76,7 @@ describe("computeCacheEconomics() — break-even", () => {
     expect(tier(result, "1h").wasteIfNoReuseUsd).toBeCloseTo(0.03, 12);
   });
 
-  it("a tier without write premium (automatic caching) breaks even against uncached at 0 reads; SPEC N = 2 / 1.5", () => {
+  it("a tier without write premium (automatic caching) breaks even against uncached at 0 reads; docs/design.md §3.4: N = 2 / 1.5", () => {
     const openAi = computeCacheEconomics({
       prices: { ...anthropicLike, inputUsdPerMTok: 2, cacheTiers: [{ name: "auto", ttlSeconds: 300, writeUsdPerMTok: 2, readUsdPerMTok: 0.5, storageUsdPerMTokHour: 0 }] },
       prefixTokens: 1000,

@@ -32,7 +32,7 @@ const gate = (result: ReturnType<typeof assessDisaggReadiness>, id: string) => {
 };
 
 describe("assessDisaggReadiness()", () => {
-  it("KV transfer of 500 MB over 25 Gb/s takes 0.16 s (SPEC §3.6 worked example)", () => {
+  it("KV transfer of 500 MB over 25 Gb/s takes 0.16 s (docs/design.md §3.6 worked example)", () => {
     const result = assessDisaggReadiness(ready);
     expect(result.transferOverheadSeconds).toBeCloseTo(0.16, 12);
     expect(gate(result, "kv-transfer-fits")).toMatchObject({ passed: true, threshold: 0.25, unit: "seconds" });

@@ -6,7 +6,7 @@ import { runCli } from "../cli/run-cli.js";
 import { onePoolScenarioYaml } from "./one-pool-scenario.js";
 
 // Issue #14 item 9: `calc goodput --records` must read the tool's own requests.jsonl (canonical
-// log schema, SPEC §8) and read CSV through DuckDB; issue #18: no hive partitioning on file reads.
+// log schema, docs/design.md §8) and read CSV through DuckDB; issue #18: no hive partitioning on file reads.
 const scenario = onePoolScenarioYaml({
   name: "canon", seed: 11, requests: 60, gpu: "h100-sxm", modelLine: "model: llama-3-8b", maxNumSeqs: 8, maxNumBatchedTokens: 4096,
   prefixCaching: false, maxQueueSeconds: 2, ratePerSecond: 40, promptTokens: 1024, outputTokens: 128, e2eSloSeconds: 3,

@@ -7,7 +7,7 @@ import { defaultStepTimeProfile, type StepTimeProfile } from "../../src/physics/
 const h100 = findGpu(builtInCatalog, "h100-sxm");
 const llama8b = singleGpuDeployment(findModel(builtInCatalog, "llama-3-8b"), h100);
 
-/** Efficiencies 1 and no overheads: the model must reduce to the roofline bound of SPEC §3.1. */
+/** Efficiencies 1 and no overheads: the model must reduce to the roofline bound of docs/design.md §3.1. */
 const idealProfile: StepTimeProfile = {
   ...defaultStepTimeProfile,
   name: "ideal",

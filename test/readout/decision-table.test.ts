@@ -14,7 +14,7 @@ const base: DecisionFacts = {
 const withFacts = (change: (facts: DecisionFacts) => DecisionFacts): DecisionFacts => change(base);
 
 describe("the decision table (src/readout/decision-table.ts)", () => {
-  it("a clean randomized benefit ships; every word it returns is a SPEC §1 decision word", () => {
+  it("a clean randomized benefit ships; every word it returns is a docs/design.md §1 decision word", () => {
     expect(decide(base)).toMatchObject({ action: "ship", rule: "benefit", holdout: false });
     expect(decisionTable.every((row) => typeof row.action === "function" || (decisionWords as readonly string[]).includes(row.action))).toBe(true);
   });

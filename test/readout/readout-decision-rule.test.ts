@@ -42,7 +42,7 @@ describe("--decision-rule: the pre-registered rule drives the economic, guardrai
     expect(result.stderr).toMatch(/unrecognized key.*extra|extra/i);
   });
 
-  it("on the NSW sample the default readout ships; a rule with minEffect 2500 (above the 1794 effect) holds (SPEC word for do not ship)", async () => {
+  it("on the NSW sample the default readout ships; a rule with minEffect 2500 (above the 1794 effect) holds (the docs/design.md §1 word for do not ship)", async () => {
     const defaults = await readoutJson([lalonde, "--outcome", "re78", "--treatment", "treat", ...fast]);
     expect(defaults.decision.action).toBe("ship");
     expect(defaults.rule).toBeNull();

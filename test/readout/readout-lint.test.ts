@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { createRng } from "../../src/numeric/rng.js";
 import { readoutJson } from "./run-readout.js";
 
-describe("bad-control lint and instrumentation (SPEC §7.3, §7.7)", () => {
+describe("bad-control lint and instrumentation (docs/design.md §7.3, §7.7)", () => {
   const rng = createRng(3, "test/lint");
   const path = join(mkdtempSync(join(tmpdir(), "goodput-readout-lint-")), "log.jsonl");
   writeFileSync(path, Array.from({ length: 400 }, (_, i) => JSON.stringify({

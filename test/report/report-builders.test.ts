@@ -73,7 +73,7 @@ describe("report builders", () => {
     ]);
   });
 
-  it("roofline without an SLO: no cost headline (SPEC §3.1), the callout is info and the rule is the KV limit", async () => {
+  it("roofline without an SLO: no cost headline (docs/design.md §3.1), the callout is info and the rule is the KV limit", async () => {
     const points = rooflinePoints.map((point) => ({ ...point, meetsSlo: null, operatingPoint: false }));
     const doc = buildRooflineReport({ points, sloTpotSeconds: null, operatingPoint: null, maxFeasibleBatch: 16 }, meta);
     expect(blocksOf(doc, "callout")[0]).toMatchObject({ tone: "info", title: "No SLO given — KV-feasible frontier up to batch 16" });

@@ -15,7 +15,7 @@ const zipfRank = (u: number): number => {
   return 39;
 };
 
-describe("calc locality's analytic hit rates agree with the simulator (SPEC §3.8 cross-check)", () => {
+describe("calc locality's analytic hit rates agree with the simulator (docs/design.md §3.8 cross-check)", () => {
   // 4 replicas; 40 prefixes of 1,024 tokens (64 blocks); each KV pool keeps ≈ 8 prefixes once
   // the few running requests' blocks are set aside.
   const simulatedHitRate = (router: "round-robin" | "prefix-hash"): number => {

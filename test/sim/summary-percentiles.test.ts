@@ -13,7 +13,7 @@ const summarize = (values: readonly number[]) => {
   return accumulator.result({ arrivals: values.length, unresolved: 0, spanSeconds: 10, meanInSystem: 1, costUsd: 1, preemptions: 0, engineSteps: 0, busyFraction: 0 });
 };
 
-describe("simulator percentiles: linear interpolation (SPEC §6), the load generator's definition", () => {
+describe("simulator percentiles: linear interpolation (docs/design.md §6), the load generator's definition", () => {
   it("matches hand values: h = (n − 1)p between order statistics", () => {
     // Sorted 1, 2, 3, 4, 10 (given shuffled). p50: h = 2 → 3. p90: h = 3.6 → 4 + 0.6·6 = 7.6.
     // p95: h = 3.8 → 4 + 0.8·6 = 8.8. p99: h = 3.96 → 4 + 0.96·6 = 9.76.

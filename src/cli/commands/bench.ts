@@ -100,12 +100,12 @@ function _nothingSucceeded(report: BenchReport): string | null {
   return `none of the ${measured} measured requests succeeded (${[...kinds].map(([kind, count]) => `${kind} ${count}`).join(", ")}); see the failures above.`;
 }
 
-/** `goodput bench`: drive a real OpenAI-compatible endpoint and report SPEC §6 metrics. */
+/** `goodput bench`: drive a real OpenAI-compatible endpoint and report docs/design.md §6 metrics. */
 export const benchCommand: CommandSpec = {
   name: "bench",
   summary: "Load-test an OpenAI-compatible endpoint: open/closed loop, sweeps, SLO goodput",
   description:
-    "Streams requests to the target you name (SPEC §6). Open loop (--rate) sends on a precomputed absolute schedule\n" +
+    "Streams requests to the target you name (docs/design.md §6). Open loop (--rate) sends on a precomputed absolute schedule\n" +
     "independent of responses and reports client lag and latency from the intended send time; closed loop\n" +
     "(--concurrency) keeps C requests in flight. Prompts have an exact o200k_base token length; max_tokens with\n" +
     "ignore_eos. With --out DIR, requests.jsonl (canonical records), request-details.jsonl and server-metrics.jsonl\n" +

@@ -130,7 +130,7 @@ export const calcCacheCommand: CommandSpec = {
   name: "cache",
   summary: "Prompt-caching break-even reads, savings, waste, P(hit) from gaps, best TTL tier, prefix lint",
   description:
-    "Prompt caching break-even (SPEC §3.4). N = p_write / (p_in − p_read) with p_write the full write price per token\n" +
+    "Prompt caching break-even (docs/design.md §3.4). N = p_write / (p_in − p_read) with p_write the full write price per token\n" +
     "(also shown: reads to beat not caching, (p_write − p_in) / (p_in − p_read)). P(hit) = P(gap ≤ TTL) from exponential\n" +
     "or observed gaps; rent = tokens × storage price × hours held. --prompts lints example prompts for a volatile\n" +
     "value (timestamp, date, UUID, id) before the static prefix. A prefix below the provider's minimum cacheable\n" +

@@ -16,7 +16,7 @@ export const calcCalibrateCommand: CommandSpec = {
   name: "calibrate",
   summary: "Fit the step-time model's overheads and efficiencies to measurements; save a named profile",
   description:
-    "Calibration (SPEC §3.9). Fits the decode terms (fixed, per-layer, weight/KV bandwidth and compute efficiency)\n" +
+    "Calibration (docs/design.md §3.9). Fits the decode terms (fixed, per-layer, weight/KV bandwidth and compute efficiency)\n" +
     "and prefill terms (fixed, per-layer, GEMM and attention efficiency) by least squares on log error with a pull\n" +
     "toward the starting profile whose strength is chosen by leave-one-out cross-validation. A phase keeps the\n" +
     "starting terms unless its fit beats them on held-out points; when neither phase does, nothing is saved\n" +

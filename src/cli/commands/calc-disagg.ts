@@ -8,7 +8,7 @@ type Rule = "positive" | "nonnegative" | "probability" | "positive-int";
 
 /**
  * Flags with their defaults. The measurement defaults describe one illustrative workload — a 4,000-token
- * prompt on Llama-3-8B-class KV (131,072 B/token in BF16 ≈ 524 MB, rounded to the SPEC's 500 MB example)
+ * prompt on Llama-3-8B-class KV (131,072 B/token in BF16 ≈ 524 MB, rounded to the 500 MB example of docs/design.md §3.6)
  * over a 25 Gb/s link — so the command runs out of the box; replace them with your own measurements.
  */
 const numericFlags = {
@@ -42,7 +42,7 @@ export const calcDisaggCommand: CommandSpec = {
   name: "disagg",
   summary: "Disaggregated prefill/decode readiness: six gates, verdict, TTFT change, KV transfer, pool sizing",
   description:
-    "Disaggregated prefill/decode readiness (SPEC §3.6; DistServe OSDI'24, Splitwise ISCA'24). Six gates:\n" +
+    "Disaggregated prefill/decode readiness (docs/design.md §3.6; DistServe OSDI'24, Splitwise ISCA'24). Six gates:\n" +
     "(1) TTFT dominated by long-prompt prefill (+ measured decode interference), (2) decode TPOT disturbed by prefill bursts with chunked prefill\n" +
     "tried first, (3) enough traffic for two pools (each needs ≥ 1 GPU at the target utilization), (4) KV transfer\n" +
     "= bytes × 8 ÷ link bits/s + latency fits a share of the TTFT SLO (500 MB over 25 Gb/s = 0.16 s), (5) independent\n" +

@@ -25,7 +25,7 @@ export const calcGoodputCommand: CommandSpec = {
   name: "goodput",
   summary: "Goodput, SLO attainment, cost per accepted result (LCPR); operating point; Route A vs B",
   description:
-    "Goodput and LCPR (SPEC §3.7). Three modes:\n" +
+    "Goodput and LCPR (docs/design.md §3.7). Three modes:\n" +
     "  --records FILE        per-request records (JSONL or CSV): accepted = finished OK AND every SLO gate met AND\n" +
     "                        quality pass when labelled; failed and incomplete requests stay in every denominator.\n" +
     "                        goodput = accepted / (max end − min start); LCPR = all window cost ÷ accepted.\n" +
@@ -131,7 +131,7 @@ function readWindowCost(context: CommandContext): number | undefined {
 type FieldKind = "number" | "boolean" | "status";
 
 /**
- * Record fields: [core name, snake_case alias, canonical request-log name (SPEC §8, what `sim`,
+ * Record fields: [core name, snake_case alias, canonical request-log name (docs/design.md §8, what `sim`,
  * `bench` and `serve` write to requests.jsonl), kind, required]. The canonical log has no end time
  * for a request that produced no token: arrival + e2e stands in (see canonicalEnd).
  */

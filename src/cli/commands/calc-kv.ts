@@ -17,7 +17,7 @@ export const calcKvCommand: CommandSpec = {
   name: "kv",
   summary: "KV bytes/token, pool size, max live sequences by context, FP8 KV, pressure alerts",
   description:
-    "KV memory economics (SPEC §3.3). m_kv = 2·layers·H_kv·d_head·bytes (GQA/MQA) or layers·(kv_lora_rank+rope)·bytes\n" +
+    "KV memory economics (docs/design.md §3.3). m_kv = 2·layers·H_kv·d_head·bytes (GQA/MQA) or layers·(kv_lora_rank+rope)·bytes\n" +
     "(MLA); pool = HBM × utilization − weights − reserve (vLLM's definition); N_max(T) = floor(pool / bytes(T)) with\n" +
     "each sequence rounded up to whole blocks. Prompt and generated tokens both live in KV. Sliding-window\n" +
     "layers keep at most the window (vLLM frees blocks wholly outside it). Under TP each GPU holds\n" +

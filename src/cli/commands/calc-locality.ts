@@ -71,7 +71,7 @@ export const calcLocalityCommand: CommandSpec = {
   name: "locality",
   summary: "Cache-locality routing: hit rate, TTFT, input savings and load imbalance per routing policy",
   description:
-    "Cache-locality mode (SPEC §3.8). K prefixes with Zipf(s) popularity over R replicas, each an LRU cache of C\n" +
+    "Cache-locality mode (docs/design.md §3.8). K prefixes with Zipf(s) popularity over R replicas, each an LRU cache of C\n" +
     "prefixes; per-replica hit rates from Che's approximation. Round-robin / least-request spread every prefix over\n" +
     "every replica; prefix-hash / sticky-session give each prefix a home; kv-aware-spill adds a load bound with spill\n" +
     "to the least-loaded replicas. An analytic estimate, to be cross-checked with the fleet simulator.",

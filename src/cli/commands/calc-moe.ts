@@ -10,7 +10,7 @@ export const calcMoeCommand: CommandSpec = {
   name: "moe",
   summary: "MoE: experts touched vs batch, residency, dispatch time, compute/memory/communication verdict",
   description:
-    "MoE topology (SPEC §3.5). Residency follows total parameters, compute active ones; at decode batch B a layer\n" +
+    "MoE topology (docs/design.md §3.5). Residency follows total parameters, compute active ones; at decode batch B a layer\n" +
     "touches E·(1 − (1 − k/E)^B) experts; dispatch + combine move ≈ 2·B·k·hidden·bytes per MoE layer over the link.",
   options: {
     ...deploymentOptions,

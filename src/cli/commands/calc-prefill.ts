@@ -31,7 +31,7 @@ export const calcPrefillCommand: CommandSpec = {
   name: "prefill",
   summary: "Prefill time / TTFT, prefill vs decode cost split, output/input cost ratio, cached-input effect, sensitivity",
   description:
-    "Prefill and decode economics (SPEC §3.2). Prefill FLOPs ≈ 2·params·P + causal attention 2·layers·d·P²;\n" +
+    "Prefill and decode economics (docs/design.md §3.2). Prefill FLOPs ≈ 2·params·P + causal attention 2·layers·d·P²;\n" +
     "TTFT = queue wait + prefill; T_user = TTFT + N_out·TPOT. A request's GPU time is its prefill pass ÷ prompts\n" +
     "in the pass plus N_out decode steps ÷ the decode batch. The decode batch is checked against the KV pool at\n" +
     "prompt + output tokens: when fewer sequences fit, the row is costed at the KV limit and says so.\n" +

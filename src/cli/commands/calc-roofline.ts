@@ -9,7 +9,7 @@ export const calcRooflineCommand: CommandSpec = {
   name: "roofline",
   summary: "Decode batch sweep: step time, tokens/s, $/M tokens, bottleneck, zones, SLO frontier",
   description:
-    "Decode batch sweep (SPEC §3.1). Step time = fixed + per-layer overhead + max(weights/BW, GEMM FLOPs/F)\n" +
+    "Decode batch sweep (docs/design.md §3.1). Step time = fixed + per-layer overhead + max(weights/BW, GEMM FLOPs/F)\n" +
     "+ max(KV/BW, attention FLOPs/F) with sustained (datasheet × efficiency) figures. The headline is the\n" +
     "cost per million tokens at the largest batch that meets the TPOT SLO and fits in KV — not the peak;\n" +
     "without --slo-tpot-ms there is no headline, only the KV-feasible frontier. Zones use the batch range\n" +

@@ -238,7 +238,7 @@ const decisionCommand: CommandSpec = {
   },
 };
 
-/** `goodput experiment`: cases × profiles, the useful-work cost matrix and decision records (SPEC §5). */
+/** `goodput experiment`: cases × profiles, the useful-work cost matrix and decision records (docs/design.md §5). */
 export const experimentCommand: CommandSpec = {
   name: "experiment",
   summary: "Experiments: cases × profiles, the useful-work cost matrix, decision records",

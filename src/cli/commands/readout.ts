@@ -60,13 +60,13 @@ async function runQuasiExperiment(context: CommandContext, design: (typeof quasi
   return { json: { ...result, decision }, text: formatSyntheticControlReadout(result) + formatDesignDecision(decision) };
 }
 
-/** `goodput readout FILE`: the causal decision readout of an experiment log or table (SPEC §7). */
+/** `goodput readout FILE`: the causal decision readout of an experiment log or table (docs/design.md §7). */
 export const readoutCommand: CommandSpec = {
   name: "readout",
   summary: "Causal decision readout of an experiment: design, estimates with SE/CI, robust cost readouts, checks, decision",
   description:
     "Reads a canonical request log or any CSV / Parquet / JSONL table (through DuckDB), picks the design from the assignment\n" +
-    "story and the columns (SPEC §7.2), lints bad controls (§7.3), estimates every outcome with its assumptions — Welch,\n" +
+    "story and the columns (docs/design.md §7.2), lints bad controls (§7.3), estimates every outcome with its assumptions — Welch,\n" +
     "OLS HC0–HC3, CR2/CR1 by cluster, switchback Horvitz–Thompson, and robust cost readouts beside the raw mean (winsorized,\n" +
     "Yuen trimmed, QTE p50–p99 with a unit bootstrap, log effect, randomization inference over the actual units, CUPED) —\n" +
     "runs the checks that change the decision (§7.5) and states the decision (§7.7) from one rule table\n" +

@@ -16,7 +16,7 @@ function listText(items: readonly StoredItemSummary[], home: string): string {
   return items.map((item) => `${item.kind.padEnd(10)} ${item.id.padEnd(width)}  ${item.createdAt ?? "—"}  ${item.label ?? ""}`.trimEnd()).join("\n") + "\n";
 }
 
-/** `goodput report ID`: the report of an item in the lab store (SPEC §9). */
+/** `goodput report ID`: the report of an item in the lab store (docs/design.md §9). */
 export const reportCommand: CommandSpec = {
   name: "report",
   summary: "Report of a stored experiment, run, readout or decision record (HTML or Markdown); --list shows the ids",

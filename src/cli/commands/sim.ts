@@ -19,7 +19,7 @@ export const simCommand: CommandSpec = {
   name: "sim",
   summary: "Simulate a serving fleet from a scenario file: request log, system series, summary",
   description:
-    "Deterministic discrete-event simulation of pools of vLLM-style replicas (SPEC §4): continuous batching,\n" +
+    "Deterministic discrete-event simulation of pools of vLLM-style replicas (docs/design.md §4): continuous batching,\n" +
     "paged KV with prefix caching, preemption, routers acting on stale views, disturbances. With --out DIR it\n" +
     "streams requests.jsonl and series.jsonl while it runs and writes requests.parquet and summary.json.\n" +
     "Ctrl-C stops after the current slice and keeps a partial result marked interrupted.",

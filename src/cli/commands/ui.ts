@@ -15,7 +15,7 @@ function portOption(context: CommandContext): number {
   return port;
 }
 
-/** `goodput ui`: the local read-only viewer of the lab store (SPEC §10). */
+/** `goodput ui`: the local read-only viewer of the lab store (docs/design.md §10). */
 export const uiCommand: CommandSpec = {
   name: "ui",
   summary: "Local read-only viewer of the lab store: experiments, runs, readouts and decision records as reports",

@@ -46,7 +46,7 @@ export function recommendedPoint<T extends { readonly summary: { readonly goodpu
   return eligible.reduce<T | null>((best, point) => (best === null || point.summary.goodputRequestsPerSecond > best.summary.goodputRequestsPerSecond ? point : best), null);
 }
 
-/** Report for `bench` (SPEC §6): goodput vs offered load with the recommended operating point, the SLO-max-rate search, latencies. */
+/** Report for `bench` (docs/design.md §6): goodput vs offered load with the recommended operating point, the SLO-max-rate search, latencies. */
 export function buildBenchReport(input: unknown, meta: ReportMeta): ReportDocument {
   const report = requireRecord(input, "bench report", ["target", "model", "points"]);
   const points = requireRecords(report.points, "bench points", ["label", "mode", "summary"]) as unknown as BenchPointJson[];

@@ -15,7 +15,7 @@ interface CacheTierJson {
 }
 
 /**
- * Cost of one cached prefix over its TTL as a function of the reads it gets (SPEC §3.4): not caching costs
+ * Cost of one cached prefix over its TTL as a function of the reads it gets (docs/design.md §3.4): not caching costs
  * (1 + r) · P · p_in; caching costs the write (P · p_write) + r · P · p_read + rent. The lines cross at
  * breakEvenReadsVsUncached, which the chart marks.
  */

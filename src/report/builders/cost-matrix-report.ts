@@ -40,7 +40,7 @@ const sloDomain = ["SLO met", "SLO missed"];
 const sloRange = ["#1a7f37", "#c0262d"];
 
 /**
- * Report for `experiment run` / `experiment show` (SPEC §5): the useful-work cost matrix as a chart — one cell per
+ * Report for `experiment run` / `experiment show` (docs/design.md §5): the useful-work cost matrix as a chart — one cell per
  * case × profile, coloured by SLO status and labelled with the cost per 1K accepted requests — the table, and the
  * decision record with its evidence boundary when the command passes it.
  */

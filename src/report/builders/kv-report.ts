@@ -8,7 +8,7 @@ type KvRowJson = KvCapacityRow;
 
 const gib = (bytes: number): number | null => roundSignificant(bytes / 2 ** 30);
 
-/** Report for `calc kv` (SPEC §3.3): live sequences the KV pool holds by context length, the pool, pressure. */
+/** Report for `calc kv` (docs/design.md §3.3): live sequences the KV pool holds by context length, the pool, pressure. */
 export function buildKvReport(input: unknown, meta: ReportMeta): ReportDocument {
   const result = requireRecord(input, "calc kv result", ["kvBytesPerToken", "pool", "rows", "fragmentationDerate"]);
   const rows = requireRecords(result.rows, "calc kv rows", ["contextTokens", "maxSequences", "effectiveMaxSequences"]) as unknown as KvRowJson[];

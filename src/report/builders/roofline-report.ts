@@ -3,7 +3,7 @@ import type { ReportBlock, ReportDocument, VegaLiteSpec } from "../report-docume
 import type { ReportMeta } from "../report-meta.js";
 import { isRecord, requireRecords, roundSignificant } from "./_shape.js";
 
-/** One batch of `calc roofline --json` (SPEC §3.1), as the physics computes it, plus the operating-point mark. */
+/** One batch of `calc roofline --json` (docs/design.md §3.1), as the physics computes it, plus the operating-point mark. */
 type RooflinePointJson = Omit<RooflinePoint, "overheadShare"> & { readonly operatingPoint?: boolean };
 
 /** What the command adds for the report beside the points (all optional: stored --json has only the points). */

@@ -29,7 +29,7 @@ export interface SimSeriesRow {
 const metricTitles: Readonly<Record<string, string>> = { ttft: "TTFT", tpot: "TPOT", e2e: "end-to-end latency" };
 
 /**
- * Report for `sim` (SPEC §4): headline metrics, latency CDFs of TTFT / TPOT / end-to-end (from the request log when the
+ * Report for `sim` (docs/design.md §4): headline metrics, latency CDFs of TTFT / TPOT / end-to-end (from the request log when the
  * run wrote one — per arm when it has arms — else from the summary's percentiles), queue depth and KV use over time
  * per pool (from series.jsonl), and the true global effect when the scenario has a counterfactual.
  */

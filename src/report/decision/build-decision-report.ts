@@ -25,7 +25,7 @@ function metricName(record: StoredDecisionRecord): string {
 }
 
 /**
- * The report of a decision record (SPEC §5; `goodput experiment run` stores one per complete matrix): the decision and
+ * The report of a decision record (docs/design.md §5; `goodput experiment run` stores one per complete matrix): the decision and
  * its status first, then the evidence — each profile's unit cost per case with its SLO verdict — guardrails and
  * rollback triggers. Pure: the time is passed in.
  */

@@ -23,7 +23,7 @@ export function poolArms(seed: number, pools: readonly string[]): ReadonlyMap<st
 
 /**
  * Assigns each request to control (policy 0, arm "A") or treatment (policy 1, arm "B") inside one
- * simulated system, recording the assignment unit and time block (SPEC §4):
+ * simulated system, recording the assignment unit and time block (docs/design.md §4):
  * - request-rct: an independent coin per request;
  * - user-rct: one coin per user, so a user's requests share an arm;
  * - pool-cluster: each pool is a cluster with one arm; a user's requests go to one pool (policy

@@ -17,7 +17,7 @@ export interface PlannedRun {
  * The runs a scenario needs. `primary` is what the scenario describes (the design run when it has
  * a design). The truth is everyone on A (policies.router) vs everyone on B (design.treatment, or
  * counterfactual.router without a design) on the same arrivals and request attributes (common
- * random numbers, SPEC §4). Without a design the primary run *is* all-A; with one, all-A is a run
+ * random numbers, docs/design.md §4). Without a design the primary run *is* all-A; with one, all-A is a run
  * of its own, so the design run is the third.
  */
 export interface ScenarioRunPlan {

@@ -1,5 +1,5 @@
 /**
- * The canonical request log row (SPEC §8): one row per request attempt. Every field has a role;
+ * The canonical request log row (docs/design.md §8): one row per request attempt. Every field has a role;
  * the simulator, the load generator and the readouts all read and write this shape.
  */
 export const requestLogSchemaVersion = 1;

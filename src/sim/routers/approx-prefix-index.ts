@@ -5,7 +5,7 @@ import { _LruKeySet } from "./_lru-key-set.js";
  * per-endpoint LRU index of chained block hashes, SGLang's approximate radix tree, Dynamo's
  * ApproxKvIndexer, vLLM production-stack's hash trie). It records only the router's own decisions
  * and never reads an engine's true cache, so it drifts when engines evict blocks it did not see —
- * that drift is the point (SPEC §4, "the router's view is separate from the engine's true state").
+ * that drift is the point (docs/design.md §4, "the router's view is separate from the engine's true state").
  */
 
 /** Default LRU capacity per replica, in blocks. */

@@ -2,7 +2,7 @@ import type { Router, RouterDecision } from "./router.js";
 import { _anyHealthy, _countEligible, _eligible, _noHealthyReason, _positionOf } from "./_view.js";
 
 /**
- * ε-exploration around any router (SPEC §4, "an exploration rate can be set"): the base router
+ * ε-exploration around any router (docs/design.md §4, "an exploration rate can be set"): the base router
  * always decides first (so its probabilities are known), then with probability ε the choice is
  * replaced by a uniform draw over the n healthy replicas. Logged probabilities are the mixture
  *   q(j) = (1 − ε)·p_base(j) + ε/n   for healthy j,   (1 − ε)·p_base(j) otherwise,

@@ -1,4 +1,4 @@
-// Public surface of the routers (SPEC §4 "Fleet level"; REFERENCE.md "Routers in production systems").
+// Public surface of the routers (docs/design.md §4 "Fleet level"; REFERENCE.md "Routers in production systems").
 export * from "./router.js";
 export { createApproxPrefixIndex, defaultIndexCapacityBlocks, type ApproxPrefixIndex } from "./approx-prefix-index.js";
 export { createRoundRobinRouter } from "./round-robin.js";

@@ -1,7 +1,7 @@
 import type { Rng } from "../../numeric/rng.js";
 
 /**
- * Routers are policies A = π(X, S) (SPEC §4): they see the request's features and a *view* of
+ * Routers are policies A = π(X, S) (docs/design.md §4): they see the request's features and a *view* of
  * the fleet's state at decision time — which may be stale and which is kept separate from each
  * engine's true state.
  */

@@ -25,7 +25,7 @@ export interface TieredOptions {
 export const defaultCongestionOutstanding = 32;
 
 /**
- * Tiered fleet with congestion fallback (SPEC §4): latency-sensitive requests and those whose tier
+ * Tiered fleet with congestion fallback (docs/design.md §4): latency-sensitive requests and those whose tier
  * is in `premiumTiers` go to the premium pool while it has capacity; the pool is congested when its
  * least-outstanding healthy replica has outstanding ≥ congestionOutstanding (or its smallest queue
  * ≥ congestionQueue), and then they go to the fallback pool with the triggering number in

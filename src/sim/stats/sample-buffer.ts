@@ -3,7 +3,7 @@ import { quantileSorted } from "../../stats/quantile.js";
 /**
  * Every value of one latency metric, in a growable typed array (8 bytes a value), so the summary's
  * percentiles are exact sample quantiles by the lab's one definition — linear interpolation at
- * h = (n − 1)p, Hyndman & Fan type 7 (SPEC §6, R's and NumPy's default), as the load generator uses.
+ * h = (n − 1)p, Hyndman & Fan type 7 (docs/design.md §6, R's and NumPy's default), as the load generator uses.
  */
 export class SampleBuffer {
   private values: Float64Array;
