@@ -73,7 +73,7 @@ const dtypeNames: Readonly<Record<string, Dtype>> = {
   int4: "int4",
 };
 
-function readTorchDtype(config: HfConfig, assumptions: string[]): Dtype {
+function readTorchDtype(config: HfConfig, assumptions: string[], where: string): Dtype {
   const named = config.torch_dtype ?? config.dtype;
   if (named === null || named === undefined) {
     assumptions.push("config.json states no torch_dtype: weights assumed bf16 (override with --weight-dtype)");
@@ -83,8 +83,8 @@ function readTorchDtype(config: HfConfig, assumptions: string[]): Dtype {
   if (dtype === undefined) {
     throw new GoodputError(
       "MODEL_CONFIG_FIELD",
-      `Unknown torch_dtype "${named}" (known: ${Object.keys(dtypeNames).join(", ")}); fix the field or pass --weight-dtype.`,
-      { where: "torch_dtype" },
+      `${where}: unknown torch_dtype "${named}" (known: ${Object.keys(dtypeNames).join(", ")}); fix the field or pass --weight-dtype.`,
+      { where: `${where}: torch_dtype` },
     );
   }
   return dtype;
@@ -103,14 +103,14 @@ interface WeightDtypes {
  *   awq / gptq with bits 4 or 8        → int4 / int8 weight-only
  * Anything else is reported as not modelled (weights counted in torch_dtype).
  */
-function readWeightDtypes(config: HfConfig, assumptions: string[]): WeightDtypes {
+function readWeightDtypes(config: HfConfig, assumptions: string[], where: string): WeightDtypes {
   const quant = config.quantization_config;
   const method = quant?.quant_method;
   if (method === "fp8") {
     assumptions.push("weights are FP8 (quantization_config.quant_method = fp8): 1 byte per parameter, FP8 tensor-core peak where the GPU has one");
     return { weightDtype: "fp8" };
   }
-  const base = readTorchDtype(config, assumptions);
+  const base = readTorchDtype(config, assumptions, where);
   if (method === "mxfp4") {
     const isMoe = (config.num_local_experts ?? config.num_experts ?? config.n_routed_experts ?? 1) > 1;
     if (isMoe) {
@@ -256,7 +256,7 @@ export function modelFromHfConfig(raw: unknown, identity: HfModelIdentity): Mode
     intermediateSize: config.intermediate_size,
     vocabSize: config.vocab_size,
     tiedEmbeddings: config.tie_word_embeddings ?? false,
-    ...readWeightDtypes(config, assumptions),
+    ...readWeightDtypes(config, assumptions, identity.where),
     // Qwen2 / Qwen2.5 put biases on q, k, v (not o) without declaring attention_bias.
     attentionBias: config.model_type === "qwen2" ? "qkv" : config.attention_bias === true ? "qkvo" : "none",
     ffnMatrices: 3,

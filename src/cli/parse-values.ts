@@ -50,6 +50,12 @@ function parseNumber(name: string, raw: string, options: NumberOptions): number 
   if (!ok) {
     throw new GoodputError("BAD_INPUT", `--${name}: "${raw}" is not ${describeRule[rule]}; for example --${name} ${example}.`, { where: `--${name}` });
   }
+  // No quantity a flag takes (seconds, bytes, rates, prices, FLOP/s, shares) is meaningful beyond
+  // 10^30 or below 10^-30: such values only overflow or underflow the arithmetic downstream into
+  // Infinity and NaN (found by the fuzz harness), so they are refused here by flag name.
+  if (value !== 0 && (Math.abs(value) > 1e30 || Math.abs(value) < 1e-30)) {
+    throw new GoodputError("BAD_INPUT", `--${name}: ${text} is outside the range a flag accepts (10^-30 to 10^30 in magnitude); check the unit — for example --${name} ${example}.`, { where: `--${name}` });
+  }
   const limit = rule === "positive-int" ? countLimits[name] : undefined;
   const max = Math.min(options.max ?? Infinity, limit?.max ?? Infinity, rule === "positive-int" ? Number.MAX_SAFE_INTEGER : Infinity);
   if (value > max) {

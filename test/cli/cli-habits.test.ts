@@ -1,5 +1,7 @@
-import { readFileSync } from "node:fs";
-import { describe, expect, test } from "vitest";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it, test } from "vitest";
 import { countLimits } from "../../src/cli/count-limits.js";
 import { joinNegativeValues } from "../../src/cli/join-negative-values.js";
 import { countOption, numberOption } from "../../src/cli/parse-values.js";
@@ -84,5 +86,37 @@ describe("every count flag has an upper bound (exit 2, never a hang or an intern
   test("--help documents each count flag's bound", async () => {
     expect((await runCli(["sim", "--help"])).stdout).toMatch(/--requests N .*\(at most 10,000,000\)/);
     expect((await runCli(["readout", "--help"])).stdout).toMatch(/--permutations P .*\(at most 1,000,000\)/);
+  });
+});
+
+describe("values the fuzz harness found overflowing or misattributed (now refused by name)", () => {
+  it("a flag value beyond 10^30 (or a non-zero one below 10^-30) is exit 2 naming the flag, not Infinity or NaN in the output", async () => {
+    const huge = await runCli(["calc", "locality", "--replicas", "4", "--prefixes", "100", "--rate", "1e308", "--json"]);
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toMatch(/--rate: 1e308 is outside the range/);
+    const tiny = await runCli(["calc", "disagg", "--target-utilization", "1e-320"]);
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr).toMatch(/--target-utilization: 1e-320 is outside the range/);
+  });
+
+  it("an unknown torch_dtype in a --model-config names the file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "goodput-dtype-"));
+    const path = join(dir, "config.json");
+    writeFileSync(path, JSON.stringify({ hidden_size: 4096, intermediate_size: 14336, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, vocab_size: 128256, torch_dtype: "bfloat" }));
+    const result = await runCli(["calc", "kv", "--gpu", "h100-sxm", "--model-config", path]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(path);
+    expect(result.stderr).toMatch(/unknown torch_dtype "bfloat"/);
+  });
+
+  it("a decision rule naming a column the table lacks names the rule file, not --outcome", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "goodput-rule-"));
+    const table = join(dir, "t.csv");
+    writeFileSync(table, ["arm,success", ...Array.from({ length: 40 }, (_, index) => `${index % 2 === 0 ? "A" : "B"},${index % 3 === 0 ? 1 : 0}`)].join("\n") + "\n");
+    const rule = join(dir, "rule.yaml");
+    writeFileSync(rule, "primary: { outcome: retention, direction: increase }\n");
+    const result = await runCli(["readout", table, "--outcome", "success", "--treatment", "arm", "--control", "A", "--decision-rule", rule]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${rule}: the decision rule names column "retention"`);
   });
 });

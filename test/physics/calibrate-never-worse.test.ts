@@ -107,7 +107,7 @@ describe("calc calibrate saves only profiles that beat the priors and that its l
     writeFileSync(join(dir, "m.json"), JSON.stringify(points));
     const result = await runCli(["calc", "calibrate", "--gpu", "h100-sxm", "--model", "llama-3-8b", "--measurements", join(dir, "m.json"), "--name", "same"], { GOODPUT_HOME: dir }, dir);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/Not saved: no fit beats the uncalibrated profile/);
+    expect(result.stderr).toMatch(/not saved: no fit beats the uncalibrated profile/);
     expect(existsSync(join(dir, "calibrations", "same.json"))).toBe(false);
   });
 

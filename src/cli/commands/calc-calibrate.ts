@@ -64,7 +64,7 @@ export const calcCalibrateCommand: CommandSpec = {
     if (!result.improved) {
       throw new GoodputError(
         "BAD_MEASUREMENTS",
-        `Not saved: no fit beats the uncalibrated profile on held-out points, so "${name}" would be no better than --calibration default.\n${errorsTable}\nMeasure more points (several batch sizes, contexts and prompt lengths; other models on the same GPU with "model"), or keep the default profile.`,
+        `${path}: not saved: no fit beats the uncalibrated profile on held-out points, so "${name}" would be no better than --calibration default.\n${errorsTable}\nMeasure more points (several batch sizes, contexts and prompt lengths; other models on the same GPU with "model"), or keep the default profile.`,
         { where: path },
       );
     }

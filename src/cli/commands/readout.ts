@@ -194,6 +194,8 @@ async function runDesign(context: CommandContext, file: string): Promise<Command
   const outcomeFlags = stringList(context.values, "outcome");
   const sampled = numberOption(context.values, "sampled", { rule: "probability", example: "0.2" });
   if (sampled === 0) throw new GoodputError("BAD_USAGE", "--sampled 0 keeps no rows; give the sampling rate in (0, 1], e.g. --sampled 0.2.", { where: "--sampled" });
+  const ruleOnly = rule === null ? [] : ruleOutcomeColumns(rule).filter((column) => !outcomeFlags.includes(column));
+  // A column the decision rule names (not a flag) that the table lacks is the rule file's mistake: say so.
   const table = await readReadoutTable(path, {
     outcomes: rule === null ? outcomeFlags : [...new Set([...ruleOutcomeColumns(rule), ...outcomeFlags])],
     ratios: stringList(context.values, "ratio"),
@@ -201,6 +203,12 @@ async function runDesign(context: CommandContext, file: string): Promise<Command
     covariates: stringList(context.values, "covariate"),
     ...(sampled === undefined ? {} : { sampled }),
     ...optional("treatment"), ...optional("intended"), ...optional("control"), ...optional("unit"), ...optional("cluster"), ...optional("block"), ...optional("pre-period"), ...optional("segment"),
+  }).catch((error: unknown) => {
+    const missing = error instanceof GoodputError ? /^missing column (.+)$/.exec(error.issues[0] ?? "")?.[1] : undefined;
+    if (missing !== undefined && ruleOnly.includes(missing) && rulePath !== undefined) {
+      throw new GoodputError("BAD_INPUT", `${rulePath}: the decision rule names column "${missing}", which ${path} does not have; fix the rule's outcome (primary, guardrails or rollback triggers) or the table.`, { where: `${rulePath}: ${missing}` });
+    }
+    throw error;
   });
   const story = stringOption(context.values, "assignment-story") ?? null;
   const seed = numberOr(context.values, "seed", 1, { rule: "nonnegative", example: "1" });
