@@ -300,18 +300,24 @@ export async function runLoad(options: LoadOptions): Promise<LoadRun> {
     const thinkMs = session.thinkMs[turn - 1] ?? 0;
     const scheduledMs = result.endMs + thinkMs;
     if (scheduledMs >= deadlineMs) return false;
-    const timer = setTimeout(
-      () => {
-        thinking.delete(timer);
-        if (!isStopped() && underRequestCount()) {
-          const lateMs = now() - scheduledMs;
-          if (lateMs > maxLagMs) maxLagMs = lateMs;
-          launchPlan(makeFollowUp(session, turn + 1, scheduledMs));
-        }
-        maybeDone();
-      },
-      Math.max(0, scheduledMs - now()),
-    );
+    // Node's timers run on a millisecond loop clock that can be up to ~1 ms behind now(): a timer may
+    // fire just before t_sched, so an early wake-up waits out the remainder (never sent before t_sched).
+    const wake = (): void => {
+      thinking.delete(timer);
+      const earlyMs = scheduledMs - now();
+      if (earlyMs > 0) {
+        timer = setTimeout(wake, Math.ceil(earlyMs));
+        thinking.add(timer);
+        return;
+      }
+      if (!isStopped() && underRequestCount()) {
+        const lateMs = now() - scheduledMs;
+        if (lateMs > maxLagMs) maxLagMs = lateMs;
+        launchPlan(makeFollowUp(session, turn + 1, scheduledMs));
+      }
+      maybeDone();
+    };
+    let timer = setTimeout(wake, Math.max(0, Math.ceil(scheduledMs - now())));
     thinking.add(timer);
     return true;
   };
