@@ -31,6 +31,8 @@ export interface EstimateSettings {
   readonly permutations: number;
   /** Quantile effects already computed on DuckDB aggregates (many rows), by outcome; the row path is skipped for them. */
   readonly aggregatedQte?: ReadonlyMap<string, readonly QuantileTreatmentEffect[]>;
+  /** Progress of the long resampling loops (what, done, total), for the shell's progress line; absent = silent. */
+  readonly onProgress?: (what: string, done: number, total: number) => void;
 }
 
 /** Packs a stats Estimate as a readout entry. */

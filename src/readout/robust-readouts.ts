@@ -48,7 +48,7 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
     output.push(toEntry("trimmed mean (Yuen 20%)", trimmed, seClusters === null ? { note } : { valid: false, note: `${note}; its SE treats rows as independent, too small when whole units (clusters, users, time blocks) are assigned — read QTE (unit bootstrap) or randomization inference instead` }));
   }
   const aggregated = settings.aggregatedQte?.get(rows.outcome);
-  const qte = aggregated ?? attempt(notes, "quantile treatment effects", () => quantileTreatmentEffects(y, treated, qteProbabilities, { bootstrap: settings.bootstrap, seed: settings.seed, ...(units === undefined ? {} : { units }) }));
+  const qte = aggregated ?? attempt(notes, "quantile treatment effects", () => quantileTreatmentEffects(y, treated, qteProbabilities, { bootstrap: settings.bootstrap, seed: settings.seed, ...(units === undefined ? {} : { units }), ...(settings.onProgress === undefined ? {} : { onReplicate: (done: number, total: number) => settings.onProgress?.(`${rows.outcome}: quantile bootstrap`, done, total) }) }));
   // A bootstrap over a handful of assignment units per arm (8 pools: 4 + 4) cannot approximate the sampling distribution.
   const fewUnits = units === undefined ? null : fewestUnitsPerArm(units, treated);
   const tooFew = fewUnits !== null && fewUnits < minBootstrapUnitsPerArm;

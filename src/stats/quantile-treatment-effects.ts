@@ -10,6 +10,8 @@ export interface QuantileTreatmentEffectOptions {
   readonly seed: number;
   /** Assignment units (users, clusters); the bootstrap resamples these within arm. Default: rows. */
   readonly units?: UnitLabels;
+  /** Called with (replicates done, replicates) every 64 replicates and at the end: for a progress line in the shell. */
+  readonly onReplicate?: (done: number, total: number) => void;
 }
 
 /** One quantile's treatment effect. */
@@ -114,6 +116,7 @@ export function quantileTreatmentEffects(y: NumericArray, treated: TreatmentArra
     resampledQuantiles(treatedArm, ascending, rng, treatedDraws, treatedQuantiles);
     resampledQuantiles(controlArm, ascending, rng, controlDraws, controlQuantiles);
     for (let j = 0; j < k; j++) samples[j * replicates + b] = (treatedQuantiles[j] ?? 0) - (controlQuantiles[j] ?? 0);
+    if (options.onReplicate !== undefined && ((b + 1) % 64 === 0 || b + 1 === replicates)) options.onReplicate(b + 1, replicates);
   }
   return _qteFromBootstrap(samples, replicates, probabilities, {
     quantileTreated: ascending.map((p) => quantileSorted(treatedArm.values, p)),

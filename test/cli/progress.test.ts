@@ -61,3 +61,18 @@ describe("goodput sim progress", () => {
     expect(await run(false)).not.toMatch(/of 3,000|ETA/);
   });
 });
+
+describe("readout progress", () => {
+  test("the quantile bootstrap draws n of N on a TTY only", async () => {
+    const run = async (stderrIsTty: boolean): Promise<string> => {
+      let stderr = "";
+      const args = ["readout", "test/fixtures/stats/lalonde-nsw.csv", "--outcome", "re78", "--treatment", "treat", "--control", "0", "--bootstrap", "200", "--permutations", "100"];
+      const code = await main(args, { stdout: () => undefined, stderr: (text) => (stderr += text), stderrIsTty }, process.cwd(), {});
+      expect(code).toBe(0);
+      return stderr;
+    };
+    const onTerminal = await run(true);
+    expect(onTerminal).toMatch(/re78: quantile bootstrap: \d+ of 200 \(\d+ %\)/);
+    expect(await run(false)).not.toMatch(/quantile bootstrap/);
+  });
+});

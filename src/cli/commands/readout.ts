@@ -13,6 +13,7 @@ import { LabStore } from "../../store/lab-store.js";
 import { tableReadNotes } from "../../io/duckdb-sql.js";
 import type { CommandContext, CommandResult, CommandSpec } from "../command.js";
 import { numberOption, numberOr, requiredString, stringList, stringOption } from "../parse-values.js";
+import { createProgress } from "../progress.js";
 
 const designs: readonly (DesignKind | "auto")[] = ["auto", "request", "user", "cluster", "switchback", "observational"];
 const quasiExperiments = ["rdd", "synthetic-control"] as const;
@@ -215,17 +216,28 @@ async function runDesign(context: CommandContext, file: string): Promise<Command
   const bootstrap = numberOr(context.values, "bootstrap", 1000, { rule: "positive-int", example: "1000" });
   const aggregateAboveRows = numberOr(context.values, "aggregate-above", defaultAggregateAboveRows, { rule: "positive-int", example: "1000000" });
   const aggregatedQte = await heavyReadoutsInDuckDb(path, table, selectDesign(table, { requested: design as DesignKind | "auto", story }), { seed, bootstrap, aggregateAboveRows });
+  // n of N with an ETA on a terminal for the bootstrap (one line per outcome); nothing in logs or pipes.
+  let progress: { readonly what: string; readonly reporter: ReturnType<typeof createProgress> } | null = null;
+  const onProgress = (what: string, done: number, total: number): void => {
+    if (progress?.what !== what) {
+      progress?.reporter.finish();
+      progress = { what, reporter: createProgress({ label: what, total, isTty: context.io.stderrIsTty === true, write: context.io.stderr, nowMs: () => performance.now() }) };
+    }
+    progress.reporter.update(done);
+  };
   const readout = buildReadout({ ...table, file }, {
     design: design as DesignKind | "auto",
     story,
     seed,
     bootstrap,
     aggregatedQte,
+    onProgress,
     permutations: numberOr(context.values, "permutations", 2000, { rule: "positive-int", example: "2000" }),
     treatmentShare: numberOption(context.values, "treatment-share", { rule: "probability", example: "0.5" }) ?? null,
     minEffect: numberOption(context.values, "min-effect", { rule: "nonnegative", example: "0.01" }) ?? null,
     rule,
     valuePerUnit: numberOption(context.values, "value-per-unit", { rule: "nonnegative", example: "0.002" }) ?? null,
   });
+  (progress as { readonly reporter: ReturnType<typeof createProgress> } | null)?.reporter.finish();
   return { json: readout, text: formatReadout(readout) };
 }
