@@ -86,11 +86,11 @@ export function robustReadouts(rows: OutcomeRows, settings: EstimateSettings, no
   const blocks = spanningCluster ?? undefined;
   const ri = attempt(notes, "randomization inference", () => randomizationInference(y, treated, { permutations: settings.permutations, seed: settings.seed, ...(units === undefined ? {} : { units }), ...(blocks === undefined ? {} : { blocks }) }));
   // The interval by test inversion (and the exact p when all assignments can be enumerated), not a normal approximation.
-  const inverted = blocks === undefined ? attempt(notes, "randomization interval", () => randomizationInterval(y, treated, { permutations: settings.permutations, seed: settings.seed, ...(units === undefined ? {} : { units }) })) : null;
+  const inverted = attempt(notes, "randomization interval", () => randomizationInterval(y, treated, { permutations: settings.permutations, seed: settings.seed, ...(units === undefined ? {} : { units }), ...(blocks === undefined ? {} : { blocks }) }));
   if (ri) {
     const draws = inverted === null ? `${ri.permutations} re-randomizations` : inverted.exact ? `all ${inverted.assignments} possible assignments (exact)` : `${inverted.assignments} re-randomizations`;
     output.push(toEntry("randomization inference", inverted === null ? ri : { ...ri, pValue: inverted.pValue, ci95: inverted.ci }, {
-      note: `same estimand as the raw mean; p-value from ${draws} of ${ri.unitCount} ${unitWords}${inverted?.exact === true ? "" : ` (Monte Carlo error ±${ri.pValueMonteCarloError.toPrecision(2)})`}; ${inverted === null ? "interval: normal approximation to the randomization distribution (blocked permutations)" : "95 % interval by inverting the test of a constant effect τ"}; tests the sharp null, no distributional assumption`,
+      note: `same estimand as the raw mean; p-value from ${draws} of ${ri.unitCount} ${unitWords}${inverted?.exact === true ? "" : ` (Monte Carlo error ±${ri.pValueMonteCarloError.toPrecision(2)})`}; ${inverted === null ? "interval: normal approximation to the randomization distribution (the inversion failed)" : `95 % interval by inverting the test of a constant effect τ${blocks === undefined ? "" : " (re-randomized within blocks)"}`}; tests the sharp null, no distributional assumption`,
       extra: { unitCount: ri.unitCount, permutations: inverted?.assignments ?? ri.permutations, exact: inverted?.exact === true ? 1 : 0, pValueMonteCarloError: inverted?.exact === true ? 0 : ri.pValueMonteCarloError },
     }));
   }

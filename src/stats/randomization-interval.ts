@@ -1,7 +1,7 @@
 import { createRng } from "../numeric/rng.js";
 import type { NumericArray, TreatmentArray, UnitLabels } from "./estimate.js";
 import { _sumByUnit, _unitAggregates } from "./_unit-aggregates.js";
-import { _checkLengths, _fail, _finiteColumn, _treatmentColumn } from "./_validate.js";
+import { _checkLengths, _fail, _finiteColumn, _treatmentColumn, _unitCodes } from "./_validate.js";
 
 export interface RandomizationIntervalOptions {
   /** Enumerate every assignment when there are at most this many (default 100 000); else draw `permutations` at random. */
@@ -10,6 +10,8 @@ export interface RandomizationIntervalOptions {
   readonly seed: number;
   readonly alpha?: number;
   readonly units?: UnitLabels;
+  /** Randomization blocks (strata): units are re-assigned only within their block, keeping each block's treated count (Monte Carlo). */
+  readonly blocks?: UnitLabels;
 }
 
 export interface RandomizationInterval {
@@ -59,6 +61,7 @@ export function randomizationInterval(y: NumericArray, treated: TreatmentArray, 
   const where = "randomizationInterval";
   const lengths: Record<string, { readonly length: number }> = { y, treated };
   if (options.units !== undefined) lengths.units = options.units;
+  if (options.blocks !== undefined) lengths.blocks = options.blocks;
   _checkLengths(where, lengths);
   const outcome = _finiteColumn(where, "y", y);
   const arms = _treatmentColumn(where, treated, 1);
@@ -76,8 +79,10 @@ export function randomizationInterval(y: NumericArray, treated: TreatmentArray, 
     totalRows += rows[u] ?? 0;
     treatedRowsTotal += (arm[u] ?? 0) * (rows[u] ?? 0);
   }
+  const blockOf = options.blocks === undefined ? null : _unitBlocks(where, { codes, unitCount, arm }, options.blocks);
   const maxExact = options.maxExact ?? 100_000;
-  const count = binomial(unitCount, treatedUnits, maxExact);
+  // Blocked designs are re-drawn at random within blocks (the enumeration below covers one completely randomized pool).
+  const count = blockOf === null ? binomial(unitCount, treatedUnits, maxExact) : Number.POSITIVE_INFINITY;
   const exact = Number.isFinite(count);
   const slopes: number[] = [];
   const intercepts: number[] = [];
@@ -97,16 +102,24 @@ export function randomizationInterval(y: NumericArray, treated: TreatmentArray, 
   if (exact) forEachSubset(unitCount, treatedUnits, record);
   else {
     const rng = createRng(options.seed, "stats/randomization-interval");
-    const pool = Int32Array.from({ length: unitCount }, (_, u) => u);
+    // Each block's units with its treated count (one block holding every unit when unblocked).
+    const groups = blockOf === null ? [{ pool: Int32Array.from({ length: unitCount }, (_, u) => u), treated: treatedUnits }] : blockOf;
+    const members = new Int32Array(treatedUnits);
     const draws = options.permutations ?? 10_000;
     for (let draw = 0; draw < draws; draw++) {
-      for (let slot = 0; slot < treatedUnits; slot++) {
-        const pick = slot + Math.floor(rng.next() * (unitCount - slot));
-        const unit = pool[pick] ?? 0;
-        pool[pick] = pool[slot] ?? 0;
-        pool[slot] = unit;
+      let filled = 0;
+      for (const group of groups) {
+        const { pool } = group;
+        // Partial Fisher–Yates: the first `treated` slots of the block become its treated units.
+        for (let slot = 0; slot < group.treated; slot++) {
+          const pick = slot + Math.floor(rng.next() * (pool.length - slot));
+          const unit = pool[pick] ?? 0;
+          pool[pick] = pool[slot] ?? 0;
+          pool[slot] = unit;
+          members[filled++] = unit;
+        }
       }
-      record(pool.subarray(0, treatedUnits));
+      record(members);
     }
   }
   const observed = treatedRowsTotal === 0 ? 0 : (() => {
@@ -139,4 +152,25 @@ export function randomizationInterval(y: NumericArray, treated: TreatmentArray, 
     return (inside + outside) / 2;
   };
   return { estimate: observed, pValue: pAt(0), ci: [bound(-1), bound(1)], alpha, assignments: intercepts.length, exact, unitCount };
+}
+
+/** The units of each block with the block's treated count; units must be nested in blocks. */
+function _unitBlocks(where: string, units: { readonly codes: Int32Array; readonly unitCount: number; readonly arm: Uint8Array }, blocks: UnitLabels): { pool: Int32Array; treated: number }[] {
+  const { codes, unitCount, arm } = units;
+  const blockCodes = _unitCodes(where, "blocks", blocks);
+  const unitBlock = new Int32Array(unitCount).fill(-1);
+  for (let index = 0; index < codes.length; index++) {
+    const unit = codes[index] ?? 0;
+    const block = blockCodes.codes[index] ?? 0;
+    const seen = unitBlock[unit] ?? -1;
+    if (seen === -1) unitBlock[unit] = block;
+    else if (seen !== block) _fail(where, `row ${index} puts unit #${unit} in block #${block} but an earlier row put it in block #${seen}; units must be nested in blocks`);
+  }
+  const groups = Array.from({ length: blockCodes.count }, () => ({ units: [] as number[], treated: 0 }));
+  for (let unit = 0; unit < unitCount; unit++) {
+    const group = groups[unitBlock[unit] ?? 0];
+    group?.units.push(unit);
+    if (group !== undefined) group.treated += arm[unit] ?? 0;
+  }
+  return groups.map((group) => ({ pool: Int32Array.from(group.units), treated: group.treated }));
 }

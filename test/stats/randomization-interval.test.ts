@@ -52,3 +52,56 @@ describe("randomization inference: exact enumeration and test-inversion interval
     expect(rows.ci[1] - rows.ci[0]).toBeLessThan(result.ci[1] - result.ci[0]); // rows as units ignore the pool correlation
   });
 });
+
+describe("randomizationInterval() within blocks", () => {
+  // Two blocks of 6 rows with very different baselines (block B is +50), 3 treated in each, true effect +2.
+  const baseline = [1.2, -0.4, 0.8, 0.1, -1.1, 0.5, 0.3, -0.9, 1.4, -0.2, 0.6, -0.7];
+  const block = baseline.map((_, index) => (index < 6 ? "A" : "B"));
+  const treated = [1, 0, 1, 0, 1, 0, 0, 1, 0, 1, 1, 0];
+  const y = baseline.map((value, index) => value + (block[index] === "B" ? 50 : 0) + 2 * (treated[index] ?? 0));
+
+  /** Brute force, independent of the code: all C(6,3)² = 400 within-block assignments, |difference in means| vs observed. */
+  function exactBlockedP(tau: number): number {
+    const adjusted = y.map((value, index) => value - tau * (treated[index] ?? 0));
+    const diff = (assignment: readonly number[]): number => {
+      let t = 0;
+      let c = 0;
+      assignment.forEach((arm, index) => (arm === 1 ? (t += adjusted[index] ?? 0) : (c += adjusted[index] ?? 0)));
+      return t / 6 - c / 6;
+    };
+    const triples: number[][] = [];
+    for (let a = 0; a < 6; a++) for (let b = a + 1; b < 6; b++) for (let c = b + 1; c < 6; c++) triples.push([a, b, c]);
+    const observed = Math.abs(diff(treated));
+    let extreme = 0;
+    for (const first of triples) {
+      for (const second of triples) {
+        const assignment = new Array<number>(12).fill(0);
+        for (const index of first) assignment[index] = 1;
+        for (const index of second) assignment[6 + index] = 1;
+        if (Math.abs(diff(assignment)) >= observed - 1e-12) extreme++;
+      }
+    }
+    return extreme / (triples.length * triples.length);
+  }
+
+  it("matches the exact within-block randomization p-value (Monte Carlo within 3 SE) and inverts it into a CI", () => {
+    const result = randomizationInterval(y, treated, { seed: 5, permutations: 40_000, blocks: block });
+    const exact = exactBlockedP(0);
+    expect(result.exact).toBe(false);
+    expect(Math.abs(result.pValue - exact)).toBeLessThan(3 * Math.sqrt((exact * (1 - exact)) / 40_000) + 1e-4);
+    // The interval's ends are where the exact p crosses alpha: inside just within, outside just beyond.
+    const [low, high] = result.ci;
+    expect(exactBlockedP(low + 0.05)).toBeGreaterThan(0.04);
+    expect(exactBlockedP(high - 0.05)).toBeGreaterThan(0.04);
+    expect(exactBlockedP(low - 0.3)).toBeLessThan(0.06);
+    expect(exactBlockedP(high + 0.3)).toBeLessThan(0.06);
+    expect(low).toBeLessThan(2);
+    expect(high).toBeGreaterThan(2);
+  });
+
+  it("blocking matters: ignoring the blocks' +50 baseline gap gives a far wider interval", () => {
+    const blocked = randomizationInterval(y, treated, { seed: 5, permutations: 20_000, blocks: block });
+    const pooled = randomizationInterval(y, treated, { seed: 5, permutations: 20_000 });
+    expect(pooled.ci[1] - pooled.ci[0]).toBeGreaterThan(5 * (blocked.ci[1] - blocked.ci[0]));
+  });
+});
