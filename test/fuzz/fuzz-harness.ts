@@ -6,6 +6,7 @@ import type { CommandSpec } from "../../src/cli/command.js";
 import { rootCommand } from "../../src/cli/main.js";
 import { CliPool, type CliOutcome } from "./cli-pool.js";
 import { hostileFolderNames, hostileNumbers, mulberry32, mutateText, pick, type Random } from "./mutate.js";
+import { judgeUsageOutput, startUsageServer } from "./usage-server.js";
 
 /** One fuzz case: an argv and, for file cases, the file it wrote (the error must name it) or the flag it bent. */
 export interface FuzzCase {
@@ -34,7 +35,7 @@ interface FileFormat {
   readonly parquet?: boolean;
 }
 
-function fileFormats(logJsonl: string, logCsv: string): FileFormat[] {
+function fileFormats(logJsonl: string, logCsv: string, usageServerUrl: string): FileFormat[] {
   const read = (path: string): string => readFileSync(path, "utf8");
   const catalog = [
     "gpus:", "  - { id: my-gpu, name: Lab GPU, hbmGiB: 96, memBandwidthGBps: 4000, bf16Tflops: 1000, interconnectGBps: 400, priceUsdPerHour: 2.25, source: sheet, sourceDate: 2026-10-01 }",
@@ -54,6 +55,13 @@ function fileFormats(logJsonl: string, logCsv: string): FileFormat[] {
     { kind: "decision rule", extension: ".yaml", text: read("examples/decision-rule.yaml"), argv: (file) => ["readout", logJsonl, "--decision-rule", file, ...fast] },
     { kind: "measurements", extension: ".json", text: measurements, argv: (file) => ["calc", "calibrate", "--gpu", "h100-sxm", "--model", "llama-3-8b", "--measurements", file, "--name", "fuzz"] },
     { kind: "request log (JSONL)", extension: ".jsonl", text: read(logJsonl), argv: (file) => ["readout", file, ...fast] },
+    // A server's usage object, mutated (negative, huge, fractional, wrong types), as bench receives it in the stream.
+    {
+      kind: "server usage",
+      extension: ".json",
+      text: '{"prompt_tokens": 12, "completion_tokens": 2, "total_tokens": 14}\n',
+      argv: (file) => ["bench", "--target", `${usageServerUrl}/usage/${encodeURIComponent(file)}`, "--model", "m", "--rate", "50", "--requests", "3", "--prompt-tokens", "12", "--output-tokens", "2", "--metrics-interval", "0", "--json"],
+    },
     { kind: "request log (CSV)", extension: ".csv", text: read(logCsv), argv: (file) => ["readout", file, ...fast] },
     { kind: "request log (Parquet)", extension: ".parquet", text: read(logCsv), argv: (file) => ["readout", file, ...fast], parquet: true },
   ];
@@ -151,6 +159,7 @@ export function judge(fuzzCase: FuzzCase, outcome: CliOutcome): string | null {
   if (outcome.code === "hang") return `hang: still running after ${Math.round(outcome.wallMs)} ms`;
   if (/internal error/.test(outcome.stderr)) return `internal error: ${firstLine(outcome.stderr, /internal error.*/)}`;
   if (/\n\s+at .+\(.+:\d+:\d+\)/.test(outcome.stderr) || /main\(\) threw/.test(outcome.stderr)) return "stack trace printed";
+  if (fuzzCase.kind === "server usage") return outcome.code === 0 || outcome.code === 1 ? judgeUsageOutput(outcome.stdout) : `exit ${outcome.code}: ${firstLine(outcome.stderr, /error.*/)}`;
   if (outcome.code === 0) return /\bNaN\b/.test(outcome.stdout) ? `NaN in output: ${firstLine(outcome.stdout, /.*\bNaN\b.*/)}` : null;
   if (outcome.code !== 2) return `exit ${outcome.code}: ${firstLine(outcome.stderr, /error.*/)}`;
   if (!/^error \[[A-Z_]+\]: /m.test(outcome.stderr)) return `exit 2 without an error line: ${outcome.stderr.slice(0, 200)}`;
@@ -183,13 +192,14 @@ export async function runFuzz(options: { readonly seed: number; readonly cases: 
   const scratch = mkdtempSync(join(tmpdir(), "goodput-fuzz-"));
   const env = { GOODPUT_HOME: join(scratch, "home") };
   const pool = new CliPool();
+  const usageServer = await startUsageServer();
   const started = performance.now();
   const findings: Finding[] = [];
   const byKind: Record<string, number> = {};
   let ran = 0;
   try {
     const log = await seedLog(pool, scratch, env);
-    const formats = fileFormats(log.jsonl, log.csv);
+    const formats = fileFormats(log.jsonl, log.csv, usageServer.url);
     const sites = numericFlagSites();
     const baseline = new Map<string, boolean>();
     const exampleRuns = async (argv: readonly string[]): Promise<boolean> => {
@@ -213,6 +223,7 @@ export async function runFuzz(options: { readonly seed: number; readonly cases: 
     }
   } finally {
     await pool.close();
+    await usageServer.close();
   }
   return { ran, findings, byKind };
 }
