@@ -8,6 +8,7 @@
 import { request as httpRequest } from "node:http";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { createRng } from "../src/numeric/rng.js";
 import type { SimulatedServer } from "../src/serve/start-simulated-server.js";
 
 export interface SoakOptions {
@@ -42,17 +43,6 @@ export interface SoakFigures {
   readonly gaugesAfter: { readonly running: number; readonly waiting: number; readonly kvUsage: number };
 }
 
-/** A tiny seeded PRNG (mulberry32) so the soak's disconnect pattern is the same every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Heap in use after a full collection (gc exposed at run time), so garbage does not read as a leak. */
 function collectedHeapBytes(): number {
@@ -87,7 +77,9 @@ function oneRequest(url: URL, index: number, maxTokens: number, cutAfterTokens: 
 /** Runs the soak against `server`; `scrape` reads the engine gauges after it. */
 export async function runServeSoak(server: SimulatedServer, options: SoakOptions): Promise<SoakFigures> {
   const url = new URL(server.url);
-  const random = mulberry32(options.seed);
+  // The project's seeded generator, so the soak's disconnect pattern is the same every run.
+  const rng = createRng(options.seed, "bench/serve-soak");
+  const random = (): number => rng.next();
   const latestCut = Math.max(1, Math.floor((options.maxTokens * 3) / 4));
   const plan = Array.from({ length: options.requests }, () => (random() < options.disconnectFraction ? 1 + Math.floor(random() * latestCut) : null));
   const heapBeforeBytes = collectedHeapBytes();

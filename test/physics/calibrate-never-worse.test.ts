@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { measurementNoise } from "./measurement-noise.js";
 import { saveCalibration } from "../../src/store/calibration-store.js";
 import { runCli } from "../cli/run-cli.js";
 import { builtInCatalog, findGpu, findModel } from "../../src/catalog/catalog.js";
@@ -27,20 +28,11 @@ const shapes: Readonly<Record<string, { layers: number; params: number; kvBytes:
   "mistral-7b": { layers: 32, params: 7.24e9, kvBytes: 131_072 },
 };
 
-function jitter(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return 1 + 0.04 * (((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5);
-  };
-}
 
 function truthPoints(modelId: string, seed: number): Measurement[] {
   const shape = shapes[modelId];
   if (!shape) throw new Error(modelId);
-  const noise = jitter(seed);
+  const noise = measurementNoise(seed);
   const points: Measurement[] = [];
   for (const context of [512, 2048, 8192]) {
     for (const batch of [1, 4, 16, 64]) {

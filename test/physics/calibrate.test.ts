@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { measurementNoise } from "./measurement-noise.js";
 import { builtInCatalog, findGpu, findModel } from "../../src/catalog/catalog.js";
 import { calibrateStepTime, type Measurement } from "../../src/physics/calibrate.js";
 import { singleGpuDeployment } from "../../src/physics/deployment.js";
@@ -16,20 +17,10 @@ const truth: StepTimeProfile = {
   prefill: { fixedSeconds: 1.2e-3, perLayerSeconds: 50e-6, perSequenceSeconds: 6e-6, computeEfficiency: 0.5, attentionEfficiency: 0.3, weightBandwidthEfficiency: 0.8 },
 };
 
-/** Seeded multiplicative noise (mulberry32), ±2 %, like run-to-run jitter of real measurements. */
-function noise(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return 1 + 0.04 * (((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5);
-  };
-}
 
 function measure(modelId: string, seed: number): Measurement[] {
   const deployment = deploymentOf(modelId);
-  const jitter = noise(seed);
+  const jitter = measurementNoise(seed);
   const points: Measurement[] = [];
   for (const context of [512, 2048, 8192]) {
     for (const batch of [1, 2, 4, 8, 16, 32, 64, 128]) {

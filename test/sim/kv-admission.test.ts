@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { RequestRecord } from "../../src/sim/log/request-record.js";
 import { startFleetSimulation, type SeriesRow, type SimulationInput } from "../../src/sim/simulate-fleet.js";
 import type { RequestSource, SimRequestSpec } from "../../src/sim/sim-request.js";
-import { firstReplica, pool, poissonSource, runSim } from "./sim-fixtures.js";
+import { baseSimInput, pool, poissonSource, runSim } from "./sim-fixtures.js";
 
 /** A fixed list of requests (id, arrival, prompt, output). */
 function listSource(rows: readonly (readonly [number, number, number])[]): RequestSource {
@@ -24,14 +24,7 @@ function runBounded(partial: Pick<SimulationInput, "pools" | "requests"> & Parti
   const records: RequestRecord[] = [];
   const series: SeriesRow[] = [];
   const simulation = startFleetSimulation({
-    runId: "test",
-    seed: 1,
-    policies: [{ name: "first", version: "1", createRouter: firstReplica }],
-    routerReplicas: 1,
-    signalRefreshSeconds: 0,
-    slo: {},
-    disturbances: { failures: [], slowdowns: [], retries: null },
-    admission: {},
+    ...baseSimInput,
     seriesIntervalSeconds: 1,
     onRecord: (record) => records.push(record),
     onSeries: (row) => series.push(row),

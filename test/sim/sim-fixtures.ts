@@ -71,20 +71,21 @@ export const firstReplica = (): Router => ({
   route: () => ({ replica: 0, propensity: 1, candidateProbabilities: null, reason: "only replica", fallbackReason: null }),
 });
 
+/** The simulation input tests start from: one policy routing to replica 0, no disturbances, no SLO, no series. */
+export const baseSimInput = {
+  runId: "test",
+  seed: 1,
+  policies: [{ name: "first", version: "1", createRouter: firstReplica }],
+  routerReplicas: 1,
+  signalRefreshSeconds: 0,
+  slo: {},
+  disturbances: { failures: [], slowdowns: [], retries: null },
+  admission: {},
+  seriesIntervalSeconds: 0,
+} satisfies Omit<SimulationInput, "pools" | "requests" | "onRecord">;
+
 export function runSim(partial: Partial<SimulationInput> & Pick<SimulationInput, "pools" | "requests">) {
   const records: RequestRecord[] = [];
-  const summary = simulateFleet({
-    runId: "test",
-    seed: 1,
-    policies: [{ name: "first", version: "1", createRouter: firstReplica }],
-    routerReplicas: 1,
-    signalRefreshSeconds: 0,
-    slo: {},
-    disturbances: { failures: [], slowdowns: [], retries: null },
-    admission: {},
-    seriesIntervalSeconds: 0,
-    onRecord: (record) => records.push(record),
-    ...partial,
-  });
+  const summary = simulateFleet({ ...baseSimInput, onRecord: (record) => records.push(record), ...partial });
   return { summary, records };
 }

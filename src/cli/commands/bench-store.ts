@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { matrixRowFromLoadSummary } from "../../experiment/cost-matrix-from-load.js";
 import type { BenchPoint, BenchReport } from "../../loadgen/run-bench.js";
 import { recommendedPoint } from "../../report/builders/bench-report.js";
 import { LabStore } from "../../store/lab-store.js";
+import { toolVersion } from "../tool-version.js";
 
-const toolVersion = (JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 /** Where an unnamed priced bench run writes its files: under the lab home, by run id. */
 export const benchRunDir = (home: string, runId: string): string => join(home, "bench", runId);

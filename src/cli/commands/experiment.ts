@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
 import { redactUrl } from "../../io/redact-url.js";
 import { join } from "node:path";
 import { cellRequests, cellScenario } from "../../experiment/cell-scenario.js";
@@ -23,8 +22,8 @@ import { numberOption, requiredString, stringOption } from "../parse-values.js";
 import { readBacklog } from "../read-backlog.js";
 import { runCellOnTarget } from "../run-cell-on-target.js";
 import { runScenario } from "../run-scenario.js";
+import { toolVersion } from "../tool-version.js";
 
-const toolVersion = (JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string }).version;
 
 const listCommand: CommandSpec = {
   name: "list",

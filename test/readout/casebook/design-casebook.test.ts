@@ -7,6 +7,8 @@ import { readoutJson, runReadout } from "../run-readout.js";
 
 /** Design casebook (issue 11 items 5, 9, 10): every non-RCT design ends in a decision word with its checks. */
 const dir = mkdtempSync(join(tmpdir(), "goodput-design-casebook-"));
+/** Numbers the request logs written into `dir` (deterministic names, no Math.random). */
+let logCount = 0;
 const write = (name: string, header: string, rows: readonly string[]): string => {
   const path = join(dir, name);
   writeFileSync(path, [header, ...rows].join("\n") + "\n");
@@ -171,7 +173,7 @@ describe("design casebook: RDD, synthetic control and observational end in a dec
 
 describe("logging checks (item 10)", () => {
   const log = (fill: (i: number) => Record<string, unknown>): string => {
-    const path = join(dir, `log-${Math.random().toString(36).slice(2)}.jsonl`);
+    const path = join(dir, `log-${String(++logCount)}.jsonl`);
     writeFileSync(path, Array.from({ length: 200 }, (_, i) => JSON.stringify({ request_id: i, arrival_s: i / 10, arm: i % 2 ? "B" : "A", status: "ok", ttft_s: 0.1 + (i % 5) / 100, ...fill(i) })).join("\n") + "\n");
     return path;
   };
